@@ -1,0 +1,74 @@
+// What the loader hands to the rest of the engine. Durations are milliseconds.
+
+export interface SourcePos {
+  file: string;
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  col: number;
+}
+
+export type DatasourceType = "prometheus" | "graphite" | "vlogs";
+
+export interface RuleConfig {
+  /** Set for alerting rules. */
+  alert?: string;
+  /** Set for recording rules. */
+  record?: string;
+  expr: string;
+  for: number;
+  keepFiringFor: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  debug: boolean;
+  updateEntriesLimit?: number;
+  pos: SourcePos;
+  /** Where the expr text starts in the file, for mapping parser errors. */
+  exprPos?: SourcePos;
+}
+
+export interface GroupConfig {
+  name: string;
+  /** The path as matched by the -rule pattern (or URL). */
+  file: string;
+  /** Explicit interval; undefined means -evaluationInterval. */
+  interval?: number;
+  /** tsalert extension: cron schedule instead of interval. */
+  cron?: string;
+  evalOffset?: number;
+  evalDelay?: number;
+  evalAlignment?: boolean;
+  /** Prometheus 3 `query_offset`. */
+  queryOffset?: number;
+  limit: number;
+  concurrency: number;
+  type: DatasourceType;
+  labels: Record<string, string>;
+  params: Record<string, string[]>;
+  headers: string[];
+  notifierHeaders: string[];
+  debug: boolean;
+  /** tsalert extension with -clusterMode: "accountID[:projectID]". */
+  tenant?: string;
+  rules: RuleConfig[];
+  /** Stable hash of the parsed group, for change detection on reload. */
+  checksum: string;
+  pos: SourcePos;
+}
+
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+/**
+ * Hooks the expression parser and the template engine plug into. Each returns null when the text is
+ * valid, else a message with a position relative to the text (1-based line/col) when known.
+ */
+export interface Validators {
+  expr?(expr: string, type: DatasourceType): { message: string; line?: number; col?: number } | null;
+  template?(text: string, where: "annotation" | "label"): { message: string; line?: number; col?: number } | null;
+}

@@ -1,0 +1,32 @@
+// The template seam: rules compile annotation/label texts once and render them per alert.
+import type { Metric } from "../datasource/types.js";
+
+/** Data a rule template sees as `$labels`, `$value`, ... and `.Labels`, `.Value`, ... */
+export interface AlertTemplateData {
+  labels: Record<string, string>;
+  value: number;
+  expr: string;
+  type?: string;
+  /** Group interval, ms (`$interval`, a Go duration). */
+  interval?: number;
+  alertID?: string;
+  groupID?: string;
+  activeAt?: Date;
+  /** ms (`$for`, a Go duration). */
+  for?: number;
+  isPartial?: boolean;
+  externalLabels: Record<string, string>;
+  /** The raw -external.url flag value (empty when unset), as vmalert. */
+  externalURL: string;
+}
+
+export interface RenderContext {
+  /** Instant query at the evaluation time with the rule's datasource settings (`query` function). */
+  query?(expr: string): Promise<Metric[]>;
+  /** The computed external URL (`externalURL`, `pathPrefix` functions). */
+  externalURL: string;
+}
+
+export interface CompiledTemplate {
+  render(data: AlertTemplateData, ctx: RenderContext): Promise<string>;
+}

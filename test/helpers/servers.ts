@@ -1,0 +1,162 @@
+// Real servers for integration tests: each starts on a free loopback port with its own temp dir
+// and is stopped by the test that started it (call `stop()` in afterAll).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  dir: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastErr = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ""}`);
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return res.ok;
+}
+
+async function startProcess(
+  cmd: string,
+  args: (port: number, dir: string) => string[],
+  readyPath: string,
+  prefix: string,
+): Promise<RunningServer> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  let out = "";
+  const proc = spawn(cmd, args(port, dir), { stdio: ["ignore", "pipe", "pipe"] });
+  proc.stdout?.on("data", (d) => {
+    out += d;
+  });
+  proc.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  proc.on("exit", () => {
+    exited = true;
+  });
+  const stop = async () => {
+    if (!exited) {
+      const done = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
+      await done;
+      clearTimeout(t);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`${cmd} exited: ${out}`);
+        return httpOk(url + readyPath);
+      },
+      20_000,
+      `${cmd} on ${url}`,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, port, proc, dir, logs: () => out, stop };
+}
+
+/** Real single-node VictoriaMetrics (Debian `victoria-metrics`). Extra flags are appended. */
+export function startVictoriaMetrics(extraArgs: string[] = []): Promise<RunningServer> {
+  return startProcess(
+    "victoria-metrics",
+    (port, dir) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-storageDataPath=${join(dir, "data")}`,
+      "-retentionPeriod=100y",
+      // Make freshly written samples visible to queries at once.
+      "-search.latencyOffset=0s",
+      "-search.disableCache",
+      "-loggerLevel=ERROR",
+      ...extraArgs,
+    ],
+    "/health",
+    "vm",
+  );
+}
+
+/** Real Prometheus Alertmanager (Debian `prometheus-alertmanager`), clustering off. */
+export async function startAlertmanager(config?: string): Promise<RunningServer> {
+  const cfg =
+    config ??
+    `route:
+  receiver: blackhole
+  group_wait: 0s
+  group_interval: 1s
+receivers:
+  - name: blackhole
+`;
+  const cfgDir = await mkdtemp(join(tmpdir(), "amcfg-"));
+  const cfgFile = join(cfgDir, "alertmanager.yml");
+  await writeFile(cfgFile, cfg);
+  const srv = await startProcess(
+    "prometheus-alertmanager",
+    (port, dir) => [
+      `--config.file=${cfgFile}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--cluster.listen-address=",
+      "--log.level=warn",
+    ],
+    "/-/ready",
+    "am",
+  );
+  const stop = srv.stop;
+  srv.stop = async () => {
+    await stop();
+    await rm(cfgDir, { recursive: true, force: true });
+  };
+  return srv;
+}
+
+/** Writes samples to VictoriaMetrics with /api/v1/import (JSON lines) and waits until they are searchable. */
+export async function importSeries(
+  vmURL: string,
+  series: { labels: Record<string, string>; values: number[]; timestamps: number[] }[],
+): Promise<void> {
+  const body = series
+    .map((s) => JSON.stringify({ metric: s.labels, values: s.values, timestamps: s.timestamps }))
+    .join("\n");
+  const res = await fetch(`${vmURL}/api/v1/import`, { method: "POST", body });
+  if (!res.ok) throw new Error(`import failed: ${res.status} ${await res.text()}`);
+  await fetch(`${vmURL}/internal/force_flush`);
+}
