@@ -12,6 +12,9 @@ export interface ApiStateEntry {
   samples: number;
   series_fetched: number | null;
   curl: string;
+  /** tsalert extension (optional): the rule's state after this evaluation (firing|pending|inactive for
+   * alerting rules); the UI's state timeline uses it and falls back to error/samples without it. */
+  state?: string;
 }
 
 export interface ApiAlert {
