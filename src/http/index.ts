@@ -1,0 +1,3 @@
+export { escapeHtml, html } from "./html.js";
+export { parseSeriesSelector, type SeriesSelector, selectorMatches } from "./selector.js";
+export { createHttpServer, type HttpHooks, type HttpServer, type HttpServerOptions } from "./server.js";
