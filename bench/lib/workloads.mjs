@@ -1,0 +1,115 @@
+// The two benchmark workloads: which series exist, how they move, and which rules run over them.
+// Values stay inside a band above every alert threshold, so the alerts, once firing, stay firing.
+
+/**
+ * W1: many small rules. 10 groups x 100 rules (half alerting, half recording) over 100 series;
+ * each rule selects one job, i.e. 2 series. 5 s interval.
+ */
+export const W1 = {
+  id: "W1",
+  title: "W1: 1,000 rules (500 alerting, 500 recording) over 100 series, 5s",
+  interval: "5s",
+  intervalMs: 5000,
+  groups: 10,
+  warmup: 3,
+  iterations: 6,
+  series: seriesW1(),
+  band: [50, 150],
+  rules: rulesW1,
+};
+
+/**
+ * W2: few rules, many alerts. 10 groups x 10 alerting rules, each matching all 1,000 series,
+ * so 100,000 alerts are active and re-sent every 10 s iteration.
+ */
+export const W2 = {
+  id: "W2",
+  title: "W2: 100 alerting rules x 1,000 series (100,000 active alerts), 10s",
+  interval: "10s",
+  intervalMs: 10_000,
+  groups: 10,
+  warmup: 2,
+  iterations: 4,
+  series: seriesW2(),
+  band: [100, 200],
+  rules: rulesW2,
+};
+
+export const workloads = { W1, W2 };
+
+function seriesW1() {
+  const out = [];
+  for (let j = 0; j < 50; j++) {
+    for (let i = 0; i < 2; i++) {
+      out.push({ __name__: "bench_w1_value", job: `job-${pad(j, 2)}`, instance: `host-${i}:9100` });
+    }
+  }
+  return out;
+}
+
+function seriesW2() {
+  const out = [];
+  for (let i = 0; i < 1000; i++) {
+    out.push({ __name__: "bench_w2_value", job: "w2", instance: `host-${pad(i, 4)}:9100`, zone: `zone-${i % 3}` });
+  }
+  return out;
+}
+
+/** One YAML file per group: [{name, text}]. */
+function rulesW1() {
+  const files = [];
+  for (let g = 0; g < 10; g++) {
+    const lines = ["groups:", `  - name: w1-group-${pad(g, 2)}`, "    rules:"];
+    for (let r = 0; r < 100; r++) {
+      const k = g * 100 + r;
+      const job = `job-${pad(k % 50, 2)}`;
+      if (r % 2 === 0) {
+        lines.push(
+          `      - alert: W1ValueHigh_${pad(g, 2)}_${pad(r, 3)}`,
+          `        expr: bench_w1_value{job="${job}"} > ${k % 40}`,
+          "        for: 10s",
+          "        labels:",
+          "          severity: warning",
+          `          team: team-${g}`,
+          "        annotations:",
+          '          summary: "{{ $labels.instance }} of {{ $labels.job }} is at {{ $value | humanize }}"',
+          `          description: "Value above ${k % 40} for 10s on {{ $labels.instance }}."`,
+        );
+      } else {
+        lines.push(
+          `      - record: job_instance:bench_w1_value:avg5m_${pad(g, 2)}_${pad(r, 3)}`,
+          `        expr: avg_over_time(bench_w1_value{job="${job}"}[5m])`,
+          "        labels:",
+          `          source: group-${g}`,
+        );
+      }
+    }
+    files.push({ name: `w1-group-${pad(g, 2)}.rules`, text: `${lines.join("\n")}\n` });
+  }
+  return files;
+}
+
+function rulesW2() {
+  const files = [];
+  for (let g = 0; g < 10; g++) {
+    const lines = ["groups:", `  - name: w2-group-${pad(g, 2)}`, "    rules:"];
+    for (let r = 0; r < 10; r++) {
+      const k = g * 10 + r;
+      lines.push(
+        `      - alert: W2LoadHigh_${pad(k, 3)}`,
+        `        expr: bench_w2_value{job="w2"} > ${k % 90}`,
+        "        for: 10s",
+        "        labels:",
+        "          severity: critical",
+        "        annotations:",
+        '          summary: "Load on {{ $labels.instance }} ({{ $labels.zone }}) is {{ $value | humanize }}"',
+      );
+    }
+    files.push({ name: `w2-group-${pad(g, 2)}.rules`, text: `${lines.join("\n")}\n` });
+  }
+  return files;
+}
+
+function pad(n, width) {
+  return String(n).padStart(width, "0");
+}
