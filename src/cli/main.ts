@@ -1,4 +1,55 @@
-// Entry point of the CLI; filled in by the foundation work.
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+// Entry point of the CLI: flags, then help / version / -dryRun / lint, or the engine.
+import { readFileSync } from "node:fs";
+import type { Logger } from "pino";
+import { TsalertError } from "../errors.js";
+import { createLogger } from "../log.js";
+import { dryRun, lint } from "./check.js";
+import { type FlagSet, parseFlags } from "./flagset.js";
+import { helpText } from "./help.js";
+import { type CliIO, processIO } from "./io.js";
+import { checkFlagValues, loadOptionsFromFlags } from "./ruleopts.js";
+import { run } from "./run.js";
+
+export function version(): string {
+  // src/cli and dist/cli both sit two levels below package.json.
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function flagError(io: CliIO, err: TsalertError): number {
+  io.err(`tsalert: ${err.message}\nRun "tsalert -help" to see all flags.\n`);
+  return 2;
+}
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (argv[0] === "lint") return lint(argv.slice(1), io);
+  let flags: FlagSet;
+  let logger: Logger;
+  try {
+    const parsed = parseFlags(argv);
+    flags = parsed.flags;
+    if (parsed.args.length > 0) {
+      throw new TsalertError("TSA_FLAG", `unprocessed command-line args: ${parsed.args.join(" ")}`);
+    }
+    if (flags.bool("help")) {
+      io.out(helpText(version()));
+      return 0;
+    }
+    if (flags.bool("version")) {
+      io.out(`tsalert ${version()}\n`);
+      return 0;
+    }
+    checkFlagValues(flags);
+    logger = createLogger({
+      level: flags.string("loggerLevel"),
+      format: flags.string("loggerFormat"),
+      output: flags.string("loggerOutput"),
+      disableTimestamps: flags.bool("loggerDisableTimestamps"),
+    });
+  } catch (err) {
+    if (err instanceof TsalertError && err.code === "TSA_FLAG") return flagError(io, err);
+    throw err;
+  }
+  if (flags.bool("dryRun")) return dryRun(flags.list("rule"), loadOptionsFromFlags(flags), io);
+  return run(flags, logger);
 }

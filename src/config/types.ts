@@ -72,3 +72,30 @@ export interface Validators {
   expr?(expr: string, type: DatasourceType): { message: string; line?: number; col?: number } | null;
   template?(text: string, where: "annotation" | "label"): { message: string; line?: number; col?: number } | null;
 }
+
+/** Options of loadRules; every field has the vmalert flag default. */
+export interface LoadOptions {
+  validators?: Validators;
+  /** -rule.validateExpressions (true). */
+  validateExpressions?: boolean;
+  /** -rule.validateTemplates (true). */
+  validateTemplates?: boolean;
+  /** -rule.defaultRuleType ("prometheus"). */
+  defaultRuleType?: DatasourceType;
+  /** -rule.resultsLimit (0): the limit of groups without `limit`. */
+  defaultLimit?: number;
+  /** -clusterMode (false): group `tenant` is only allowed with it. */
+  clusterMode?: boolean;
+  /** Environment for `%{NAME}` placeholders (process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Timeout of fetching an http(s) rule URL in ms (30000). */
+  fetchTimeoutMs?: number;
+}
+
+export interface LoadResult {
+  groups: GroupConfig[];
+  /** Every file (or URL) the patterns matched, in load order. */
+  files: string[];
+  /** Errors and warnings of all files; the load failed when any has severity "error". */
+  problems: ConfigProblem[];
+}

@@ -1,0 +1,7 @@
+export { parseRuleDuration } from "./duration.js";
+export { substituteEnv } from "./envsubst.js";
+export { loadRules, parseRuleText } from "./load.js";
+export { formatProblem, hasErrors } from "./problems.js";
+export { MAX_RULE_FILE_BYTES } from "./read.js";
+export { schemaUrl } from "./schema.js";
+export type * from "./types.js";
