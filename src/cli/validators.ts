@@ -1,8 +1,15 @@
-// Builds the loader's expression and template checks from the MetricsQL parser (src/metricsql) and
-// the template engine (src/template).
+// Builds the loader's expression and template checks. Graphite and LogsQL get the light checks of
+// src/config/exprcheck.ts; MetricsQL and templates come from src/metricsql and src/template.
+import { checkGraphite, checkLogsQL } from "../config/exprcheck.js";
 import type { Validators } from "../config/types.js";
 
 export function buildValidators(): Validators {
-  // Neither src/metricsql nor src/template exports its checker yet: rules load without those checks.
-  return {};
+  return {
+    expr(expr, type) {
+      if (type === "graphite") return checkGraphite(expr);
+      if (type === "vlogs") return checkLogsQL(expr);
+      // src/metricsql does not export its parser yet: MetricsQL expressions are not checked.
+      return null;
+    },
+  };
 }

@@ -3,6 +3,7 @@
 import { isMap, LineCounter, parseAllDocuments } from "yaml";
 import { substituteEnv } from "./envsubst.js";
 import { expandGlob, hasGlobMeta } from "./glob.js";
+import { reindentQuotedContinuations } from "./lenient.js";
 import { Locator, type Path } from "./locate.js";
 import { isUrl, readRuleSource } from "./read.js";
 import { schemaProblems } from "./schema.js";
@@ -93,8 +94,27 @@ export function parseRuleText(
   opts: SemanticOptions,
   problems: ConfigProblem[],
 ): GroupConfig[] {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
+  let lines = new LineCounter();
+  let docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
+  if (docs.some((d) => d.errors.length > 0)) {
+    const fixed = reindentQuotedContinuations(source);
+    if (fixed) {
+      const lines2 = new LineCounter();
+      const docs2 = parseAllDocuments(fixed.text, { lineCounter: lines2, prettyErrors: false });
+      if (docs2.every((d) => d.errors.length === 0)) {
+        lines = lines2;
+        docs = docs2;
+        source = fixed.text;
+        problems.push({
+          file,
+          line: fixed.lines[0],
+          col: 1,
+          message: `quoted value continues on line(s) ${fixed.lines.join(", ")} indented no deeper than its key; accepted as vmalert does, but not valid YAML for other tools`,
+          severity: "warning",
+        });
+      }
+    }
+  }
   const list = Array.isArray(docs) ? docs : [];
   const groups: GroupConfig[] = [];
   const groupNames = new Set<string>();

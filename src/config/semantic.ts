@@ -241,7 +241,7 @@ function checkRule(
   if (!isObj(rule)) return undefined;
   const alert = text(rule.alert);
   const record = text(rule.record);
-  const ruleName = alert ?? record ?? `#${String(path[path.length - 1])}`;
+  const ruleName = alert || record || `#${String(path[path.length - 1])}`;
   const r = new Reporter(ctx, `group ${JSON.stringify(groupName)} rule ${JSON.stringify(ruleName)}: `);
   const hasAlert = alert !== undefined && alert !== "";
   const hasRecord = record !== undefined && record !== "";
