@@ -286,7 +286,8 @@ export async function createHttpServer(
       headers.Vary = "Accept-Encoding";
     }
     headers["Content-Length"] = String(body.length);
-    if (shuttingDown) headers.Connection = "close";
+    // An unread request body (e.g. a rejected oversized form) would keep the connection busy forever.
+    if (shuttingDown || !req.complete) headers.Connection = "close";
     res.writeHead(reply.status, headers);
     res.end(req.method === "HEAD" ? undefined : body);
   }
