@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function xssFired(): Promise<unknown> {
-  return page.evaluate(() => (window as unknown as { __xss?: number }).__xss);
+  return page.evaluate("window.__xss");
 }
 
 describe("web UI in chromium", () => {
@@ -45,7 +45,7 @@ describe("web UI in chromium", () => {
     expect(res?.status()).toBe(200);
     expect(errors).toEqual([]);
     // the stylesheet from /vmalert/static/ applied
-    const bg = await page.evaluate(() => getComputedStyle(document.querySelector("header")!).backgroundColor);
+    const bg = await page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor");
     expect(bg).toBe("rgb(29, 36, 51)");
     expect(await xssFired()).toBeUndefined();
   });
@@ -54,19 +54,19 @@ describe("web UI in chromium", () => {
     await page.goto(`${s.url}/vmalert/alerts`);
     const firing = page.locator('tr.alert[data-state="firing"]');
     await expect(firing.count()).resolves.toBe(1);
-    const text = await firing.innerText();
+    const text = await firing.textContent();
     expect(text).toContain('instance="web-1"');
     expect(text).toContain(`payload=${JSON.stringify(XSS_LABEL)}`);
     expect(await page.locator("script").count()).toBe(0);
     // hover everything that could carry an injected handler
     for (const el of await page.locator(".label, dd pre").all()) await el.hover();
     expect(await xssFired()).toBeUndefined();
-    expect(await page.locator(".banner").innerText()).toContain("<script>window.__xss=3</script>");
+    expect(await page.locator(".banner").textContent()).toContain("<script>window.__xss=3</script>");
   });
 
   it("alert detail page shows annotations as text", async () => {
     await page.goto(`${s.url}/vmalert/alert?group_id=1001&alert_id=9001`);
-    const body = await page.locator("main").innerText();
+    const body = await page.locator("main").textContent();
     expect(body).toContain(XSS_LABEL);
     expect(body).toContain('"onmouseover="window.__xss=2"');
     for (const el of await page.locator("dd").all()) await el.hover();
@@ -80,7 +80,7 @@ describe("web UI in chromium", () => {
     await page.click('button[type="submit"]');
     await page.waitForURL(/state=firing/);
     expect(await page.locator("tr.rule").allInnerTexts()).toHaveLength(1);
-    expect(await page.locator("tr.rule a").first().innerText()).toBe("HighLoad");
+    expect(await page.locator("tr.rule a").first().textContent()).toBe("HighLoad");
 
     await page.goto(`${s.url}/vmalert/groups`);
     await page.selectOption('select[name="type"]', "record");
