@@ -1,6 +1,6 @@
 // loadRules: patterns -> files -> YAML documents -> schema -> semantic checks -> GroupConfig.
 // Problems of every file are collected; nothing here throws on bad input.
-import { isMap, LineCounter, parseAllDocuments } from "yaml";
+import { isMap, isScalar, LineCounter, parseAllDocuments } from "yaml";
 import { substituteEnv } from "./envsubst.js";
 import { expandGlob, hasGlobMeta } from "./glob.js";
 import { reindentQuotedContinuations } from "./lenient.js";
@@ -92,8 +92,16 @@ export function parseRuleText(
   file: string,
   source: string,
   opts: SemanticOptions,
-  problems: ConfigProblem[],
+  out: ConfigProblem[],
 ): GroupConfig[] {
+  const problems: ConfigProblem[] = [];
+  const groups = parseInto(file, source, opts, problems);
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  out.push(...problems);
+  return groups;
+}
+
+function parseInto(file: string, source: string, opts: SemanticOptions, problems: ConfigProblem[]): GroupConfig[] {
   let lines = new LineCounter();
   let docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
   if (docs.some((d) => d.errors.length > 0)) {
@@ -128,7 +136,7 @@ export function parseRuleText(
       withContent++;
       continue;
     }
-    if (doc.contents === null) continue;
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     withContent++;
     const loc = new Locator(doc, lines);
     let data: unknown;
