@@ -4,10 +4,8 @@
 const HISTORY_MS = 3 * 3600_000;
 const HISTORY_STEP_MS = 60_000;
 
-/** A smooth wave inside the workload's band, different per series. */
 function valueAt(workload, seriesIndex, tMs) {
-  const [lo, hi] = workload.band;
-  return Math.round((lo + (hi - lo) * (0.5 + 0.45 * Math.sin(tMs / 600_000 + seriesIndex))) * 100) / 100;
+  return Math.round(workload.valueAt(seriesIndex, tMs) * 100) / 100;
 }
 
 async function importLines(vmURL, lines) {

@@ -19,7 +19,7 @@ export function parseSelfMetrics(text) {
 }
 
 export async function fetchSelfMetrics(url) {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) });
   if (!res.ok) throw new Error(`GET ${url}/metrics: ${res.status}`);
   return parseSelfMetrics(await res.text());
 }
