@@ -156,8 +156,10 @@ function ruleMatches(f: RulesFilter, r: ApiRule, groupSearchHit: boolean): boole
 function outRule(f: RulesFilter, r: ApiRule): ApiRule {
   const out: ApiRule = { ...r, state: f.extendedStates ? extendedState(r) : baseState(r) };
   delete out.updates;
-  if (f.excludeAlerts) delete out.alerts;
-  else out.alerts = (r.alerts ?? []).filter((a) => a.state !== "inactive");
+  const active = (r.alerts ?? []).filter((a) => a.state !== "inactive");
+  // omitempty, as vmalert
+  if (f.excludeAlerts || active.length === 0) delete out.alerts;
+  else out.alerts = active;
   if (out.lastSeriesFetched === undefined || out.lastSeriesFetched === null) delete out.lastSeriesFetched;
   if (out.annotations && Object.keys(out.annotations).length === 0) delete out.annotations;
   return out;
