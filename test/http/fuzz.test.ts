@@ -73,7 +73,7 @@ const VALUES = [
   "record",
   "firing,nomatch",
   "noData",
-  "{a=~\"(\"}",
+  '{a=~"("}',
   '{severity="critical"}',
   "%ZZ",
   "\u0000",
