@@ -1,0 +1,647 @@
+// Alerting rules: the state machine of reference §4 (newest vmalert), the ALERTS series, notification
+// selection, and state restore (remote read and -state.path).
+import type { RuleConfig } from "../config/types.js";
+import type { Metric, QueryResult } from "../datasource/types.js";
+import type { NotifierAlert } from "../notifier/types.js";
+import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
+import type { Label, TimeSeries } from "../remotewrite/types.js";
+import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
+import type { ApiAlert, ApiRule } from "./api.js";
+import { History } from "./history.js";
+import { alertID, ruleID } from "./ids.js";
+import { addLabel, type LabelSet, seriesLabelSet } from "./labels.js";
+import * as m from "./metrics.js";
+import { float32String, rfc3339Nano } from "./format.js";
+import {
+  type ExecOutcome,
+  entry,
+  errorMessage,
+  type GroupContext,
+  logRuleError,
+  type Rule,
+  runQuery,
+} from "./rule.js";
+import { oneSample, STALE_NAN, withLabels } from "./series.js";
+import { allLiteral, compileTexts, renderTexts, type RuleTexts } from "./templates.js";
+import type { AlertState } from "./types.js";
+
+/** Resolved alerts are kept (and re-sent) this long. */
+export const RESOLVED_RETENTION = 15 * 60_000;
+
+export interface Alert {
+  id: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: AlertState;
+  value: number;
+  /** ms; 0 = unset. */
+  activeAt: number;
+  start: number;
+  resolvedAt: number;
+  keepFiringSince: number;
+  lastSent: number;
+  end: number;
+  restored: boolean;
+  /** Cached label arrays of the ALERTS / ALERTS_FOR_STATE series. */
+  sorted?: Label[];
+  seriesPending?: Label[];
+  seriesFiring?: Label[];
+  seriesFor?: Label[];
+  generatorURL?: string;
+}
+
+interface Prepared {
+  id: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  value: number;
+}
+
+export class AlertingRule implements Rule {
+  readonly kind = "alerting";
+  readonly id: string;
+  readonly name: string;
+  readonly expr: string;
+  readonly forMs: number;
+  readonly keepFiringFor: number;
+  /** Merged labels: rule > group > external. */
+  readonly labels: Record<string, string>;
+  readonly annotationTexts: Record<string, string>;
+  readonly debug: boolean;
+  alerts = new Map<string, Alert>();
+  private history: History;
+  private labelTpls: RuleTexts;
+  private annTpls: RuleTexts;
+  private staticLabels: boolean;
+  private activeCount = 0;
+  private adopted = false;
+  private metricLabels: Record<string, string>;
+  private pendingGauge;
+  private firingGauge;
+  private errorsCounter;
+  private samplesGauge;
+  private fetchedGauge;
+
+  constructor(
+    cfg: RuleConfig,
+    merged: Record<string, string>,
+    public group: GroupContext,
+    private alertSource?: CompiledTemplate,
+  ) {
+    this.name = cfg.alert ?? "";
+    this.expr = cfg.expr;
+    this.forMs = cfg.for;
+    this.keepFiringFor = cfg.keepFiringFor;
+    this.labels = merged;
+    this.annotationTexts = cfg.annotations;
+    this.debug = cfg.debug;
+    this.id = ruleID("alerting", this.name, cfg.expr, cfg.labels);
+    const deps = group.deps;
+    this.history = new History(cfg.updateEntriesLimit ?? deps.settings.updateEntriesLimit);
+    this.labelTpls = compileTexts(merged, deps.compileTemplate, true);
+    this.staticLabels = allLiteral(this.labelTpls);
+    this.annTpls = compileTexts(cfg.annotations, deps.compileTemplate, false);
+    this.metricLabels = { alertname: this.name, group: group.name, file: group.file, id: this.id };
+    this.pendingGauge = m.alertsPending.labels(this.metricLabels);
+    this.firingGauge = m.alertsFiring.labels(this.metricLabels);
+    this.errorsCounter = m.alertingErrors.labels(this.metricLabels);
+    this.samplesGauge = m.alertingSamples.labels(this.metricLabels);
+    this.fetchedGauge = m.alertingSeriesFetched.labels(this.metricLabels);
+    this.errorsCounter.inc(0);
+  }
+
+  async exec(ts: number, signal: AbortSignal): Promise<ExecOutcome> {
+    const g = this.group;
+    const { clock, logger, settings } = g.deps;
+    const start = clock.now();
+    m.executionTotal.inc();
+    let res: QueryResult;
+    try {
+      res = await runQuery(g.querier, this.expr, ts, signal, clock, queryTimeout(g));
+    } catch (err) {
+      if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+      const msg = errorMessage(err);
+      this.fail(start, ts, undefined, msg);
+      logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
+      return { series: [], alerts: [] };
+    }
+    const queryDone = clock.now();
+    this.samplesGauge.set(res.data.length);
+    this.fetchedGauge.set(m.seriesFetchedValue(res.seriesFetched, res.data.length));
+
+    let tplError: string | null = null;
+    const onTplError = (msg: string) => {
+      tplError ??= `failed to expand templates: ${msg}`;
+    };
+    const ctx = this.renderContext(ts, signal);
+    const prepared: Prepared[] = new Array(res.data.length);
+    let dupAt = -1;
+    const ids = new Set<string>();
+    for (let i = 0; i < res.data.length; i++) {
+      const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError);
+      if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+      prepared[i] = p;
+      if (dupAt < 0 && ids.has(p.id)) dupAt = i;
+      ids.add(p.id);
+    }
+
+    const budget = g.budget;
+    if (dupAt < 0 && budget.max > 0) {
+      const want = ids.size + this.keptFiring(ids, ts);
+      const others = budget.active - this.activeCount;
+      if (want > this.activeCount && others + want > budget.max) {
+        m.alertsDropped.inc(want - this.activeCount);
+        const msg = `exec exceeded -rule.maxActiveAlerts=${budget.max}: the rule would hold ${want} active alerts while other rules hold ${others}`;
+        this.fail(start, ts, res, msg, queryDone - start);
+        logRuleError(logger, g, this.name, msg);
+        return { series: [], alerts: [] };
+      }
+    }
+
+    for (const [id, a] of this.alerts) {
+      if (a.state === "inactive" && ts - a.resolvedAt > RESOLVED_RETENTION) this.alerts.delete(id);
+    }
+
+    const stale: TimeSeries[] = [];
+    const tsMs = Math.floor(ts / 1000) * 1000;
+    const updated = new Set<string>();
+    for (let i = 0; i < prepared.length; i++) {
+      const p = prepared[i];
+      if (i === dupAt) {
+        const msg = `labels ${goMap(p.labels)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
+        this.finishCounts();
+        this.fail(start, ts, res, msg, queryDone - start);
+        logRuleError(logger, g, this.name, msg);
+        return { series: [], alerts: [] };
+      }
+      updated.add(p.id);
+      const a = this.alerts.get(p.id);
+      if (a) {
+        if (a.state === "inactive") {
+          a.state = "pending";
+          a.activeAt = ts;
+          this.debugLog(ts, a, "INACTIVE => PENDING");
+        }
+        a.value = p.value;
+        a.annotations = p.annotations;
+        a.keepFiringSince = 0;
+        continue;
+      }
+      const na: Alert = {
+        id: p.id,
+        labels: p.labels,
+        annotations: p.annotations,
+        state: "pending",
+        value: p.value,
+        activeAt: ts,
+        start: 0,
+        resolvedAt: 0,
+        keepFiringSince: 0,
+        lastSent: 0,
+        end: 0,
+        restored: false,
+      };
+      this.alerts.set(p.id, na);
+      this.debugLog(ts, na, "created in state PENDING");
+    }
+
+    let active = 0;
+    for (const [id, a] of this.alerts) {
+      if (!updated.has(id)) {
+        if (a.state === "pending") {
+          this.alerts.delete(id);
+          stale.push(oneSample(this.seriesLabels(a, "pending"), STALE_NAN, tsMs));
+          stale.push(oneSample(this.seriesLabels(a, "for"), STALE_NAN, tsMs));
+          this.debugLog(ts, a, "PENDING => DELETED: is absent in current evaluation round");
+          continue;
+        }
+        if (a.state === "firing") {
+          if (this.keepFiringFor > 0 && a.keepFiringSince === 0) a.keepFiringSince = ts;
+          if (a.keepFiringSince === 0 || ts - a.keepFiringSince >= this.keepFiringFor) {
+            a.state = "inactive";
+            a.resolvedAt = ts;
+            stale.push(oneSample(this.seriesLabels(a, "firing"), STALE_NAN, tsMs));
+            stale.push(oneSample(this.seriesLabels(a, "for"), STALE_NAN, tsMs));
+            this.debugLog(ts, a, "FIRING => INACTIVE: is absent in current evaluation round");
+            continue;
+          }
+        }
+        if (a.state === "inactive") continue;
+      }
+      active++;
+      if (a.state === "pending" && ts - a.activeAt >= this.forMs) {
+        a.state = "firing";
+        a.start = ts;
+        m.alertsFired.inc();
+        if (this.forMs > 0) stale.push(oneSample(this.seriesLabels(a, "pending"), STALE_NAN, tsMs));
+        this.debugLog(ts, a, `PENDING => FIRING: ${(ts - a.activeAt) / 1000}s since becoming active`);
+      }
+    }
+
+    if (g.limit > 0 && active > g.limit) {
+      this.alerts = new Map();
+      this.finishCounts();
+      const msg = `exec exceeded limit of ${g.limit} with ${active} alerts`;
+      this.fail(start, ts, res, msg, queryDone - start);
+      logRuleError(logger, g, this.name, msg);
+      return { series: [], alerts: [] };
+    }
+
+    const state = this.finishCounts();
+    const e = entry(start, ts, queryDone - start, res, tplError, rfc3339Nano);
+    e.state = state;
+    this.history.add(e);
+    if (tplError) {
+      this.errorsCounter.inc();
+      logRuleError(logger, g, this.name, tplError);
+    }
+    const series = g.deps.writer ? this.toSeries(stale, tsMs) : [];
+    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
+    return { series, alerts };
+  }
+
+  /** Firing alerts absent from ids that keep_firing_for holds (used by the budget pre-check). */
+  private keptFiring(ids: Set<string>, ts: number): number {
+    if (this.keepFiringFor <= 0) return 0;
+    let n = 0;
+    for (const [id, a] of this.alerts) {
+      if (a.state !== "firing" || ids.has(id)) continue;
+      if (a.keepFiringSince === 0 || ts - a.keepFiringSince < this.keepFiringFor) n++;
+    }
+    return n;
+  }
+
+  private async prepare(
+    metric: Metric,
+    ts: number,
+    isPartial: boolean,
+    ctx: RenderContext,
+    onError: (msg: string) => void,
+  ): Promise<Prepared> {
+    const g = this.group;
+    const { settings } = g.deps;
+    const ls = seriesLabelSet(metric.labels);
+    if (this.staticLabels) {
+      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
+    } else {
+      const data: AlertTemplateData = {
+        labels: ls.origin,
+        value: metric.value,
+        expr: this.expr,
+        externalLabels: settings.externalLabels,
+        externalURL: settings.externalURLRaw,
+      };
+      const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
+      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
+    }
+    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
+    const keys = Object.keys(ls.processed).sort();
+    const labels: Record<string, string> = {};
+    for (const k of keys) labels[k] = ls.processed[k];
+    const id = alertID(labels, keys);
+    let annotations: Record<string, string>;
+    if (this.annTpls.length === 0) {
+      annotations = {};
+    } else {
+      const existing = this.alerts.get(id);
+      const activeAt = existing && existing.state !== "inactive" ? existing.activeAt : ts;
+      const data: AlertTemplateData = {
+        labels: ls.origin,
+        value: metric.value,
+        expr: this.expr,
+        type: g.type,
+        interval: g.interval,
+        alertID: id,
+        groupID: g.id,
+        activeAt: new Date(activeAt),
+        for: this.forMs,
+        isPartial,
+        externalLabels: settings.externalLabels,
+        externalURL: settings.externalURLRaw,
+      };
+      annotations = await renderTexts(this.annTpls, data, ctx, onError);
+    }
+    return { id, labels, annotations, value: metric.value };
+  }
+
+  private renderContext(ts: number, signal: AbortSignal): RenderContext {
+    const g = this.group;
+    const { clock, settings } = g.deps;
+    return {
+      externalURL: settings.externalURL,
+      query: async (q: string) => (await runQuery(g.querier, q, ts, signal, clock, queryTimeout(g))).data,
+    };
+  }
+
+  private fail(start: number, ts: number, res: QueryResult | undefined, msg: string, durMs?: number): void {
+    const { clock } = this.group.deps;
+    const e = entry(start, ts, durMs ?? clock.now() - start, res, msg, rfc3339Nano);
+    e.state = this.ruleState();
+    this.history.add(e);
+    this.errorsCounter.inc();
+    m.executionErrors.inc();
+  }
+
+  /** Updates gauges and the shared budget; returns the rule state. */
+  private finishCounts(): string {
+    let pending = 0;
+    let firing = 0;
+    for (const a of this.alerts.values()) {
+      if (a.state === "pending") pending++;
+      else if (a.state === "firing") firing++;
+    }
+    this.pendingGauge.set(pending);
+    this.firingGauge.set(firing);
+    const active = pending + firing;
+    const b = this.group.budget;
+    b.active += active - this.activeCount;
+    this.activeCount = active;
+    m.activeAlertsTotal.set(b.active);
+    return firing > 0 ? "firing" : pending > 0 ? "pending" : "inactive";
+  }
+
+  private ruleState(): string {
+    let pending = false;
+    for (const a of this.alerts.values()) {
+      if (a.state === "firing") return "firing";
+      if (a.state === "pending") pending = true;
+    }
+    return pending ? "pending" : "inactive";
+  }
+
+  private seriesLabels(a: Alert, kind: "pending" | "firing" | "for"): Label[] {
+    a.sorted ??= withLabels([], a.labels);
+    if (kind === "for") {
+      a.seriesFor ??= withLabels(a.sorted, { __name__: "ALERTS_FOR_STATE" });
+      return a.seriesFor;
+    }
+    if (kind === "pending") {
+      a.seriesPending ??= withLabels(a.sorted, { __name__: "ALERTS", alertstate: "pending" });
+      return a.seriesPending;
+    }
+    a.seriesFiring ??= withLabels(a.sorted, { __name__: "ALERTS", alertstate: "firing" });
+    return a.seriesFiring;
+  }
+
+  private toSeries(stale: TimeSeries[], tsMs: number): TimeSeries[] {
+    const out = stale;
+    for (const a of this.alerts.values()) {
+      if (a.state === "inactive") continue;
+      out.push(oneSample(this.seriesLabels(a, a.state), 1, tsMs));
+      out.push(oneSample(this.seriesLabels(a, "for"), Math.floor(a.activeAt / 1000), tsMs));
+    }
+    return out;
+  }
+
+  resolveDuration(): number {
+    const { settings } = this.group.deps;
+    let d = 4 * Math.max(this.group.interval, settings.resendDelay);
+    if (settings.maxResolveDuration > 0 && d > settings.maxResolveDuration) d = settings.maxResolveDuration;
+    return d;
+  }
+
+  /** §4.5: picks the alerts to (re-)send and stamps LastSent/End. */
+  async alertsToSend(now: number, resendDelay: number, resolveDuration: number): Promise<NotifierAlert[]> {
+    const out: NotifierAlert[] = [];
+    for (const a of this.alerts.values()) {
+      if (a.state === "pending") continue;
+      const needs =
+        (a.state === "firing" && a.end < a.lastSent) ||
+        (a.state === "inactive" && a.resolvedAt > a.lastSent) ||
+        a.lastSent + resendDelay < now;
+      if (!needs) continue;
+      a.end = a.state === "inactive" ? a.resolvedAt : now + resolveDuration;
+      a.lastSent = now;
+      out.push({
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: new Date(a.start),
+        endsAt: new Date(a.end),
+        generatorURL: await this.generatorURL(a),
+      });
+    }
+    return out;
+  }
+
+  private async generatorURL(a: Alert): Promise<string> {
+    const g = this.group;
+    const base = g.deps.settings.externalURL;
+    if (!this.alertSource) {
+      a.generatorURL ??= `${base}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
+      return a.generatorURL;
+    }
+    try {
+      const text = await this.alertSource.render(
+        {
+          labels: a.labels,
+          value: a.value,
+          expr: this.expr,
+          type: g.type,
+          activeAt: new Date(a.activeAt),
+          alertID: a.id,
+          groupID: g.id,
+          externalLabels: g.deps.settings.externalLabels,
+          externalURL: g.deps.settings.externalURLRaw,
+        },
+        { externalURL: base },
+      );
+      return `${base}/${text}`;
+    } catch (err) {
+      g.deps.logger.error(`group "${g.name}": rule "${this.name}": cannot render -external.alert.source: ${errorMessage(err)}`);
+      return `${base}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
+    }
+  }
+
+  private debugLog(ts: number, a: Alert, msg: string): void {
+    if (!this.debug) return;
+    this.group.deps.logger.info(
+      `DEBUG rule "${this.group.name}:${this.name}:${this.id}" (group ${this.group.id}) at ${rfc3339Nano(ts)}: alert ${a.id} ${goMap(a.labels)}: ${msg}`,
+    );
+  }
+
+  // --- restore ---
+
+  /** Remote-read restore (§8.3 + tsalert): after the first evaluation at process start. */
+  async restore(restorer: AlertRestorer, firstTs: number): Promise<TimeSeries[]> {
+    if (this.forMs <= 0 || this.alerts.size === 0) return [];
+    const g = this.group;
+    const ruleLabels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.labels)) {
+      if (!(v.includes("{{") && v.includes("}}"))) ruleLabels[k] = v;
+    }
+    let found: RestoredAlert[];
+    try {
+      found = await restorer.restore({
+        groupName: g.name,
+        alertName: this.name,
+        ruleLabels,
+        group: g.querySettings,
+        time: firstTs - 1000,
+      });
+    } catch (err) {
+      g.deps.logger.error(`group "${g.name}": rule "${this.name}": failed to restore alerts state: ${errorMessage(err)}`);
+      return [];
+    }
+    return this.applyRestored(found, firstTs);
+  }
+
+  /** Applies restored activeAt values; a restored alert past `for` fires at once with its original start. */
+  applyRestored(found: RestoredAlert[], ts: number): TimeSeries[] {
+    const stale: TimeSeries[] = [];
+    const tsMs = Math.floor(ts / 1000) * 1000;
+    for (const r of found) {
+      const labels = { ...r.labels };
+      delete labels.__name__;
+      const a = this.alerts.get(alertID(labels));
+      if (!a || a.restored || a.state !== "pending") continue;
+      a.activeAt = r.activeAt;
+      a.restored = true;
+      this.group.deps.logger.info(`alert "${this.name}" (${a.id}) restored to state at ${rfc3339Nano(a.activeAt)}`);
+      if (ts - a.activeAt >= this.forMs) {
+        a.state = "firing";
+        a.start = a.activeAt + this.forMs;
+        m.alertsFired.inc();
+        stale.push(oneSample(this.seriesLabels(a, "pending"), STALE_NAN, tsMs));
+      }
+    }
+    this.finishCounts();
+    return this.group.deps.writer ? stale : [];
+  }
+
+  snapshot(): AlertSnapshot[] {
+    const out: AlertSnapshot[] = [];
+    for (const a of this.alerts.values()) {
+      out.push({
+        labels: a.labels,
+        annotations: a.annotations,
+        state: a.state,
+        value: a.value,
+        activeAt: a.activeAt,
+        start: a.start,
+        resolvedAt: a.resolvedAt,
+        keepFiringSince: a.keepFiringSince,
+        lastSent: a.lastSent,
+        end: a.end,
+      });
+    }
+    return out;
+  }
+
+  /** Full restore from -state.path, before the first evaluation. */
+  loadSnapshot(list: AlertSnapshot[]): void {
+    for (const s of list) {
+      const labels = { ...s.labels };
+      const id = alertID(labels);
+      this.alerts.set(id, {
+        id,
+        labels,
+        annotations: { ...s.annotations },
+        state: s.state,
+        value: s.value,
+        activeAt: s.activeAt,
+        start: s.start,
+        resolvedAt: s.resolvedAt,
+        keepFiringSince: s.keepFiringSince,
+        lastSent: s.lastSent,
+        end: s.end,
+        restored: s.state !== "inactive",
+      });
+    }
+    this.finishCounts();
+  }
+
+  adopt(old: Rule): void {
+    if (!(old instanceof AlertingRule)) return;
+    this.alerts = old.alerts;
+    this.activeCount = old.activeCount;
+    old.adopted = true;
+    for (const a of this.alerts.values()) a.generatorURL = undefined;
+    this.finishCounts();
+  }
+
+  close(): void {
+    if (this.adopted) return;
+    const b = this.group.budget;
+    b.active -= this.activeCount;
+    this.activeCount = 0;
+    m.activeAlertsTotal.set(b.active);
+    for (const metric of [m.alertsPending, m.alertsFiring, m.alertingErrors, m.alertingSamples, m.alertingSeriesFetched]) {
+      metric.remove(this.metricLabels);
+    }
+  }
+
+  // --- API ---
+
+  apiAlert(a: Alert): ApiAlert {
+    const g = this.group;
+    return {
+      state: a.state,
+      name: this.name,
+      value: float32String(a.value),
+      labels: a.labels,
+      annotations: a.annotations,
+      activeAt: rfc3339Nano(a.activeAt),
+      id: a.id,
+      rule_id: this.id,
+      group_id: g.id,
+      expression: this.expr,
+      source: a.generatorURL ?? `${g.deps.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`,
+      restored: a.restored,
+      stabilizing: a.state === "firing" && a.keepFiringSince !== 0,
+    };
+  }
+
+  api(withUpdates: boolean): ApiRule {
+    const g = this.group;
+    const last = this.history.last();
+    const alerts: ApiAlert[] = [];
+    for (const a of this.alerts.values()) if (a.state !== "inactive") alerts.push(this.apiAlert(a));
+    const r: ApiRule = {
+      state: this.ruleState(),
+      name: this.name,
+      query: this.expr,
+      duration: this.forMs / 1000,
+      keep_firing_for: this.keepFiringFor / 1000,
+      labels: this.labels,
+      annotations: this.annotationTexts,
+      lastError: last?.error ?? "",
+      evaluationTime: last ? last.duration / 1e9 : 0,
+      lastEvaluation: last ? last.time : rfc3339Nano(0),
+      alerts,
+      health: last?.error ? "err" : "ok",
+      type: "alerting",
+      datasourceType: g.type,
+      lastSamples: last?.samples ?? 0,
+      lastSeriesFetched: last ? last.series_fetched : null,
+      id: this.id,
+      group_id: g.id,
+      group_name: g.name,
+      file: g.file,
+      debug: this.debug,
+      max_updates_entries: this.history.size,
+    };
+    if (withUpdates) r.updates = this.history.entries();
+    return r;
+  }
+}
+
+export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
+  addLabel(ls, "alertname", alertname);
+  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
+}
+
+function queryTimeout(g: GroupContext): number {
+  const t = g.deps.settings.queryTimeout;
+  if (t <= 0) return 0;
+  return g.interval > 0 ? Math.min(t, g.interval) : t;
+}
+
+/** Go's %v of a map[string]string: map[k:v k2:v2], keys sorted. */
+export function goMap(m: Record<string, string>): string {
+  return `map[${Object.keys(m)
+    .sort()
+    .map((k) => `${k}:${m[k]}`)
+    .join(" ")}]`;
+}
+
+export { queryTimeout };

@@ -1,0 +1,60 @@
+// Value formatting as vmalert's JSON shows it: Go RFC3339Nano times and float32 'f' floats.
+
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, "0");
+}
+
+/** Go time.Format(RFC3339Nano) in the local zone; 0 (never) prints Go's zero time. */
+export function rfc3339Nano(ms: number): string {
+  if (!ms) return ZERO_TIME;
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  let frac = "";
+  const msPart = ((ms % 1000) + 1000) % 1000;
+  if (msPart) frac = `.${pad(msPart, 3).replace(/0+$/, "")}`;
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  let zone = "Z";
+  if (off !== 0) {
+    const a = Math.abs(off);
+    zone = `${off < 0 ? "-" : "+"}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+  }
+  return `${date}T${time}${frac}${zone}`;
+}
+
+/** Go strconv.FormatFloat(v, 'f', -1, 32): shortest float32 digits, never an exponent. */
+export function float32String(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  const f = Math.fround(v);
+  if (f === Number.POSITIVE_INFINITY) return "+Inf";
+  if (f === Number.NEGATIVE_INFINITY) return "-Inf";
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  let exp = "";
+  for (let p = 1; p <= 9; p++) {
+    exp = f.toExponential(p - 1);
+    if (Math.fround(Number(exp)) === f) break;
+  }
+  return expToFixed(exp);
+}
+
+function expToFixed(s: string): string {
+  const neg = s.startsWith("-");
+  const body = neg ? s.slice(1) : s;
+  const [mant, e] = body.split("e");
+  const digits = mant.replace(".", "");
+  const pointPos = 1 + Number(e);
+  let out: string;
+  if (pointPos <= 0) out = `0.${"0".repeat(-pointPos)}${digits}`;
+  else if (pointPos >= digits.length) out = digits + "0".repeat(pointPos - digits.length);
+  else out = `${digits.slice(0, pointPos)}.${digits.slice(pointPos)}`;
+  return neg ? `-${out}` : out;
+}
+
+/** Go time.Time.Truncate(d) for Unix ms: counts from 0001-01-01Z, not the epoch (reference §3.2). */
+export function goTruncate(ms: number, d: number): number {
+  if (d <= 0) return ms;
+  const sinceZero = ms + 62135596800000;
+  return ms - (((sinceZero % d) + d) % d);
+}

@@ -1,0 +1,405 @@
+// One rule group: its schedule (reference §3.1/§3.2 and the tsalert `cron` extension), rule execution
+// with write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and
+// in-place updates on reload (§13).
+import type { GroupConfig, RuleConfig } from "../config/types.js";
+import type { GroupQuerySettings } from "../datasource/types.js";
+import type { Notifier, NotifierAlert } from "../notifier/types.js";
+import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { AlertingRule } from "./alerting.js";
+import type { ApiGroup, ApiRule } from "./api.js";
+import { sleep } from "./clock.js";
+import { rfc3339Nano } from "./format.js";
+import { groupHash } from "./ids.js";
+import * as m from "./metrics.js";
+import { RecordingRule } from "./recording.js";
+import { type AlertBudget, errorMessage, type GroupContext, type Rule } from "./rule.js";
+import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay } from "./schedule.js";
+import type { EngineDeps } from "./types.js";
+
+export interface GroupStartOptions {
+  /** Process start (not a reload): restore state from the remote-read restorer after the first evaluation. */
+  restore: boolean;
+  /** -state.path snapshot to load before the first evaluation. */
+  snapshot?: StateSnapshot | null;
+}
+
+const DEFAULT_MAX_INFLIGHT = 64;
+
+export class Group {
+  readonly id: string;
+  readonly ctx: GroupContext;
+  cfg: GroupConfig;
+  rules: Rule[] = [];
+  /** Wall time of the last iteration start, ms; 0 = never. */
+  lastEvaluation = 0;
+  private readonly fraction: number;
+  private readonly cron?: CronSchedule;
+  private mergedLabelsBase: Record<string, string> = {};
+  private notifierHeaders: Record<string, string> = {};
+  private stopCtl = new AbortController();
+  private sendCtl = new AbortController();
+  private evalCtl?: AbortController;
+  private chain: Promise<unknown> = Promise.resolve();
+  private loop?: Promise<void>;
+  private inflight = new Set<Promise<void>>();
+  private inflightPer = new Map<Notifier, number>();
+  private metricLabels: Record<string, string>;
+
+  constructor(
+    cfg: GroupConfig,
+    private deps: EngineDeps,
+    budget: AlertBudget,
+    private alertSource?: CompiledTemplate,
+    /** Called after every iteration (state file saving). */
+    private onIteration?: () => void,
+  ) {
+    this.cfg = cfg;
+    const s = deps.settings;
+    let interval = cfg.interval && cfg.interval > 0 ? cfg.interval : s.evaluationInterval;
+    if (cfg.cron !== undefined) {
+      this.cron = parseCron(cfg.cron);
+      interval = cronInterval(this.cron, deps.clock.now()) ?? interval;
+    }
+    const h = groupHash({
+      file: cfg.file,
+      name: cfg.name,
+      type: cfg.type,
+      interval: cfg.interval && cfg.interval > 0 ? cfg.interval : s.evaluationInterval,
+      evalOffset: cfg.evalOffset,
+      cron: cfg.cron,
+    });
+    this.id = h.decimal();
+    this.fraction = h.fraction();
+    this.metricLabels = { group: cfg.name, file: cfg.file };
+    this.ctx = {
+      id: this.id,
+      name: cfg.name,
+      file: cfg.file,
+      type: cfg.type,
+      interval,
+      limit: 0,
+      querier: undefined as unknown as GroupContext["querier"],
+      querySettings: undefined as unknown as GroupQuerySettings,
+      deps,
+      budget,
+    };
+    this.apply(cfg);
+    m.iterationInterval.labels(this.metricLabels).set(interval / 1000);
+  }
+
+  /** Replaces settings and rules from cfg; rules with the same ID keep their state. */
+  private apply(cfg: GroupConfig): void {
+    const s = this.deps.settings;
+    this.cfg = cfg;
+    const ctx = this.ctx;
+    ctx.limit = cfg.limit > 0 ? cfg.limit : (s.resultsLimit ?? 0);
+    ctx.querySettings = {
+      type: cfg.type,
+      evaluationInterval: ctx.interval,
+      params: cfg.params,
+      headers: cfg.headers,
+      tenant: cfg.tenant,
+    };
+    ctx.querier = this.deps.querierFactory.forGroup(ctx.querySettings);
+    m.groupResultsLimit.labels(this.metricLabels).set(ctx.limit);
+    this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
+    // Priority rule > group > external (reference §2.2).
+    this.mergedLabelsBase = { ...s.externalLabels, ...cfg.labels };
+    const old = new Map(this.rules.map((r) => [r.id, r]));
+    const next: Rule[] = [];
+    for (const rc of cfg.rules) {
+      const rule = this.newRule(rc);
+      const prev = old.get(rule.id);
+      if (prev && prev.kind === rule.kind) {
+        rule.adopt(prev);
+        old.delete(rule.id);
+      }
+      next.push(rule);
+    }
+    // Adopted rules skip close(); the rest lose their metric series and budget share.
+    for (const r of this.rules) r.close();
+    this.rules = next;
+  }
+
+  private newRule(rc: RuleConfig): Rule {
+    const merged = { ...this.mergedLabelsBase, ...rc.labels };
+    if (rc.alert !== undefined) return new AlertingRule(rc, merged, this.ctx, this.alertSource);
+    return new RecordingRule(rc, merged, this.ctx);
+  }
+
+  private withLock<T>(fn: () => Promise<T> | T): Promise<T> {
+    const p = this.chain.then(fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  start(opts: GroupStartOptions): void {
+    if (opts.snapshot) this.loadSnapshot(opts.snapshot);
+    this.loop = this.run(opts.restore).catch((err) => {
+      if (!this.stopCtl.signal.aborted) {
+        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.cfg.file}): stopped: ${errorMessage(err)}`);
+      }
+    });
+  }
+
+  /** Hot reload: cancels an in-flight evaluation, then swaps settings and rules. */
+  async update(cfg: GroupConfig): Promise<void> {
+    this.evalCtl?.abort(new Error("group updated"));
+    await this.withLock(() => this.apply(cfg));
+  }
+
+  async stop(): Promise<void> {
+    this.stopCtl.abort(new Error("group stopped"));
+    this.evalCtl?.abort(new Error("group stopped"));
+    await this.loop;
+    await this.chain;
+    // Let sends already on the wire finish briefly, then cut them.
+    if (this.inflight.size > 0) {
+      await Promise.race([Promise.allSettled([...this.inflight]), sleep(this.deps.clock, 5000).catch(() => {})]);
+      this.sendCtl.abort(new Error("group stopped"));
+    }
+    for (const r of this.rules) r.close();
+    for (const metric of [
+      m.iterationTotal,
+      m.iterationDuration,
+      m.iterationMissed,
+      m.iterationReset,
+      m.iterationInterval,
+      m.groupResultsLimit,
+    ]) {
+      metric.remove(this.metricLabels);
+    }
+  }
+
+  private async run(restore: boolean): Promise<void> {
+    const { clock } = this.deps;
+    const stop = this.stopCtl.signal;
+    const interval = this.ctx.interval;
+    if (this.cron) {
+      await this.runCron(restore);
+      return;
+    }
+    const delay = startDelay(clock.now(), interval, this.cfg.evalOffset, this.fraction, this.deps.settings.maxStartDelay);
+    await sleep(clock, delay, stop);
+    let evalTS = clock.now();
+    let nextTick = evalTS + interval;
+    await this.withLock(() => this.iterate(evalTS, restore));
+    for (;;) {
+      const wait = nextTick - clock.now();
+      if (wait > 0) await sleep(clock, wait, stop);
+      if (stop.aborted) return;
+      const now = Math.max(clock.now(), nextTick);
+      // Like Go's ticker: ticks that passed while busy collapse into the one consumed now.
+      nextTick += interval;
+      while (nextTick <= now) nextTick += interval;
+      const missed = Math.floor((now - evalTS) / interval) - 1;
+      if (missed < 0) {
+        evalTS = now;
+        m.iterationReset.labels(this.metricLabels).inc();
+      } else {
+        evalTS += (missed + 1) * interval;
+        if (missed > 0) m.iterationMissed.labels(this.metricLabels).inc();
+      }
+      const ts = evalTS;
+      await this.withLock(() => this.iterate(ts, false));
+    }
+  }
+
+  private async runCron(restore: boolean): Promise<void> {
+    const { clock } = this.deps;
+    const stop = this.stopCtl.signal;
+    const cron = this.cron as CronSchedule;
+    let first = true;
+    let last = clock.now();
+    for (;;) {
+      let next = nextCronTime(cron, last);
+      if (next === null) return;
+      if (next < clock.now()) {
+        // The previous evaluation overran one or more fire times: skip them, never overlap.
+        m.iterationMissed.labels(this.metricLabels).inc();
+        next = nextCronTime(cron, clock.now());
+        if (next === null) return;
+      }
+      await sleep(clock, next - clock.now(), stop);
+      last = next;
+      const ts = next;
+      const doRestore = first && restore;
+      first = false;
+      await this.withLock(() => this.iterate(ts, doRestore));
+    }
+  }
+
+  private async iterate(evalTS: number, restore: boolean): Promise<void> {
+    if (this.stopCtl.signal.aborted) return;
+    const { clock, writer, logger } = this.deps;
+    const wallStart = clock.now();
+    this.lastEvaluation = wallStart;
+    m.iterationTotal.labels(this.metricLabels).inc();
+    const ts = this.cron
+      ? evalTS
+      : evalTimestamp(evalTS, {
+          interval: this.ctx.interval,
+          evalOffset: this.cfg.evalOffset,
+          evalDelay: this.cfg.evalDelay ?? this.cfg.queryOffset ?? this.deps.settings.evalDelay,
+          evalAlignment: this.cfg.evalAlignment ?? true,
+        });
+    const ctl = new AbortController();
+    this.evalCtl = ctl;
+    const signal = AbortSignal.any([ctl.signal, this.stopCtl.signal]);
+    const deadline = wallStart + this.ctx.interval;
+    const conc = Math.max(1, this.cfg.concurrency || 1);
+    const rules = this.rules;
+    let dirty = false;
+    let flushLate = false;
+    try {
+      for (let i = 0; i < rules.length && !signal.aborted; i += conc) {
+        if (dirty && writer) {
+          const left = deadline - clock.now();
+          if (left > 0) {
+            await this.flush(left, signal);
+          } else if (!flushLate) {
+            flushLate = true;
+            logger.warn(
+              `group "${this.cfg.name}" (file=${this.cfg.file}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
+            );
+          }
+          dirty = false;
+        }
+        const wave = rules.slice(i, i + conc);
+        const outcomes = await Promise.all(
+          wave.map((r) =>
+            r.exec(ts, signal).catch((err) => {
+              logger.error(`group "${this.cfg.name}" (file=${this.cfg.file}): rule "${r.name}": ${errorMessage(err)}`);
+              return { series: [], alerts: [] as NotifierAlert[] };
+            }),
+          ),
+        );
+        for (const o of outcomes) {
+          if (o.alerts.length > 0) this.send(o.alerts);
+          if (o.series.length > 0 && writer) {
+            writer.push(o.series);
+            dirty = true;
+          }
+        }
+      }
+      if (restore && this.deps.restorer && !signal.aborted) {
+        for (const r of rules) {
+          if (!(r instanceof AlertingRule)) continue;
+          const series = await r.restore(this.deps.restorer, ts);
+          if (series.length > 0 && writer) writer.push(series);
+        }
+      }
+    } finally {
+      if (this.evalCtl === ctl) this.evalCtl = undefined;
+      m.iterationDuration.labels(this.metricLabels).observe((clock.now() - wallStart) / 1000);
+      this.onIteration?.();
+    }
+  }
+
+  private async flush(ms: number, signal: AbortSignal): Promise<void> {
+    const writer = this.deps.writer;
+    if (!writer) return;
+    const ctl = new AbortController();
+    const timer = this.deps.clock.setTimer(ms, () => ctl.abort(new Error("flush deadline")));
+    try {
+      await writer.flush(AbortSignal.any([signal, ctl.signal]));
+    } catch {
+      // Delivery problems are the writer's to report; the group only stops waiting.
+    } finally {
+      timer.cancel();
+    }
+  }
+
+  /** Fire-and-track: every notifier gets the alerts concurrently; a slow one is capped, never awaited. */
+  private send(alerts: NotifierAlert[]): void {
+    const { logger, settings } = this.deps;
+    const cap = settings.maxInflightSends ?? DEFAULT_MAX_INFLIGHT;
+    const headers = Object.keys(this.notifierHeaders).length > 0 ? this.notifierHeaders : undefined;
+    for (const n of this.deps.notifiers.notifiers()) {
+      const count = this.inflightPer.get(n) ?? 0;
+      if (count >= cap) {
+        logger.warn(`group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`);
+        continue;
+      }
+      this.inflightPer.set(n, count + 1);
+      const p: Promise<void> = n
+        .send(alerts, headers, this.sendCtl.signal)
+        .catch((err) => {
+          logger.error(`group "${this.cfg.name}": failed to send alerts to ${n.addr()}: ${errorMessage(err)}`);
+        })
+        .finally(() => {
+          this.inflight.delete(p);
+          const c = (this.inflightPer.get(n) ?? 1) - 1;
+          if (c <= 0) this.inflightPer.delete(n);
+          else this.inflightPer.set(n, c);
+        });
+      this.inflight.add(p);
+    }
+  }
+
+  /** Resolves when every notifier request started so far has settled (tests, shutdown). */
+  async settleSends(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  snapshot(into: Record<string, AlertSnapshot[]>): void {
+    for (const r of this.rules) {
+      if (r instanceof AlertingRule && r.alerts.size > 0) into[`${this.id}/${r.id}`] = r.snapshot();
+    }
+  }
+
+  private loadSnapshot(s: StateSnapshot): void {
+    for (const r of this.rules) {
+      if (!(r instanceof AlertingRule)) continue;
+      const list = s.rules[`${this.id}/${r.id}`];
+      if (list && list.length > 0) r.loadSnapshot(list);
+    }
+  }
+
+  api(): ApiGroup {
+    const cfg = this.cfg;
+    const g: ApiGroup = {
+      name: cfg.name,
+      rules: this.rules.map((r): ApiRule => r.api(false)),
+      interval: this.ctx.interval / 1000,
+      lastEvaluation: rfc3339Nano(this.lastEvaluation),
+      type: cfg.type,
+      id: this.id,
+      file: cfg.file,
+      concurrency: Math.max(1, cfg.concurrency || 1),
+    };
+    const params: string[] = [];
+    for (const [k, vs] of Object.entries(cfg.params)) for (const v of vs) params.push(`${k}=${v}`);
+    if (params.length > 0) g.params = params.sort();
+    if (cfg.headers.length > 0) g.headers = cfg.headers;
+    if (cfg.notifierHeaders.length > 0) g.notifier_headers = cfg.notifierHeaders;
+    if (Object.keys(cfg.labels).length > 0) g.labels = cfg.labels;
+    if (cfg.evalOffset !== undefined) g.eval_offset = cfg.evalOffset / 1000;
+    if (cfg.evalDelay !== undefined) g.eval_delay = cfg.evalDelay / 1000;
+    if (cfg.cron !== undefined) g.cron = cfg.cron;
+    return g;
+  }
+
+  rule(id: string): Rule | undefined {
+    return this.rules.find((r) => r.id === id);
+  }
+}
+
+function parseHeaders(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of list) {
+    const i = h.indexOf(":");
+    if (i < 0) continue;
+    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** A cron group's nominal interval: the gap between its next two fire times. */
+function cronInterval(c: CronSchedule, now: number): number | null {
+  const a = nextCronTime(c, now);
+  if (a === null) return null;
+  const b = nextCronTime(c, a);
+  return b === null ? null : b - a;
+}

@@ -1,0 +1,34 @@
+// Alert labels from a series and the rule's labels (reference §4.1, newest: exported_, empty removes).
+
+export interface LabelSet {
+  /** Series labels (with __name__) plus rule labels the series lacks: what annotations see as $labels. */
+  origin: Record<string, string>;
+  /** The alert's labels. */
+  processed: Record<string, string>;
+}
+
+export function seriesLabelSet(series: Record<string, string>): LabelSet {
+  const origin: Record<string, string> = {};
+  const processed: Record<string, string> = {};
+  for (const k in series) {
+    const v = series[k];
+    origin[k] = v;
+    if (k !== "__name__") processed[k] = v;
+  }
+  return { origin, processed };
+}
+
+/** vmalert's labelSet.add: empty removes, a clashing series value moves to exported_<k>. */
+export function addLabel(ls: LabelSet, k: string, v: string): void {
+  if (v === "") {
+    delete ls.processed[k];
+    return;
+  }
+  ls.processed[k] = v;
+  const had = ls.origin[k];
+  if (had === undefined) {
+    ls.origin[k] = v;
+    return;
+  }
+  if (had !== v) ls.processed[`exported_${k}`] = had;
+}

@@ -1,0 +1,168 @@
+// Recording rules (reference §5): literal labels, exported_ on clashes, empty removes, duplicates and
+// limit are errors, stale markers for series that vanished since the last successful evaluation.
+import type { RuleConfig } from "../config/types.js";
+import type { QueryResult } from "../datasource/types.js";
+import type { Label, TimeSeries } from "../remotewrite/types.js";
+import type { ApiRule } from "./api.js";
+import { rfc3339Nano } from "./format.js";
+import { History } from "./history.js";
+import { ruleID } from "./ids.js";
+import * as m from "./metrics.js";
+import { queryTimeout } from "./alerting.js";
+import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
+import { labelsKey, oneSample, sortedLabels, STALE_NAN } from "./series.js";
+
+export class RecordingRule implements Rule {
+  readonly kind = "recording";
+  readonly id: string;
+  readonly name: string;
+  readonly expr: string;
+  readonly labels: Record<string, string>;
+  readonly debug: boolean;
+  private history: History;
+  private labelPairs: Array<[string, string]>;
+  /** Series written by the last successful evaluation, by label key. */
+  private last = new Map<string, Label[]>();
+  private adopted = false;
+  private metricLabels: Record<string, string>;
+  private errorsCounter;
+  private samplesGauge;
+
+  constructor(
+    cfg: RuleConfig,
+    merged: Record<string, string>,
+    public group: GroupContext,
+  ) {
+    this.name = cfg.record ?? "";
+    this.expr = cfg.expr;
+    this.labels = merged;
+    this.debug = cfg.debug;
+    this.id = ruleID("recording", this.name, cfg.expr, cfg.labels);
+    this.history = new History(cfg.updateEntriesLimit ?? group.deps.settings.updateEntriesLimit);
+    this.labelPairs = Object.entries(merged);
+    this.metricLabels = { recording: this.name, group: group.name, file: group.file, id: this.id };
+    this.errorsCounter = m.recordingErrors.labels(this.metricLabels);
+    this.samplesGauge = m.recordingSamples.labels(this.metricLabels);
+    this.errorsCounter.inc(0);
+  }
+
+  async exec(ts: number, signal: AbortSignal): Promise<ExecOutcome> {
+    const g = this.group;
+    const { clock, logger } = g.deps;
+    const start = clock.now();
+    m.executionTotal.inc();
+    let res: QueryResult;
+    try {
+      res = await runQuery(g.querier, this.expr, ts, signal, clock, queryTimeout(g));
+    } catch (err) {
+      if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+      const msg = errorMessage(err);
+      this.fail(entry(start, ts, clock.now() - start, undefined, msg, rfc3339Nano));
+      logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
+      return { series: [], alerts: [] };
+    }
+    const e = entry(start, ts, clock.now() - start, res, null, rfc3339Nano);
+    this.samplesGauge.set(res.data.length);
+    if (g.limit > 0 && res.data.length > g.limit) {
+      e.error = `exec exceeded limit of ${g.limit} with ${res.data.length} series`;
+      this.fail(e);
+      logRuleError(logger, g, this.name, e.error);
+      return { series: [], alerts: [] };
+    }
+    const out: TimeSeries[] = [];
+    const now = new Map<string, Label[]>();
+    for (const metric of res.data) {
+      const labels = this.resultLabels(metric.labels);
+      const key = labelsKey(labels);
+      if (now.has(key)) {
+        e.error = `original metric ${promLabels(metric.labels)}; resulting labels ${promLabels(Object.fromEntries(labels.map((l) => [l.name, l.value])))}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
+        this.fail(e);
+        logRuleError(logger, g, this.name, e.error);
+        return { series: [], alerts: [] };
+      }
+      now.set(key, labels);
+      out.push(oneSample(labels, metric.value, Math.round(metric.timestamp * 1000)));
+    }
+    for (const [key, labels] of this.last) {
+      if (!now.has(key)) out.push(oneSample(labels, STALE_NAN, ts));
+    }
+    this.last = now;
+    this.history.add(e);
+    return { series: g.deps.writer ? out : [], alerts: [] };
+  }
+
+  private resultLabels(series: Record<string, string>): Label[] {
+    const m: Record<string, string> = {};
+    for (const k in series) m[k] = series[k];
+    m.__name__ = this.name;
+    for (const [k, v] of this.labelPairs) {
+      if (v === "") {
+        delete m[k];
+        continue;
+      }
+      const had = m[k];
+      if (had !== undefined && had !== v) m[`exported_${k}`] = had;
+      m[k] = v;
+    }
+    return sortedLabels(m);
+  }
+
+  private fail(e: ReturnType<typeof entry>): void {
+    this.history.add(e);
+    this.errorsCounter.inc();
+    m.executionErrors.inc();
+  }
+
+  adopt(old: Rule): void {
+    if (!(old instanceof RecordingRule)) return;
+    this.last = old.last;
+    this.history = old.history;
+    old.adopted = true;
+  }
+
+  close(): void {
+    if (this.adopted) return;
+    m.recordingErrors.remove(this.metricLabels);
+    m.recordingSamples.remove(this.metricLabels);
+  }
+
+  api(withUpdates: boolean): ApiRule {
+    const g = this.group;
+    const last = this.history.last();
+    const r: ApiRule = {
+      state: "",
+      name: this.name,
+      query: this.expr,
+      duration: 0,
+      keep_firing_for: 0,
+      labels: this.labels,
+      lastError: last?.error ?? "",
+      evaluationTime: last ? last.duration / 1e9 : 0,
+      lastEvaluation: last ? last.time : rfc3339Nano(0),
+      health: last?.error ? "err" : "ok",
+      type: "recording",
+      datasourceType: g.type,
+      lastSamples: last?.samples ?? 0,
+      lastSeriesFetched: last ? last.series_fetched : null,
+      id: this.id,
+      group_id: g.id,
+      group_name: g.name,
+      file: g.file,
+      debug: this.debug,
+      max_updates_entries: this.history.size,
+    };
+    if (withUpdates) r.updates = this.history.entries();
+    return r;
+  }
+}
+
+/** Prometheus-style {k="v", ...} with __name__ in front, as vmalert prints series in errors. */
+function promLabels(m: Record<string, string>): string {
+  const name = m.__name__ ?? "";
+  const rest = Object.keys(m)
+    .filter((k) => k !== "__name__")
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(m[k])}`)
+    .join(", ");
+  return `${name}{${rest}}`;
+}

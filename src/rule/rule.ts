@@ -1,0 +1,114 @@
+// What alerting and recording rules share: the per-group context they run in and the query step.
+import type { Logger } from "pino";
+import type { GroupQuerySettings, Querier, QueryResult } from "../datasource/types.js";
+import type { NotifierAlert } from "../notifier/types.js";
+import type { TimeSeries } from "../remotewrite/types.js";
+import type { ApiRule, ApiStateEntry } from "./api.js";
+import type { Clock } from "./clock.js";
+import type { EngineDeps } from "./types.js";
+
+/** The group-level facts a rule reads during an evaluation. */
+export interface GroupContext {
+  id: string;
+  name: string;
+  file: string;
+  type: string;
+  /** Effective interval, ms. */
+  interval: number;
+  limit: number;
+  querier: Querier;
+  querySettings: GroupQuerySettings;
+  deps: EngineDeps;
+  budget: AlertBudget;
+}
+
+/** The -rule.maxActiveAlerts counter, shared by every rule of an engine. */
+export interface AlertBudget {
+  max: number;
+  active: number;
+}
+
+export interface ExecOutcome {
+  /** Series for remote write (empty when nothing). */
+  series: TimeSeries[];
+  /** Alerts selected for notification. */
+  alerts: NotifierAlert[];
+  /** The evaluation was cancelled (reload/shutdown): no history, no error. */
+  cancelled?: boolean;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly kind: "alerting" | "recording";
+  readonly name: string;
+  exec(ts: number, signal: AbortSignal): Promise<ExecOutcome>;
+  /** Carries alert state/history over from the rule this one replaces on reload (same ID). */
+  adopt(old: Rule): void;
+  api(withUpdates: boolean): ApiRule;
+  /** Removes the rule's metric series and its share of the alert budget. */
+  close(): void;
+}
+
+export class QueryTimeout extends Error {
+  constructor(ms: number) {
+    super(`query timed out after ${ms / 1000}s`);
+    this.name = "QueryTimeout";
+  }
+}
+
+/**
+ * Runs one instant query with the group's querier, bounded by -datasource.queryTimeout (never longer than
+ * the interval). The caller tells a cancellation from a failure by looking at its own signal.
+ */
+export async function runQuery(
+  querier: Querier,
+  expr: string,
+  ts: number,
+  signal: AbortSignal,
+  clock: Clock,
+  timeoutMs: number,
+): Promise<QueryResult> {
+  if (timeoutMs <= 0) return querier.query(expr, { time: ts, signal });
+  const ctl = new AbortController();
+  const timer = clock.setTimer(timeoutMs, () => ctl.abort(new QueryTimeout(timeoutMs)));
+  const combined = AbortSignal.any([signal, ctl.signal]);
+  try {
+    return await Promise.race([
+      querier.query(expr, { time: ts, signal: combined }),
+      new Promise<never>((_, reject) => {
+        if (combined.aborted) reject(combined.reason);
+        combined.addEventListener("abort", () => reject(combined.reason), { once: true });
+      }),
+    ]);
+  } finally {
+    timer.cancel();
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export function logRuleError(logger: Logger, g: GroupContext, rule: string, err: string): void {
+  logger.error(`group "${g.name}" (file=${g.file}): rule "${rule}": failed to execute: ${err}`);
+}
+
+export function entry(
+  start: number,
+  ts: number,
+  durationMs: number,
+  res: QueryResult | undefined,
+  error: string | null,
+  formatTime: (ms: number) => string,
+): ApiStateEntry {
+  return {
+    time: formatTime(start),
+    at: formatTime(ts),
+    duration: Math.round(durationMs * 1e6),
+    error,
+    samples: res ? res.data.length : 0,
+    series_fetched: res ? res.seriesFetched : null,
+    curl: res?.curl ?? "",
+  };
+}

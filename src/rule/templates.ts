@@ -1,0 +1,64 @@
+// Rule texts compiled once; texts without both `{{` and `}}` are copied verbatim, as vmalert does.
+import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
+import { errorMessage } from "./rule.js";
+import type { CompileTemplate } from "./types.js";
+
+export type RuleText = { literal: string } | { tpl: CompiledTemplate };
+
+export type RuleTexts = Array<[string, RuleText]>;
+
+export function compileTexts(
+  texts: Record<string, string>,
+  compile: CompileTemplate,
+  limited: boolean,
+): RuleTexts {
+  const out: RuleTexts = [];
+  for (const k of Object.keys(texts)) {
+    const text = texts[k];
+    if (!(text.includes("{{") && text.includes("}}"))) {
+      out.push([k, { literal: text }]);
+      continue;
+    }
+    try {
+      out.push([k, { tpl: compile(text, { limited }) }]);
+    } catch (err) {
+      const msg = errorMessage(err);
+      out.push([k, { tpl: { render: () => Promise.reject(new Error(msg)) } }]);
+    }
+  }
+  return out;
+}
+
+export function allLiteral(texts: RuleTexts): boolean {
+  return texts.every(([, t]) => "literal" in t);
+}
+
+const PREFIX = "error evaluating template: ";
+
+/**
+ * Renders every text. A failing text gets `error evaluating template: ...` as its value and the first
+ * failure is reported through onError; the others still render.
+ */
+export async function renderTexts(
+  texts: RuleTexts,
+  data: AlertTemplateData,
+  ctx: RenderContext,
+  onError: (msg: string) => void,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, t] of texts) {
+    if ("literal" in t) {
+      out[k] = t.literal;
+      continue;
+    }
+    try {
+      out[k] = await t.tpl.render(data, ctx);
+    } catch (err) {
+      const msg = errorMessage(err);
+      const text = msg.startsWith(PREFIX) ? msg : PREFIX + msg;
+      out[k] = text;
+      onError(`${k}: ${text}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+// What the engine is built from: every outside dependency enters here, so the engine never knows HTTP.
+import type { Logger } from "pino";
+import type { QuerierFactory } from "../datasource/types.js";
+import type { NotifierSet } from "../notifier/types.js";
+import type { AlertRestorer, StateFile } from "../remoteread/types.js";
+import type { RemoteWriter } from "../remotewrite/types.js";
+import type { CompiledTemplate } from "../template/types.js";
+import type { Clock } from "./clock.js";
+
+export type CompileTemplate = (text: string, opts?: { limited?: boolean }) => CompiledTemplate;
+
+/** Flag values the engine needs; durations in ms. */
+export interface EngineSettings {
+  /** -evaluationInterval (1m): interval of groups without one. */
+  evaluationInterval: number;
+  /** -rule.evalDelay (30s): default group eval_delay. */
+  evalDelay: number;
+  /** -rule.resendDelay (0). */
+  resendDelay: number;
+  /** -rule.maxResolveDuration (0 = no cap). */
+  maxResolveDuration: number;
+  /** -external.label. */
+  externalLabels: Record<string, string>;
+  /** The computed external URL (links, generatorURL), no trailing slash. */
+  externalURL: string;
+  /** The raw -external.url flag value (`$externalURL` in templates). */
+  externalURLRaw: string;
+  /** -external.alert.source, "" = vmalert's default link. */
+  alertSourceTemplate?: string;
+  /** -disableAlertgroupLabel. */
+  disableAlertgroupLabel: boolean;
+  /** -group.maxStartDelay (5m). */
+  maxStartDelay: number;
+  /** -rule.updateEntriesLimit (20). */
+  updateEntriesLimit: number;
+  /** -rule.resultsLimit (0): default group limit (the loader usually applies it already). */
+  resultsLimit?: number;
+  /** tsalert -rule.maxActiveAlerts: cap on pending+firing alerts across all rules, 0 = off. */
+  maxActiveAlerts: number;
+  /** -datasource.queryTimeout (30s), never longer than the group interval; 0 = none. */
+  queryTimeout: number;
+  /** -remoteRead.lookback (1h), informational: the restorer applies it. */
+  remoteReadLookback?: number;
+  /** Max concurrent notifier requests in flight per group and notifier before sends are skipped (64). */
+  maxInflightSends?: number;
+}
+
+export interface EngineDeps {
+  querierFactory: QuerierFactory;
+  notifiers: NotifierSet;
+  writer?: RemoteWriter;
+  restorer?: AlertRestorer;
+  stateFile?: StateFile;
+  compileTemplate: CompileTemplate;
+  clock: Clock;
+  logger: Logger;
+  settings: EngineSettings;
+}
+
+export type AlertState = "pending" | "firing" | "inactive";
