@@ -4,6 +4,7 @@ import { TsalertError } from "../errors.js";
 export interface ListenAddr {
   host: string;
   port: number;
+  tls?: boolean;
 }
 
 export function parseListenAddr(addr: string, enableTCP6 = false): ListenAddr {
@@ -35,5 +36,5 @@ export function parseListenAddr(addr: string, enableTCP6 = false): ListenAddr {
 export function localURL(a: ListenAddr): string {
   const host =
     a.host === "0.0.0.0" ? "127.0.0.1" : a.host === "::" ? "[::1]" : a.host.includes(":") ? `[${a.host}]` : a.host;
-  return `http://${host}:${a.port}`;
+  return `${a.tls ? "https" : "http"}://${host}:${a.port}`;
 }

@@ -1,11 +1,15 @@
 // tsalert's HTTP server (reference §9): JSON API, web UI, /metrics, /flags, /-/reload and health routes on
 // node:http. Every response is built by a handler that cannot leak a stack trace: unexpected errors are
 // logged and answered with a bare 500.
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { SecureVersion } from "node:tls";
 import { gzipSync } from "node:zlib";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, type Registry } from "prom-client";
+import { TsalertError } from "../errors.js";
 import { counter, registry as defaultRegistry } from "../metrics.js";
 import type { EngineView } from "../rule/api.js";
 import { apiRoute } from "./api.js";
@@ -40,6 +44,13 @@ export interface HttpServerOptions {
   idleConnTimeoutMs?: number;
   disableResponseCompression?: boolean;
   disableCORS?: boolean;
+  /** `-http.disableKeepAlive`: close each connection after its response. */
+  disableKeepAlive?: boolean;
+  /** `-http.header.csp`, `.hsts`, `.frameOptions`: added to every response when set. */
+  headers?: { csp?: string; hsts?: string; frameOptions?: string };
+  /** `-tls`, `-tlsCertFile`, `-tlsKeyFile`, `-tlsMinVersion` per listen address (same index; a single item
+   * applies to all; undefined = plain HTTP). */
+  tls?: (TlsListenOptions | undefined)[];
   enableTCP6?: boolean;
   /** Link to the rule's query in vmui (from -external.url or the datasource URL); undefined = no link. */
   vmuiURL?: (expr: string) => string | undefined;
@@ -47,6 +58,37 @@ export interface HttpServerOptions {
   registry?: Registry;
   /** Adds prom-client's process_* and nodejs_* metrics to the registry once (default true). */
   processMetrics?: boolean;
+}
+
+export interface TlsListenOptions {
+  certFile: string;
+  keyFile: string;
+  /** Go names: TLS10, TLS11, TLS12 (default), TLS13. */
+  minVersion?: string;
+}
+
+const TLS_VERSIONS: Record<string, SecureVersion> = {
+  TLS10: "TLSv1",
+  TLS11: "TLSv1.1",
+  TLS12: "TLSv1.2",
+  TLS13: "TLSv1.3",
+};
+
+function tlsServerOptions(t: TlsListenOptions) {
+  const minVersion = TLS_VERSIONS[(t.minVersion || "TLS12").toUpperCase()];
+  if (!minVersion)
+    throw new TsalertError(
+      "TSA_FLAG",
+      `-tlsMinVersion=${JSON.stringify(t.minVersion)}: want TLS10, TLS11, TLS12 or TLS13`,
+    );
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new TsalertError("TSA_FLAG", `${flag}=${JSON.stringify(file)}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read("-tlsCertFile", t.certFile), key: read("-tlsKeyFile", t.keyFile), minVersion };
 }
 
 export interface HttpHooks {
@@ -279,6 +321,9 @@ export async function createHttpServer(
   function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
     let body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
     const headers: Record<string, string> = { ...corsHeaders(), "X-Content-Type-Options": "nosniff", ...reply.headers };
+    if (opts.headers?.csp) headers["Content-Security-Policy"] = opts.headers.csp;
+    if (opts.headers?.hsts) headers["Strict-Transport-Security"] = opts.headers.hsts;
+    if (opts.headers?.frameOptions) headers["X-Frame-Options"] = opts.headers.frameOptions;
     const accepts = String(req.headers["accept-encoding"] ?? "");
     if (!opts.disableResponseCompression && body.length >= COMPRESS_MIN_BYTES && /\bgzip\b/.test(accepts)) {
       body = gzipSync(body);
@@ -287,7 +332,7 @@ export async function createHttpServer(
     }
     headers["Content-Length"] = String(body.length);
     // An unread request body (e.g. a rejected oversized form) would keep the connection busy forever.
-    if (shuttingDown || !req.complete) headers.Connection = "close";
+    if (shuttingDown || opts.disableKeepAlive || !req.complete) headers.Connection = "close";
     res.writeHead(reply.status, headers);
     res.end(req.method === "HEAD" ? undefined : body);
   }
@@ -312,8 +357,12 @@ export async function createHttpServer(
   const servers: Server[] = [];
   const bound: ListenAddr[] = [];
   try {
-    for (const a of addrs) {
-      const srv = createServer({ keepAliveTimeout: opts.idleConnTimeoutMs ?? 60_000 }, onRequest);
+    for (const [i, a] of addrs.entries()) {
+      const tls = opts.tls?.length === 1 ? opts.tls[0] : opts.tls?.[i];
+      const common = { keepAliveTimeout: opts.idleConnTimeoutMs ?? 60_000 };
+      const srv: Server = tls
+        ? createHttpsServer({ ...common, ...tlsServerOptions(tls) }, onRequest)
+        : createServer(common, onRequest);
       srv.on("clientError", (err, socket) => {
         // Malformed requests (huge headers, bad syntax): answer 400/431 without involving handlers.
         const code = (err as NodeJS.ErrnoException).code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
@@ -330,7 +379,7 @@ export async function createHttpServer(
       });
       servers.push(srv);
       const info = srv.address() as AddressInfo;
-      bound.push({ host: a.host, port: info.port });
+      bound.push({ host: a.host, port: info.port, tls: tls !== undefined });
       logger.info({ addr: `${a.host}:${info.port}`, pathPrefix: prefix || undefined }, "HTTP server listening");
     }
   } catch (err) {

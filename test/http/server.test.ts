@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
+import { get as httpsGet } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { counter } from "../../src/metrics.js";
@@ -259,5 +264,76 @@ describe("listen addresses and shutdown", () => {
     await s.server.close();
     await cut; // the server cut it: without that this waits for the test timeout
     expect(req.socket?.destroyed ?? true).toBe(true);
+  });
+});
+
+describe("TLS, security headers, keep-alive", () => {
+  it("serves HTTPS with -tls cert and key; bad files are flag errors", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "http-tls-"));
+    try {
+      const cert = join(dir, "cert.pem");
+      const key = join(dir, "key.pem");
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=127.0.0.1",
+          "-keyout",
+          key,
+          "-out",
+          cert,
+        ],
+        { stdio: "ignore" },
+      );
+      const s = await start({ tls: [{ certFile: cert, keyFile: key, minVersion: "TLS13" }] });
+      try {
+        expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        const body = await new Promise<string>((resolve, reject) => {
+          httpsGet(`${s.url}/api/v1/rules`, { rejectUnauthorized: false }, (res) => {
+            let data = "";
+            res.on("data", (c) => {
+              data += c;
+            });
+            res.on("end", () => resolve(data));
+          }).on("error", reject);
+        });
+        expect(JSON.parse(body).status).toBe("success");
+      } finally {
+        await s.server.close();
+      }
+      await expect(start({ tls: [{ certFile: join(dir, "nope.pem"), keyFile: key }] })).rejects.toThrow(
+        /-tlsCertFile=".*nope.pem"/,
+      );
+      await expect(start({ tls: [{ certFile: cert, keyFile: key, minVersion: "SSL3" }] })).rejects.toThrow(
+        /-tlsMinVersion="SSL3"/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("-http.header.* and -http.disableKeepAlive", async () => {
+    const s = await start({
+      headers: { csp: "default-src 'self'", hsts: "max-age=3600", frameOptions: "DENY" },
+      disableKeepAlive: true,
+      disableCORS: true,
+    });
+    try {
+      const r = await get(`${s.url}/vmalert/groups`);
+      expect(r.headers.get("content-security-policy")).toBe("default-src 'self'");
+      expect(r.headers.get("strict-transport-security")).toBe("max-age=3600");
+      expect(r.headers.get("x-frame-options")).toBe("DENY");
+      expect(r.headers.get("connection")).toBe("close");
+      expect(r.headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      await s.server.close();
+    }
   });
 });
