@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml, html } from "../../src/http/html.js";
 import { slowestRules } from "../../src/http/ui/groups.js";
 import { stateChanges, timelinePoints } from "../../src/http/ui/timeline.js";
+import { vmuiLinkBuilder } from "../../src/http/vmui.js";
 import { fakeData, fakeView, XSS_ATTR, XSS_LABEL } from "./fake-view.js";
 import { get, type Started, start } from "./start.js";
 
@@ -160,5 +161,17 @@ describe("timeline and ranking", () => {
   it("ranks the slowest rules by evaluation time", () => {
     const rules = fakeData().groups[0].rules;
     expect(slowestRules(rules, 2).map((r) => r.name)).toEqual(["HighLoad", "job:up:sum"]);
+  });
+});
+
+describe("vmui links", () => {
+  it("strip credentials and query args of the base URL", () => {
+    const link = vmuiLinkBuilder("http://user:pw@vm:8428/prefix/?authKey=k")!;
+    expect(link('up{job="a"} > 0')).toBe(
+      "http://vm:8428/prefix/vmui/#/?g0.expr=up%7Bjob%3D%22a%22%7D%20%3E%200&g0.relative_time=last_1_hour",
+    );
+    expect(vmuiLinkBuilder("ftp://vm")).toBeUndefined();
+    expect(vmuiLinkBuilder("not a url")).toBeUndefined();
+    expect(vmuiLinkBuilder(undefined)).toBeUndefined();
   });
 });
