@@ -57,8 +57,8 @@ export async function httpOk(url) {
  * Spawns `cmd args` with stdout+stderr kept in a ring of the last lines (and copied to `logFile` if given).
  * The returned handle knows whether the process has exited and stops it politely, then firmly.
  */
-export function startChild(name, cmd, args, { env, logFile, keepLines = 400 } = {}) {
-  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+export function startChild(name, cmd, args, { env, cwd, logFile, keepLines = 400 } = {}) {
+  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env, cwd });
   const lines = [];
   let partial = "";
   const file = logFile ? createWriteStream(logFile) : undefined;

@@ -15,6 +15,15 @@ export function hasCommand(cmd) {
   return spawnSync("sh", ["-c", `command -v "${cmd}"`], { stdio: "ignore" }).status === 0;
 }
 
+async function readyOrStop(child, url) {
+  try {
+    await waitReady(child, url);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+}
+
 /** Single-node VictoriaMetrics on host:port with its data in `dir`; `extraArgs` are appended. */
 export async function startVictoriaMetrics({ host = "127.0.0.1", port, dir, extraArgs = [], logFile }) {
   await mkdir(dir, { recursive: true });
@@ -33,7 +42,7 @@ export async function startVictoriaMetrics({ host = "127.0.0.1", port, dir, extr
     { logFile },
   );
   const url = `http://${host}:${port}`;
-  await waitReady(child, `${url}/health`);
+  await readyOrStop(child, `${url}/health`);
   return { child, url };
 }
 
@@ -56,7 +65,7 @@ export async function startAlertmanager({ host = "127.0.0.1", port, dir, config,
     ],
     { logFile },
   );
-  await waitReady(child, `${url}/-/ready`);
+  await readyOrStop(child, `${url}/-/ready`);
   return { child, url };
 }
 
