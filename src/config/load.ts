@@ -6,6 +6,7 @@ import { expandGlob, hasGlobMeta } from "./glob.js";
 import { reindentQuotedContinuations } from "./lenient.js";
 import { Locator, type Path } from "./locate.js";
 import { isUrl, readRuleSource } from "./read.js";
+import { restoreTextScalars } from "./scalars.js";
 import { schemaProblems } from "./schema.js";
 import { checkDocument, type FileContext, type SemanticOptions } from "./semantic.js";
 import type { ConfigProblem, GroupConfig, LoadOptions, LoadResult } from "./types.js";
@@ -154,6 +155,7 @@ function parseInto(file: string, source: string, opts: SemanticOptions, problems
       continue;
     }
     const prefix: Path = isMap(doc.contents) && doc.contents.has("kind") ? ["spec"] : [];
+    restoreTextScalars(data, loc, prefix);
     for (const p of schemaProblems(data)) {
       const pos = loc.pos(p.path, p.which);
       problems.push({ file, ...pos, message: `${describePath(data, p.path)}${p.message}`, severity: "error" });

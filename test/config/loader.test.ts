@@ -246,3 +246,19 @@ describe("validator hooks", () => {
     expect(res.problems).toEqual([]);
   });
 });
+
+describe("scalars in text fields", () => {
+  it("keep their source text as vmalert's decoder does", async () => {
+    const f = write(
+      "scalars.rules",
+      "groups:\n- name: 1e3\n  labels: {v: 1.0}\n  rules:\n  - record: r\n    expr: 1.50\n    labels: {on: true, n: 007, e: }\n",
+    );
+    const res = await loadRules([f]);
+    expect(errors(res.problems)).toEqual([]);
+    const g = res.groups[0];
+    expect(g.name).toBe("1e3");
+    expect(g.labels).toEqual({ v: "1.0" });
+    expect(g.rules[0].expr).toBe("1.50");
+    expect(g.rules[0].labels).toEqual({ on: "true", n: "007", e: "" });
+  });
+});
