@@ -19,13 +19,25 @@ export function summary(res: LoadResult): string {
   return `${plural(res.groups.length, "group")}, ${plural(rules, "rule")} in ${plural(res.files.length, "file")}`;
 }
 
+/** -external.alert.source is a template too; vmalert checks it with -rule.validateTemplates. */
+export function alertSourceProblems(source: string, opts: LoadOptions): ConfigProblem[] {
+  const check = opts.validators?.template;
+  if (source === "" || !check || opts.validateTemplates === false) return [];
+  const bad = check(source, "annotation");
+  if (!bad) return [];
+  return [
+    { file: "-external.alert.source", line: 0, col: 0, message: `invalid template: ${bad.message}`, severity: "error" },
+  ];
+}
+
 /** -dryRun: 0 when every file is valid and there is at least one group, else 1. */
-export async function dryRun(patterns: string[], opts: LoadOptions, io: CliIO): Promise<number> {
+export async function dryRun(patterns: string[], opts: LoadOptions, io: CliIO, alertSource = ""): Promise<number> {
   if (patterns.length === 0) {
     io.err("tsalert: -dryRun needs rule files: pass -rule=PATH_OR_GLOB\n");
     return 1;
   }
   const res = await loadRules(patterns, opts);
+  res.problems.unshift(...alertSourceProblems(alertSource, opts));
   for (const p of res.problems) io.err(`${formatProblem(p)}\n`);
   if (hasErrors(res.problems)) {
     const errors = res.problems.filter((p) => p.severity === "error");

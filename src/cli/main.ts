@@ -50,6 +50,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     if (err instanceof TsalertError && err.code === "TSA_FLAG") return flagError(io, err);
     throw err;
   }
-  if (flags.bool("dryRun")) return dryRun(flags.list("rule"), loadOptionsFromFlags(flags), io);
+  if (flags.bool("dryRun")) {
+    return dryRun(flags.list("rule"), loadOptionsFromFlags(flags), io, flags.string("external.alert.source"));
+  }
   return run(flags, logger);
 }

@@ -158,3 +158,23 @@ describe.skipIf(!hasVmalert)("agreement with vmalert 1.79.5 -dryRun", () => {
     expect(ours.err).toContain("-rule pattern matches no files");
   });
 });
+
+describe("-external.alert.source", () => {
+  it("is checked as a template when templates are validated", async () => {
+    const { alertSourceProblems } = await import("../../src/cli/check.js");
+    const template = (t: string) => (t.includes("{{ nope }}") ? { message: 'function "nope" not defined' } : null);
+    expect(alertSourceProblems("vmui/?q={{ nope }}", { validators: { template } })).toEqual([
+      {
+        file: "-external.alert.source",
+        line: 0,
+        col: 0,
+        message: 'invalid template: function "nope" not defined',
+        severity: "error",
+      },
+    ]);
+    expect(alertSourceProblems("vmui/?q={{ nope }}", { validators: { template }, validateTemplates: false })).toEqual(
+      [],
+    );
+    expect(alertSourceProblems("vmui/?q={{ $expr }}", { validators: { template } })).toEqual([]);
+  });
+});
