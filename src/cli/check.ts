@@ -101,6 +101,10 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
   let opts: LoadOptions;
   try {
     const { flags } = parseFlags(flagArgs);
+    if (flags.bool("help")) {
+      io.out(LINT_USAGE);
+      return 0;
+    }
     files.push(...flags.list("rule"));
     opts = loadOptionsFromFlags(flags);
   } catch (err) {

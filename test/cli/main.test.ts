@@ -129,6 +129,12 @@ describe("tsalert lint", () => {
     expect(r).toEqual({ code: 0, out: "1 group, 1 rule in 1 file\n", err: "" });
   });
 
+  it("-help prints the usage", async () => {
+    const r = await runMain(["lint", "-help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: tsalert lint/);
+  });
+
   it("usage errors exit 2", async () => {
     expect((await runMain(["lint"])).code).toBe(2);
     expect((await runMain(["lint", "--format=xml", "x"])).code).toBe(2);
