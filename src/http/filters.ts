@@ -178,14 +178,15 @@ export function filterGroups(groups: ApiGroup[], f: RulesFilter): OutGroup[] {
     if (!commonGroupMatch(f, g)) continue;
     const searchHit =
       f.search !== "" && (g.name.toLowerCase().includes(f.search) || g.file.toLowerCase().includes(f.search));
-    const rules = g.rules.filter((r) => ruleMatches(f, r, searchHit)).map((r) => outRule(f, r));
-    if (ruleFiltered && g.rules.length > 0 && rules.length === 0) continue;
+    const matched = g.rules.filter((r) => ruleMatches(f, r, searchHit));
+    if (ruleFiltered && g.rules.length > 0 && matched.length === 0) continue;
+    // Counted before exclude_alerts strips the alerts the states derive from.
     const states: Record<string, number> = {};
-    for (const r of rules) {
+    for (const r of matched) {
       const s = extendedState(r);
       states[s] = (states[s] ?? 0) + 1;
     }
-    out.push({ ...g, rules, states });
+    out.push({ ...g, rules: matched.map((r) => outRule(f, r)), states });
   }
   return out;
 }

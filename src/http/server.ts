@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { SecureVersion } from "node:tls";
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, type Registry } from "prom-client";
 import { TsalertError } from "../errors.js";
@@ -108,9 +109,16 @@ export interface HttpServer {
 const OPEN_PATHS = new Set(["/health", "/ping", "/-/healthy", "/-/ready", "/robots.txt", "/favicon.ico"]);
 const MAX_FORM_BYTES = 1 << 20;
 const COMPRESS_MIN_BYTES = 1024;
+// Async so that compressing a large /api/v1/rules answer does not stall evaluations on the event loop.
+const gzipAsync = promisify(gzip);
 
 const requestsTotal = counter("vmalert_http_requests_total", "HTTP requests served, by route", ["path"]);
 const requestErrorsTotal = counter("vmalert_http_request_errors_total", "HTTP requests answered with 5xx", ["path"]);
+
+/** Request targets as logged: the `authKey` argument is a credential. */
+export function redactTarget(target: string | undefined): string {
+  return (target ?? "").replace(/([?&]authKey=)[^&]*/gi, "$1secret");
+}
 
 function normalizePrefix(p: string | undefined): string {
   if (!p) return "";
@@ -318,7 +326,7 @@ export async function createHttpServer(
     return reply;
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  async function send(req: IncomingMessage, res: ServerResponse, reply: Reply): Promise<void> {
     let body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
     const headers: Record<string, string> = { ...corsHeaders(), "X-Content-Type-Options": "nosniff", ...reply.headers };
     if (opts.headers?.csp) headers["Content-Security-Policy"] = opts.headers.csp;
@@ -326,7 +334,7 @@ export async function createHttpServer(
     if (opts.headers?.frameOptions) headers["X-Frame-Options"] = opts.headers.frameOptions;
     const accepts = String(req.headers["accept-encoding"] ?? "");
     if (!opts.disableResponseCompression && body.length >= COMPRESS_MIN_BYTES && /\bgzip\b/.test(accepts)) {
-      body = gzipSync(body);
+      body = await gzipAsync(body);
       headers["Content-Encoding"] = "gzip";
       headers.Vary = "Accept-Encoding";
     }
@@ -344,12 +352,12 @@ export async function createHttpServer(
           const path = (req.url ?? "").split("?")[0];
           return /\/api\/v1\//.test(path) ? jsonError(err.status, err.message) : text(err.status, err.message);
         }
-        logger.error({ err, method: req.method, url: req.url }, "HTTP handler failed");
+        logger.error({ err, method: req.method, url: redactTarget(req.url) }, "HTTP handler failed");
         return text(500, "internal error");
       })
       .then((reply) => send(req, res, reply))
       .catch((err: unknown) => {
-        logger.error({ err, url: req.url }, "cannot write HTTP response");
+        logger.error({ err, url: redactTarget(req.url) }, "cannot write HTTP response");
         res.destroy();
       });
   };

@@ -102,6 +102,7 @@ describe("/api/v1/rules", () => {
     const { json } = await getJSON(`${s.url}/api/v1/rules?exclude_alerts=true&rule_name=HighLoad`);
     expect(json.data.groups[0].rules[0].alerts).toBeUndefined();
     expect(json.data.groups[0].rules[0].state).toBe("firing");
+    expect(json.data.groups[0].states).toEqual({ firing: 1 });
   });
 
   it("search matches group name or file (whole group), else rule names, case-insensitively", async () => {

@@ -337,3 +337,23 @@ describe("TLS, security headers, keep-alive", () => {
     }
   });
 });
+
+describe("secrets in logs", () => {
+  it("an authKey in a failing request's URL is not logged", async () => {
+    const s = await start({ metricsAuthKey: "topsecret-key" }, undefined, {
+      flags: () => {
+        throw new Error("flags exploded");
+      },
+    });
+    try {
+      const r = await get(`${s.url}/flags?authKey=topsecret-key&x=1`);
+      expect(r.status).toBe(500);
+      const logs = s.logs.join("");
+      expect(logs).toContain("flags exploded");
+      expect(logs).toContain("authKey=secret&x=1");
+      expect(logs).not.toContain("topsecret-key");
+    } finally {
+      await s.server.close();
+    }
+  });
+});
