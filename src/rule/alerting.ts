@@ -21,7 +21,7 @@ import {
   type Rule,
   runQuery,
 } from "./rule.js";
-import { oneSample, STALE_NAN, withLabels } from "./series.js";
+import { oneSample, staleSeries, withLabels } from "./series.js";
 import { allLiteral, compileTexts, renderTexts, type RuleTexts } from "./templates.js";
 import type { AlertState } from "./types.js";
 
@@ -210,8 +210,8 @@ export class AlertingRule implements Rule {
       if (!updated.has(id)) {
         if (a.state === "pending") {
           this.alerts.delete(id);
-          stale.push(oneSample(this.seriesLabels(a, "pending"), STALE_NAN, tsMs));
-          stale.push(oneSample(this.seriesLabels(a, "for"), STALE_NAN, tsMs));
+          stale.push(staleSeries(this.seriesLabels(a, "pending"), tsMs));
+          stale.push(staleSeries(this.seriesLabels(a, "for"), tsMs));
           this.debugLog(ts, a, "PENDING => DELETED: is absent in current evaluation round");
           continue;
         }
@@ -220,8 +220,8 @@ export class AlertingRule implements Rule {
           if (a.keepFiringSince === 0 || ts - a.keepFiringSince >= this.keepFiringFor) {
             a.state = "inactive";
             a.resolvedAt = ts;
-            stale.push(oneSample(this.seriesLabels(a, "firing"), STALE_NAN, tsMs));
-            stale.push(oneSample(this.seriesLabels(a, "for"), STALE_NAN, tsMs));
+            stale.push(staleSeries(this.seriesLabels(a, "firing"), tsMs));
+            stale.push(staleSeries(this.seriesLabels(a, "for"), tsMs));
             this.debugLog(ts, a, "FIRING => INACTIVE: is absent in current evaluation round");
             continue;
           }
@@ -233,7 +233,7 @@ export class AlertingRule implements Rule {
         a.state = "firing";
         a.start = ts;
         m.alertsFired.inc();
-        if (this.forMs > 0) stale.push(oneSample(this.seriesLabels(a, "pending"), STALE_NAN, tsMs));
+        if (this.forMs > 0) stale.push(staleSeries(this.seriesLabels(a, "pending"), tsMs));
         this.debugLog(ts, a, `PENDING => FIRING: ${(ts - a.activeAt) / 1000}s since becoming active`);
       }
     }
@@ -501,7 +501,7 @@ export class AlertingRule implements Rule {
         a.state = "firing";
         a.start = a.activeAt + this.forMs;
         m.alertsFired.inc();
-        stale.push(oneSample(this.seriesLabels(a, "pending"), STALE_NAN, tsMs));
+        stale.push(staleSeries(this.seriesLabels(a, "pending"), tsMs));
       }
     }
     this.finishCounts();

@@ -10,7 +10,7 @@ import { AlertingRule } from "./alerting.js";
 import type { ApiGroup, ApiRule } from "./api.js";
 import { sleep } from "./clock.js";
 import { rfc3339Nano } from "./format.js";
-import { groupHash } from "./ids.js";
+import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, errorMessage, type GroupContext, type Rule } from "./rule.js";
@@ -61,14 +61,7 @@ export class Group {
       this.cron = parseCron(cfg.cron);
       interval = cronInterval(this.cron, deps.clock.now()) ?? interval;
     }
-    const h = groupHash({
-      file: cfg.file,
-      name: cfg.name,
-      type: cfg.type,
-      interval: cfg.interval && cfg.interval > 0 ? cfg.interval : s.evaluationInterval,
-      evalOffset: cfg.evalOffset,
-      cron: cfg.cron,
-    });
+    const h = groupHash(groupIdentity(cfg, s.evaluationInterval));
     this.id = h.decimal();
     this.fraction = h.fraction();
     this.metricLabels = { group: cfg.name, file: cfg.file };
@@ -384,6 +377,22 @@ export class Group {
   rule(id: string): Rule | undefined {
     return this.rules.find((r) => r.id === id);
   }
+}
+
+export function groupIdentity(cfg: GroupConfig, evaluationInterval: number): GroupIdentity {
+  return {
+    file: cfg.file,
+    name: cfg.name,
+    type: cfg.type,
+    interval: cfg.interval && cfg.interval > 0 ? cfg.interval : evaluationInterval,
+    evalOffset: cfg.evalOffset,
+    cron: cfg.cron,
+  };
+}
+
+/** The ID a group config gets (reference §2.6, newest). */
+export function groupConfigID(cfg: GroupConfig, evaluationInterval: number): string {
+  return groupHash(groupIdentity(cfg, evaluationInterval)).decimal();
 }
 
 function parseHeaders(list: string[]): Record<string, string> {

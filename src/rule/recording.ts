@@ -10,7 +10,7 @@ import { ruleID } from "./ids.js";
 import * as m from "./metrics.js";
 import { queryTimeout } from "./alerting.js";
 import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
-import { labelsKey, oneSample, sortedLabels, STALE_NAN } from "./series.js";
+import { labelsKey, oneSample, sortedLabels, staleSeries } from "./series.js";
 
 export class RecordingRule implements Rule {
   readonly kind = "recording";
@@ -84,7 +84,7 @@ export class RecordingRule implements Rule {
       out.push(oneSample(labels, metric.value, Math.round(metric.timestamp * 1000)));
     }
     for (const [key, labels] of this.last) {
-      if (!now.has(key)) out.push(oneSample(labels, STALE_NAN, ts));
+      if (!now.has(key)) out.push(staleSeries(labels, ts));
     }
     this.last = now;
     this.history.add(e);

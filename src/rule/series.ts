@@ -40,6 +40,11 @@ export function oneSample(labels: Label[], value: number, timestamp: number): Ti
   return { labels, samples: [{ value, timestamp }] };
 }
 
+/** A stale marker sample; the `stale` flag is what the writer trusts (NaN payloads may be lost in JS). */
+export function staleSeries(labels: Label[], timestamp: number): TimeSeries {
+  return { labels, samples: [{ value: STALE_NAN, timestamp, stale: true }] };
+}
+
 /** Key of a label array for identity maps; 0xFF never occurs in valid UTF-8 text. */
 export function labelsKey(labels: readonly Label[]): string {
   let k = "";

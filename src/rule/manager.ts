@@ -1,0 +1,199 @@
+// The engine: runs the groups, applies hot reloads (reference §13), persists alert state to -state.path,
+// and serves the read-only view of src/http (EngineView).
+import type { GroupConfig } from "../config/types.js";
+import type { StateSnapshot } from "../remoteread/types.js";
+import type { CompiledTemplate } from "../template/types.js";
+import { AlertingRule } from "./alerting.js";
+import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
+import { Group, groupConfigID } from "./group.js";
+import type { AlertBudget } from "./rule.js";
+import { errorMessage } from "./rule.js";
+import type { EngineDeps } from "./types.js";
+
+export interface EngineOptions {
+  /** Targets for the notifiers view; by default one "static" group of the NotifierSet's notifiers. */
+  notifierGroups?: () => ApiNotifierGroup[];
+}
+
+export class Engine implements EngineView {
+  private groupsByID = new Map<string, Group>();
+  private budget: AlertBudget;
+  private alertSource?: CompiledTemplate;
+  private reloadError = "";
+  private saving = false;
+  private saveAgain = false;
+  private savePromise: Promise<void> = Promise.resolve();
+  private started = false;
+
+  constructor(
+    private deps: EngineDeps,
+    private opts: EngineOptions = {},
+  ) {
+    this.budget = { max: deps.settings.maxActiveAlerts, active: 0 };
+    const src = deps.settings.alertSourceTemplate;
+    if (src) this.alertSource = deps.compileTemplate(src);
+  }
+
+  /**
+   * Starts every group. With a StateFile, the saved alert state is loaded first (before any evaluation);
+   * with a restorer, each group restores from ALERTS_FOR_STATE after its first evaluation.
+   */
+  async start(configs: GroupConfig[]): Promise<void> {
+    if (this.started) throw new Error("engine already started");
+    this.started = true;
+    let snapshot: StateSnapshot | null = null;
+    if (this.deps.stateFile) {
+      try {
+        snapshot = await this.deps.stateFile.load();
+      } catch (err) {
+        this.deps.logger.error(`cannot load alert state: ${errorMessage(err)}`);
+      }
+    }
+    const ids = new Set<string>();
+    for (const cfg of configs) {
+      const id = groupConfigID(cfg, this.deps.settings.evaluationInterval);
+      if (ids.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
+      ids.add(id);
+    }
+    for (const cfg of configs) {
+      const g = this.newGroup(cfg);
+      this.groupsByID.set(g.id, g);
+    }
+    for (const g of this.groupsByID.values()) g.start({ restore: true, snapshot });
+  }
+
+  private newGroup(cfg: GroupConfig): Group {
+    const onIteration = this.deps.stateFile ? () => this.scheduleSave() : undefined;
+    return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration);
+  }
+
+  /**
+   * Hot reload (§13): unchanged groups keep running untouched; groups with the same ID and a new checksum
+   * are updated in place (alert state of rules with the same rule ID kept); vanished groups are stopped
+   * and new ones started (no restore).
+   */
+  async update(configs: GroupConfig[]): Promise<void> {
+    const next = new Map<string, GroupConfig>();
+    for (const cfg of configs) next.set(groupConfigID(cfg, this.deps.settings.evaluationInterval), cfg);
+    const stops: Promise<void>[] = [];
+    for (const [id, g] of this.groupsByID) {
+      if (next.has(id)) continue;
+      this.groupsByID.delete(id);
+      stops.push(g.stop());
+    }
+    // Stopped first: a new group may reuse the metric series (group, file) of a vanished one.
+    await Promise.all(stops);
+    const updates: Promise<void>[] = [];
+    for (const [id, cfg] of next) {
+      const g = this.groupsByID.get(id);
+      if (!g) {
+        const fresh = this.newGroup(cfg);
+        this.groupsByID.set(fresh.id, fresh);
+        fresh.start({ restore: false });
+      } else if (g.cfg.checksum !== cfg.checksum) {
+        updates.push(g.update(cfg));
+      }
+    }
+    await Promise.all(updates);
+    this.reloadError = "";
+  }
+
+  /** Stops all groups (cancelling in-flight evaluations) and writes the state file a last time. */
+  async stop(): Promise<void> {
+    const groups = [...this.groupsByID.values()];
+    await Promise.all(groups.map((g) => g.stop()));
+    if (this.deps.stateFile) {
+      await this.savePromise;
+      await this.saveNow(groups);
+    }
+    this.groupsByID.clear();
+  }
+
+  setReloadError(msg: string): void {
+    this.reloadError = msg;
+  }
+
+  /** Coalesces saves: at most one in flight, one more queued no matter how many groups ask. */
+  private scheduleSave(): void {
+    if (this.saving) {
+      this.saveAgain = true;
+      return;
+    }
+    this.saving = true;
+    this.savePromise = (async () => {
+      try {
+        do {
+          this.saveAgain = false;
+          await this.saveNow([...this.groupsByID.values()]);
+        } while (this.saveAgain);
+      } finally {
+        this.saving = false;
+      }
+    })();
+  }
+
+  private async saveNow(groups: Group[]): Promise<void> {
+    const file = this.deps.stateFile;
+    if (!file) return;
+    const snap: StateSnapshot = { version: 1, savedAt: this.deps.clock.now(), rules: {} };
+    for (const g of groups) g.snapshot(snap.rules);
+    try {
+      await file.save(snap);
+    } catch (err) {
+      this.deps.logger.error(`cannot save alert state: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Resolves once the state file has been written for every iteration finished so far. */
+  async flushState(): Promise<void> {
+    while (this.saving) await this.savePromise;
+  }
+
+  /** Resolves once every notifier request started so far has settled (tests). */
+  async settleSends(): Promise<void> {
+    await Promise.all([...this.groupsByID.values()].map((g) => g.settleSends()));
+  }
+
+  /** The running group with this ID (tests, CLI). */
+  group(id: string): Group | undefined {
+    return this.groupsByID.get(id);
+  }
+
+  // --- EngineView ---
+
+  groups(): ApiGroup[] {
+    const out = [...this.groupsByID.values()].map((g) => g.api());
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  }
+
+  rule(groupID: string, ruleID: string): ApiRule | undefined {
+    return this.groupsByID.get(groupID)?.rule(ruleID)?.api(true);
+  }
+
+  alert(groupID: string, alertID: string): ApiAlert | undefined {
+    const g = this.groupsByID.get(groupID);
+    if (!g) return undefined;
+    for (const r of g.rules) {
+      if (!(r instanceof AlertingRule)) continue;
+      const a = r.alerts.get(alertID);
+      if (a) return r.apiAlert(a);
+    }
+    return undefined;
+  }
+
+  notifiers(): ApiNotifierGroup[] {
+    if (this.opts.notifierGroups) return this.opts.notifierGroups();
+    const list = this.deps.notifiers.notifiers();
+    const blackhole = list.length > 0 && list.every((n) => n.addr() === "blackhole");
+    return [
+      {
+        kind: blackhole ? "blackhole" : "static",
+        targets: list.map((n) => ({ address: n.addr(), labels: {}, lastError: n.lastError() })),
+      },
+    ];
+  }
+
+  lastReloadError(): string {
+    return this.reloadError;
+  }
+}
