@@ -127,7 +127,7 @@ export function extendedState(rule: ApiRule): RuleState {
   return rule.type === "alerting" ? "inactive" : "ok";
 }
 
-function commonGroupMatch(f: CommonFilter, g: ApiGroup): boolean {
+export function commonGroupMatch(f: CommonFilter, g: ApiGroup): boolean {
   if (f.datasourceType && g.type !== f.datasourceType) return false;
   if (f.groupNames.length > 0 && !f.groupNames.includes(g.name)) return false;
   if (f.files.length > 0 && !f.files.includes(g.file)) return false;

@@ -82,6 +82,11 @@ describe("UI pages", () => {
     expect(body).toContain(escapeHtml(`payload=${JSON.stringify(XSS_LABEL)}`));
     expect(body).toContain(escapeHtml(XSS_ATTR));
     expect(body).toMatch(/<time datetime="[^"]+" title="[^"]+">2m ago<\/time>/);
+    const filtered = (await get(`${s.url}/vmalert/alerts?match[]=${encodeURIComponent('{instance="web-2"}')}`)).body;
+    expect(filtered).toContain("1 active");
+    expect((await get(`${s.url}/vmalert/alerts?file=/etc/rules/apps.yml`)).body).toContain(
+      "No firing or pending alerts.",
+    );
   });
 
   it("rule page: history, timeline of changes, vmui link; unknown rule 404; bad id 400", async () => {

@@ -1,6 +1,6 @@
 // /vmalert/alerts: firing and pending alerts grouped by rule.
 import type { ApiAlert, ApiGroup, ApiRule, EngineView } from "../../rule/api.js";
-import { parseAlertsFilter, sortGroups } from "../filters.js";
+import { commonGroupMatch, parseAlertsFilter, sortGroups } from "../filters.js";
 import { html, link, type SafeHtml } from "../html.js";
 import { anySelectorMatches } from "../selector.js";
 import { ago, keyValues, labelList, stateBadge } from "./format.js";
@@ -27,7 +27,7 @@ export function alertsPage(ctx: PageContext, view: EngineView, q: URLSearchParam
   const sections: SafeHtml[] = [];
   let total = 0;
   for (const g of sortGroups(view.groups())) {
-    if (f.groupNames.length > 0 && !f.groupNames.includes(g.name)) continue;
+    if (!commonGroupMatch(f, g)) continue;
     for (const r of g.rules) {
       const active = (r.alerts ?? [])
         .filter((a) => a.state !== "inactive" && anySelectorMatches(f.matchers, a.labels))
