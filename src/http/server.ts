@@ -252,7 +252,8 @@ export async function createHttpServer(
       case "/":
         return htmlPage(200, indexPage(pageCtx("vmalert/")));
       case "/vmalert":
-        return redirect(`${prefix}/vmalert/`);
+        // Relative, as VictoriaMetrics does, so it also works behind a proxy that adds a path.
+        return redirect("vmalert/");
       case "/vmalert/":
         return htmlPage(200, indexPage(pageCtx("")));
       case "/vmalert/groups":

@@ -165,7 +165,8 @@ describe("built-in routes", () => {
   it("/vmalert redirects to /vmalert/", async () => {
     const r = await get(`${s.url}/vmalert`);
     expect(r.status).toBe(302);
-    expect(r.headers.get("location")).toBe("/vmalert/");
+    expect(r.headers.get("location")).toBe("vmalert/");
+    expect(new URL(r.headers.get("location")!, `${s.url}/vmalert`).pathname).toBe("/vmalert/");
   });
 
   it("gzip when asked for and large enough; HEAD has no body", async () => {
