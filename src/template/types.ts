@@ -30,3 +30,20 @@ export interface RenderContext {
 export interface CompiledTemplate {
   render(data: AlertTemplateData, ctx: RenderContext): Promise<string>;
 }
+
+/** `define`d templates shared by every rule template (`-rule.templates`); build with loadTemplateFiles. */
+export interface TemplateSet {
+  /** Template names, for diagnostics. */
+  readonly names: readonly string[];
+}
+
+/** Data of the `-external.alert.source` template (§7.2). */
+export interface AlertSourceData {
+  labels: Record<string, string>;
+  value: number;
+  expr: string;
+  type?: string;
+  alertID?: string;
+  groupID?: string;
+  activeAt?: Date;
+}
