@@ -7,22 +7,14 @@ import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/
 import type { Label, TimeSeries } from "../remotewrite/types.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
+import { float32String, rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
 import { alertID, ruleID } from "./ids.js";
 import { addLabel, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
-import { float32String, rfc3339Nano } from "./format.js";
-import {
-  type ExecOutcome,
-  entry,
-  errorMessage,
-  type GroupContext,
-  logRuleError,
-  type Rule,
-  runQuery,
-} from "./rule.js";
+import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
 import { oneSample, staleSeries, withLabels } from "./series.js";
-import { allLiteral, compileTexts, renderTexts, type RuleTexts } from "./templates.js";
+import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
 import type { AlertState } from "./types.js";
 
 /** Resolved alerts are kept (and re-sent) this long. */
@@ -447,7 +439,9 @@ export class AlertingRule implements Rule {
       );
       return `${base}/${text}`;
     } catch (err) {
-      g.deps.logger.error(`group "${g.name}": rule "${this.name}": cannot render -external.alert.source: ${errorMessage(err)}`);
+      g.deps.logger.error(
+        `group "${g.name}": rule "${this.name}": cannot render -external.alert.source: ${errorMessage(err)}`,
+      );
       return `${base}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
     }
   }
@@ -479,7 +473,9 @@ export class AlertingRule implements Rule {
         time: firstTs - 1000,
       });
     } catch (err) {
-      g.deps.logger.error(`group "${g.name}": rule "${this.name}": failed to restore alerts state: ${errorMessage(err)}`);
+      g.deps.logger.error(
+        `group "${g.name}": rule "${this.name}": failed to restore alerts state: ${errorMessage(err)}`,
+      );
       return [];
     }
     return this.applyRestored(found, firstTs);
@@ -565,7 +561,13 @@ export class AlertingRule implements Rule {
     b.active -= this.activeCount;
     this.activeCount = 0;
     m.activeAlertsTotal.set(b.active);
-    for (const metric of [m.alertsPending, m.alertsFiring, m.alertingErrors, m.alertingSamples, m.alertingSeriesFetched]) {
+    for (const metric of [
+      m.alertsPending,
+      m.alertsFiring,
+      m.alertingErrors,
+      m.alertingSamples,
+      m.alertingSeriesFetched,
+    ]) {
       metric.remove(this.metricLabels);
     }
   }

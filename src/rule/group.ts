@@ -173,7 +173,13 @@ export class Group {
       await this.runCron(restore);
       return;
     }
-    const delay = startDelay(clock.now(), interval, this.cfg.evalOffset, this.fraction, this.deps.settings.maxStartDelay);
+    const delay = startDelay(
+      clock.now(),
+      interval,
+      this.cfg.evalOffset,
+      this.fraction,
+      this.deps.settings.maxStartDelay,
+    );
     await sleep(clock, delay, stop);
     let evalTS = clock.now();
     let nextTick = evalTS + interval;
@@ -312,7 +318,9 @@ export class Group {
     for (const n of this.deps.notifiers.notifiers()) {
       const count = this.inflightPer.get(n) ?? 0;
       if (count >= cap) {
-        logger.warn(`group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`);
+        logger.warn(
+          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`,
+        );
         continue;
       }
       this.inflightPer.set(n, count + 1);

@@ -97,7 +97,12 @@ export function alertID(labels: Record<string, string>, sortedKeys?: readonly st
   return labelsHash(labels, sortedKeys).decimal();
 }
 
-export function ruleID(kind: "alerting" | "recording", name: string, expr: string, ownLabels: Record<string, string>): string {
+export function ruleID(
+  kind: "alerting" | "recording",
+  name: string,
+  expr: string,
+  ownLabels: Record<string, string>,
+): string {
   const h = new Fnv64().string(expr).string(kind).string(name);
   for (const k of Object.keys(ownLabels).sort()) h.string(k).string(ownLabels[k]).sep();
   return h.decimal();

@@ -1,9 +1,10 @@
 // The rule engine's public surface for the CLI and tests.
-export { Engine, type EngineOptions } from "./manager.js";
+
 export { type Clock, FakeClock, settle, sleep, systemClock } from "./clock.js";
-export type { CompileTemplate, EngineDeps, EngineSettings } from "./types.js";
-export { alertID, goDuration, groupID, ruleID } from "./ids.js";
-export { groupConfigID } from "./group.js";
 export { float32String, goTruncate, rfc3339Nano } from "./format.js";
+export { groupConfigID } from "./group.js";
+export { alertID, goDuration, groupID, ruleID } from "./ids.js";
+export { Engine, type EngineOptions } from "./manager.js";
+export { nextCronTime, parseCron } from "./schedule.js";
 export { isStaleNaN, STALE_NAN } from "./series.js";
-export { parseCron, nextCronTime } from "./schedule.js";
+export type { CompileTemplate, EngineDeps, EngineSettings } from "./types.js";

@@ -163,7 +163,9 @@ export class Engine implements EngineView {
 
   groups(): ApiGroup[] {
     const out = [...this.groupsByID.values()].map((g) => g.api());
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return out.sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
+    );
   }
 
   rule(groupID: string, ruleID: string): ApiRule | undefined {

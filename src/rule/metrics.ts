@@ -15,11 +15,7 @@ export const activeAlertsTotal = gauge(
 
 const GROUP = ["group", "file"];
 export const iterationTotal = counter("vmalert_iteration_total", "Number of group iterations", GROUP);
-export const iterationDuration = summary(
-  "vmalert_iteration_duration_seconds",
-  "Duration of a group iteration",
-  GROUP,
-);
+export const iterationDuration = summary("vmalert_iteration_duration_seconds", "Duration of a group iteration", GROUP);
 export const iterationMissed = counter("vmalert_iteration_missed_total", "Missed group iterations", GROUP);
 export const iterationReset = counter("vmalert_iteration_reset_total", "Group evaluation timestamp resets", GROUP);
 export const iterationInterval = gauge("vmalert_iteration_interval_seconds", "Group evaluation interval", GROUP);

@@ -3,12 +3,12 @@
 import type { RuleConfig } from "../config/types.js";
 import type { QueryResult } from "../datasource/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
+import { queryTimeout } from "./alerting.js";
 import type { ApiRule } from "./api.js";
 import { rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
 import { ruleID } from "./ids.js";
 import * as m from "./metrics.js";
-import { queryTimeout } from "./alerting.js";
 import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
 import { labelsKey, oneSample, sortedLabels, staleSeries } from "./series.js";
 

@@ -7,11 +7,7 @@ export type RuleText = { literal: string } | { tpl: CompiledTemplate };
 
 export type RuleTexts = Array<[string, RuleText]>;
 
-export function compileTexts(
-  texts: Record<string, string>,
-  compile: CompileTemplate,
-  limited: boolean,
-): RuleTexts {
+export function compileTexts(texts: Record<string, string>, compile: CompileTemplate, limited: boolean): RuleTexts {
   const out: RuleTexts = [];
   for (const k of Object.keys(texts)) {
     const text = texts[k];

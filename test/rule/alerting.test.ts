@@ -257,7 +257,12 @@ describe("alert labels", () => {
     h.deps.q.set("x", [series({ job: "a" })]);
     const r = alerting(
       h,
-      alertRule({ alert: "A", expr: "x", for: 5 * MIN, annotations: { at: "{{ $activeAt }}", id: "{{ $alertID }}", f: "{{ $for }}" } }),
+      alertRule({
+        alert: "A",
+        expr: "x",
+        for: 5 * MIN,
+        annotations: { at: "{{ $activeAt }}", id: "{{ $alertID }}", f: "{{ $for }}" },
+      }),
     );
     await r.exec(T0, never);
     await r.exec(T0 + MIN, never);
@@ -324,7 +329,9 @@ describe("ALERTS series", () => {
     const r = alerting(h, alertRule({ alert: "A", expr: "x", for: MIN }));
     const ts = T0 + 1500;
     let out = await r.exec(ts, never);
-    expect(out.series.map((s) => [nameOf(s), labelMap(s).alertstate, s.samples[0].value, s.samples[0].timestamp])).toEqual([
+    expect(
+      out.series.map((s) => [nameOf(s), labelMap(s).alertstate, s.samples[0].value, s.samples[0].timestamp]),
+    ).toEqual([
       ["ALERTS", "pending", 1, T0 + 1000],
       ["ALERTS_FOR_STATE", "x", Math.floor(ts / 1000), T0 + 1000],
     ]);

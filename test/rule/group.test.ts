@@ -1,0 +1,334 @@
+import { describe, expect, it } from "vitest";
+import type { StateSnapshot } from "../../src/remoteread/types.js";
+import { sleep } from "../../src/rule/clock.js";
+import { Engine } from "../../src/rule/manager.js";
+import * as m from "../../src/rule/metrics.js";
+import { alertRule, FakeNotifier, group, makeDeps, notifierSet, recordRule, series } from "./fakes.js";
+
+const MIN = 60_000;
+
+async function metricValue(
+  metric: { get(): Promise<{ values: Array<{ value: number; labels: object }> }> },
+  labels: object,
+) {
+  const v = (await metric.get()).values.find((x) => JSON.stringify(x.labels) === JSON.stringify(labels));
+  return v?.value ?? 0;
+}
+
+describe("group loop", () => {
+  it("starts within one interval, then evaluates every interval at aligned timestamps", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    await e.start([group({ name: "loop", rules: [alertRule({ alert: "A", expr: "x" })] })]);
+    await deps.clock.advance(MIN);
+    expect(deps.q.calls).toHaveLength(1);
+    await deps.clock.advance(3 * MIN);
+    expect(deps.q.calls).toHaveLength(4);
+    const times = deps.q.calls.map((c) => c.time);
+    for (const t of times) expect(t % MIN).toBe(0);
+    expect(times[1] - times[0]).toBe(MIN);
+    await e.stop();
+  });
+
+  it("a slow evaluation never overlaps: missed ticks are skipped and counted", async () => {
+    const deps = makeDeps({ queryTimeout: 0 });
+    let slow = true;
+    deps.q.set("x", async (opts) => {
+      if (slow) await sleep(deps.clock, 2.5 * MIN, opts.signal);
+      return [];
+    });
+    const e = new Engine(deps, {});
+    const g = group({ name: "slowgroup", file: "slow.rules", rules: [recordRule({ record: "r", expr: "x" })] });
+    await e.start([g]);
+    await deps.clock.advance(MIN); // first evaluation started, hangs 2.5 min
+    expect(deps.q.calls).toHaveLength(1);
+    slow = false;
+    await deps.clock.advance(2.6 * MIN);
+    expect(deps.q.calls.length).toBeGreaterThanOrEqual(2);
+    expect(deps.q.calls[1].time - deps.q.calls[0].time).toBe(2 * MIN);
+    expect(await metricValue(m.iterationMissed, { group: "slowgroup", file: "slow.rules" })).toBe(1);
+    await e.stop();
+  });
+
+  it("query timeout is an error of the rule; the group continues", async () => {
+    const deps = makeDeps({ queryTimeout: 5000 });
+    deps.q.set("x", async (opts) => {
+      await sleep(deps.clock, 10 * MIN, opts.signal);
+      return [];
+    });
+    const e = new Engine(deps);
+    await e.start([group({ name: "t", rules: [alertRule({ alert: "A", expr: "x" })] })]);
+    await deps.clock.advance(MIN + 6000);
+    const [gr] = e.groups();
+    expect(gr.rules[0].lastError).toBe("query timed out after 5s");
+    expect(gr.rules[0].health).toBe("err");
+    await e.stop();
+  });
+
+  it("concurrency runs rules in waves of N", async () => {
+    const deps = makeDeps();
+    let inflight = 0;
+    let peak = 0;
+    const slow = async () => {
+      inflight++;
+      peak = Math.max(peak, inflight);
+      await sleep(deps.clock, 1000);
+      inflight--;
+      return [];
+    };
+    const rules = ["a", "b", "c", "d", "e"].map((x) => {
+      deps.q.set(x, slow);
+      return recordRule({ record: x, expr: x });
+    });
+    const e = new Engine(deps);
+    await e.start([group({ name: "c", concurrency: 2, rules })]);
+    await deps.clock.advance(MIN + 10_000);
+    expect(deps.q.calls).toHaveLength(5);
+    expect(peak).toBe(2);
+    await e.stop();
+  });
+
+  it("a rule's results are pushed and flushed before the next rule queries", async () => {
+    const deps = makeDeps();
+    const log: string[] = [];
+    deps.q.log = log;
+    deps.w.log = log;
+    deps.q.set("a", [series({ i: "1" })]);
+    deps.q.set("b", [series({ i: "1" })]);
+    deps.q.set("c", []);
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "chain",
+        rules: [
+          recordRule({ record: "ra", expr: "a" }),
+          recordRule({ record: "rb", expr: "b" }),
+          recordRule({ record: "rc", expr: "c" }),
+        ],
+      }),
+    ]);
+    await deps.clock.advance(MIN);
+    expect(log).toEqual([
+      "query a",
+      "push ra",
+      "flush start",
+      "flush done",
+      "query b",
+      "push rb",
+      "flush start",
+      "flush done",
+      "query c",
+    ]);
+    await e.stop();
+  });
+
+  it("a slow notifier does not delay the next evaluation", async () => {
+    const deps = makeDeps();
+    let release!: () => void;
+    const slowAM = new FakeNotifier("http://slow/api/v2/alerts");
+    slowAM.gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const fast = new FakeNotifier();
+    deps.notifiers = notifierSet(slowAM, fast);
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "n", notifierHeaders: ["X-Team: ops"], rules: [alertRule({ alert: "A", expr: "x" })] }),
+    ]);
+    await deps.clock.advance(3 * MIN);
+    expect(deps.q.calls).toHaveLength(3);
+    expect(fast.sent).toHaveLength(3);
+    expect(fast.sent[0].headers).toEqual({ "X-Team": "ops" });
+    expect(slowAM.sent).toHaveLength(0);
+    release();
+    await e.settleSends();
+    expect(slowAM.sent).toHaveLength(3);
+    await e.stop();
+  });
+
+  it("stop cancels an in-flight evaluation without recording an error", async () => {
+    const deps = makeDeps({ queryTimeout: 0 });
+    deps.q.set("x", async (opts) => {
+      await sleep(deps.clock, 10 * MIN, opts.signal);
+      return [];
+    });
+    const e = new Engine(deps);
+    await e.start([group({ name: "s", rules: [alertRule({ alert: "A", expr: "x" })] })]);
+    await deps.clock.advance(MIN);
+    const before = await metricValue(m.executionErrors, {});
+    const [gr] = e.groups();
+    const group1 = e.group(gr.id);
+    await e.stop();
+    expect(group1?.rules[0].api(true).updates).toEqual([]);
+    expect(await metricValue(m.executionErrors, {})).toBe(before);
+  });
+
+  it("cron groups evaluate at fire times with ts = the fire time", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", []);
+    const e = new Engine(deps);
+    const cfg = group({ name: "cron", cron: "*/5 * * * *", rules: [recordRule({ record: "r", expr: "x" })] });
+    cfg.interval = undefined;
+    await e.start([cfg]);
+    await deps.clock.advance(11 * MIN);
+    const times = deps.q.calls.map((c) => c.time);
+    expect(times.length).toBe(2);
+    for (const t of times) expect(new Date(t).getMinutes() % 5).toBe(0);
+    expect(e.groups()[0].cron).toBe("*/5 * * * *");
+    expect(e.groups()[0].interval).toBe(300);
+    await e.stop();
+  });
+});
+
+describe("engine", () => {
+  it("hot reload keeps alert state of unchanged rules, drops removed ones, starts new groups", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    deps.q.set("y", [series({ job: "b" })]);
+    const e = new Engine(deps);
+    const a = alertRule({ alert: "A", expr: "x", for: 2 * MIN });
+    const b = alertRule({ alert: "B", expr: "y" });
+    await e.start([group({ name: "g", rules: [a, b] })]);
+    await deps.clock.advance(2 * MIN);
+    const before = e.groups()[0];
+    const ruleA = before.rules.find((r) => r.name === "A");
+    expect(ruleA?.state).toBe("pending");
+    const activeAt = ruleA?.alerts?.[0].activeAt;
+    const a2 = { ...a, annotations: { summary: "changed" } };
+    await e.update([
+      group({ name: "g", rules: [a2] }),
+      group({ name: "new", rules: [alertRule({ alert: "C", expr: "x" })] }),
+    ]);
+    const after = e.groups();
+    expect(after.map((g) => g.name)).toEqual(["g", "new"]);
+    expect(after[0].id).toBe(before.id);
+    expect(after[0].rules.map((r) => r.name)).toEqual(["A"]);
+    expect(after[0].rules[0].alerts?.[0].activeAt).toBe(activeAt);
+    await deps.clock.advance(MIN);
+    const r = e.groups()[0].rules[0];
+    expect(r.state).toBe("firing");
+    expect(r.alerts?.[0].annotations).toEqual({ summary: "changed" });
+    await e.stop();
+  });
+
+  it("an unchanged checksum keeps the group running untouched", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    const cfg = group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] });
+    await e.start([cfg]);
+    await deps.clock.advance(MIN);
+    const g1 = e.group(e.groups()[0].id);
+    await e.update([{ ...cfg }]);
+    expect(e.group(e.groups()[0].id)).toBe(g1);
+    expect(e.groups()[0].rules[0].updates).toBeUndefined();
+    expect(e.rule(e.groups()[0].id, e.groups()[0].rules[0].id)?.updates).toHaveLength(1);
+    await e.stop();
+  });
+
+  it("changing the interval makes a new group (new ID, state lost)", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    const cfg = group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] });
+    await e.start([cfg]);
+    await deps.clock.advance(MIN);
+    const id1 = e.groups()[0].id;
+    await e.update([group({ name: "g", interval: 2 * MIN, rules: cfg.rules })]);
+    expect(e.groups()[0].id).not.toBe(id1);
+    expect(e.groups()[0].rules[0].alerts).toEqual([]);
+    await e.stop();
+  });
+
+  it("state file: saved after iterations, restored before the first evaluation", async () => {
+    let saved: StateSnapshot | null = null;
+    let saves = 0;
+    const stateFile = {
+      load: async () => saved,
+      save: async (s: StateSnapshot) => {
+        saves++;
+        saved = structuredClone(s);
+      },
+    };
+    const deps = makeDeps({}, { stateFile });
+    deps.q.set("x", [series({ job: "a" })]);
+    const cfg = group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 3 * MIN })] });
+    const e = new Engine(deps);
+    await e.start([cfg]);
+    await deps.clock.advance(2 * MIN);
+    await e.flushState();
+    expect(saves).toBeGreaterThanOrEqual(2);
+    const snap = saved as StateSnapshot | null;
+    const keys = Object.keys(snap?.rules ?? {});
+    expect(keys).toHaveLength(1);
+    const activeAt = snap?.rules[keys[0]][0].activeAt ?? 0;
+    await e.stop();
+
+    // restart 1 minute later: the alert keeps counting `for` from the original activeAt
+    const deps2 = makeDeps({}, { stateFile });
+    deps2.clock.jump(deps.clock.now() - deps2.clock.now() + MIN);
+    deps2.q.set("x", [series({ job: "a" })]);
+    const e2 = new Engine(deps2);
+    await e2.start([cfg]);
+    const alerts = e2.groups()[0].rules[0].alerts ?? [];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].restored).toBe(true);
+    expect(new Date(alerts[0].activeAt).getTime()).toBe(activeAt);
+    await deps2.clock.advance(MIN);
+    expect(e2.groups()[0].rules[0].state).toBe("firing");
+    await e2.stop();
+  });
+
+  it("remote-read restore runs once after the first evaluation at process start", async () => {
+    const queries: number[] = [];
+    const deps = makeDeps(
+      {},
+      {
+        restorer: {
+          restore: async (q) => {
+            queries.push(q.time);
+            return [{ labels: { alertgroup: "g", alertname: "A", job: "a" }, activeAt: q.time - 10 * MIN }];
+          },
+        },
+      },
+    );
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] })]);
+    await deps.clock.advance(3 * MIN);
+    expect(queries).toHaveLength(1);
+    const r = e.groups()[0].rules[0];
+    expect(r.state).toBe("firing");
+    expect(r.alerts?.[0].restored).toBe(true);
+    await e.settleSends();
+    const sent = deps.am.all()[0];
+    expect(sent.startsAt.getTime()).toBe(queries[0] - 10 * MIN + 5 * MIN);
+    await e.stop();
+  });
+
+  it("view: alert lookup, rule updates newest first, groups sorted", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" }, 2.5)]);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "z", rules: [alertRule({ alert: "A", expr: "x" })] }),
+      group({ name: "b", rules: [recordRule({ record: "r", expr: "x" })] }),
+    ]);
+    await deps.clock.advance(2 * MIN);
+    const groups = e.groups();
+    expect(groups.map((g) => g.name)).toEqual(["b", "z"]);
+    const z = groups[1];
+    const alert = z.rules[0].alerts?.[0];
+    expect(alert?.value).toBe("2.5");
+    expect(e.alert(z.id, alert?.id ?? "")).toEqual(alert);
+    const rule = e.rule(z.id, z.rules[0].id);
+    expect(rule?.updates?.map((u) => u.at)).toEqual([...(rule?.updates?.map((u) => u.at) ?? [])].sort().reverse());
+    expect(rule?.updates?.[0].state).toBe("firing");
+    expect(e.notifiers()).toEqual([
+      { kind: "static", targets: [{ address: "http://am:9093/api/v2/alerts", labels: {}, lastError: "" }] },
+    ]);
+    await e.stop();
+  });
+});
