@@ -9,7 +9,10 @@ import { FakeClock } from "../../src/rule/clock.js";
 import type { CompileTemplate, EngineDeps, EngineSettings } from "../../src/rule/types.js";
 import type { CompiledTemplate } from "../../src/template/types.js";
 
-export type Answer = Metric[] | Error | ((opts: QueryOptions) => Promise<QueryResult> | QueryResult | Metric[]);
+export type Answer =
+  | Metric[]
+  | Error
+  | ((opts: QueryOptions) => Promise<QueryResult | Metric[]> | QueryResult | Metric[]);
 
 /** Answers queries by expression; `set` changes what an expression returns from now on. */
 export class FakeQuerier implements Querier, QuerierFactory {

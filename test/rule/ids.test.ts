@@ -60,7 +60,7 @@ describe("Go formatting", () => {
     expect(float32String(0.1)).toBe("0.1");
     expect(float32String(123456789)).toBe("123456790");
     expect(float32String(1e-7)).toBe("0.0000001");
-    expect(float32String(2.7182818)).toBe("2.718282");
+    expect(float32String(2.7182818)).toBe("2.7182817");
     expect(float32String(Number.NaN)).toBe("NaN");
     expect(float32String(Number.POSITIVE_INFINITY)).toBe("+Inf");
     expect(float32String(-2.5)).toBe("-2.5");
