@@ -60,7 +60,8 @@ describe("Go formatting", () => {
     expect(float32String(0.1)).toBe("0.1");
     expect(float32String(123456789)).toBe("123456790");
     expect(float32String(1e-7)).toBe("0.0000001");
-    expect(float32String(2.7182818)).toBe("2.7182817");
+    expect(float32String(Math.E)).toBe("2.7182817");
+    expect(float32String(1.23456789)).toBe("1.2345679");
     expect(float32String(Number.NaN)).toBe("NaN");
     expect(float32String(Number.POSITIVE_INFINITY)).toBe("+Inf");
     expect(float32String(-2.5)).toBe("-2.5");
