@@ -17,6 +17,12 @@ import { oneSample, staleSeries, withLabels } from "./series.js";
 import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
 import type { AlertState } from "./types.js";
 
+export interface RestoreOutcome {
+  /** Stale ALERTS{pending} markers of alerts the restore promoted. */
+  series: TimeSeries[];
+  promoted: number;
+}
+
 /** Resolved alerts are kept (and re-sent) this long. */
 export const RESOLVED_RETENTION = 15 * 60_000;
 
@@ -409,21 +415,29 @@ export class AlertingRule implements Rule {
         annotations: a.annotations,
         startsAt: new Date(a.start),
         endsAt: new Date(a.end),
-        generatorURL: await this.generatorURL(a),
+        generatorURL: this.alertSource ? await this.renderSource(a) : this.defaultSource(a),
       });
     }
     return out;
   }
 
-  private async generatorURL(a: Alert): Promise<string> {
+  /** Alerts to send right now with the engine's settings (after a restore). */
+  sendNow(): Promise<NotifierAlert[]> {
+    const { clock, settings } = this.group.deps;
+    return this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
+  }
+
+  private defaultSource(a: Alert): string {
+    const g = this.group;
+    a.generatorURL ??= `${g.deps.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
+    return a.generatorURL;
+  }
+
+  private async renderSource(a: Alert): Promise<string> {
     const g = this.group;
     const base = g.deps.settings.externalURL;
-    if (!this.alertSource) {
-      a.generatorURL ??= `${base}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
-      return a.generatorURL;
-    }
     try {
-      const text = await this.alertSource.render(
+      const text = await (this.alertSource as CompiledTemplate).render(
         {
           labels: a.labels,
           value: a.value,
@@ -437,13 +451,15 @@ export class AlertingRule implements Rule {
         },
         { externalURL: base },
       );
-      return `${base}/${text}`;
+      a.generatorURL = `${base}/${text}`;
     } catch (err) {
       g.deps.logger.error(
         `group "${g.name}": rule "${this.name}": cannot render -external.alert.source: ${errorMessage(err)}`,
       );
-      return `${base}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
+      a.generatorURL = undefined;
+      return this.defaultSource(a);
     }
+    return a.generatorURL;
   }
 
   private debugLog(ts: number, a: Alert, msg: string): void {
@@ -456,8 +472,8 @@ export class AlertingRule implements Rule {
   // --- restore ---
 
   /** Remote-read restore (§8.3 + tsalert): after the first evaluation at process start. */
-  async restore(restorer: AlertRestorer, firstTs: number): Promise<TimeSeries[]> {
-    if (this.forMs <= 0 || this.alerts.size === 0) return [];
+  async restore(restorer: AlertRestorer, firstTs: number): Promise<RestoreOutcome> {
+    if (this.forMs <= 0 || this.alerts.size === 0) return { series: [], promoted: 0 };
     const g = this.group;
     const ruleLabels: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.labels)) {
@@ -476,14 +492,15 @@ export class AlertingRule implements Rule {
       g.deps.logger.error(
         `group "${g.name}": rule "${this.name}": failed to restore alerts state: ${errorMessage(err)}`,
       );
-      return [];
+      return { series: [], promoted: 0 };
     }
     return this.applyRestored(found, firstTs);
   }
 
   /** Applies restored activeAt values; a restored alert past `for` fires at once with its original start. */
-  applyRestored(found: RestoredAlert[], ts: number): TimeSeries[] {
+  applyRestored(found: RestoredAlert[], ts: number): RestoreOutcome {
     const stale: TimeSeries[] = [];
+    let promoted = 0;
     const tsMs = Math.floor(ts / 1000) * 1000;
     for (const r of found) {
       const labels = { ...r.labels };
@@ -497,11 +514,12 @@ export class AlertingRule implements Rule {
         a.state = "firing";
         a.start = a.activeAt + this.forMs;
         m.alertsFired.inc();
+        promoted++;
         stale.push(staleSeries(this.seriesLabels(a, "pending"), tsMs));
       }
     }
     this.finishCounts();
-    return this.group.deps.writer ? stale : [];
+    return { series: this.group.deps.writer ? stale : [], promoted };
   }
 
   snapshot(): AlertSnapshot[] {
@@ -587,7 +605,7 @@ export class AlertingRule implements Rule {
       rule_id: this.id,
       group_id: g.id,
       expression: this.expr,
-      source: a.generatorURL ?? `${g.deps.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`,
+      source: a.generatorURL ?? this.defaultSource(a),
       restored: a.restored,
       stabilizing: a.state === "firing" && a.keepFiringSince !== 0,
     };

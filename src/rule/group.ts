@@ -285,8 +285,12 @@ export class Group {
       if (restore && this.deps.restorer && !signal.aborted) {
         for (const r of rules) {
           if (!(r instanceof AlertingRule)) continue;
-          const series = await r.restore(this.deps.restorer, ts);
-          if (series.length > 0 && writer) writer.push(series);
+          const restored = await r.restore(this.deps.restorer, ts);
+          if (restored.series.length > 0 && writer) writer.push(restored.series);
+          if (restored.promoted === 0) continue;
+          // Alerts a restore promoted to firing go out now, not one interval later.
+          const alerts = await r.sendNow();
+          if (alerts.length > 0) this.send(alerts);
         }
       }
     } finally {
