@@ -72,6 +72,7 @@ export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
     shutdownDelayMs: f.duration("http.shutdownDelay"),
     maxGracefulShutdownMs: f.duration("http.maxGracefulShutdownDuration"),
     idleConnTimeoutMs: f.duration("http.idleConnTimeout"),
+    connTimeoutMs: f.duration("http.connTimeout"),
     disableResponseCompression: f.bool("http.disableResponseCompression"),
     disableCORS: f.bool("http.disableCORS"),
     disableKeepAlive: f.bool("http.disableKeepAlive"),

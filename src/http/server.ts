@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { SecureVersion } from "node:tls";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
@@ -43,6 +43,9 @@ export interface HttpServerOptions {
   maxGracefulShutdownMs?: number;
   /** `-http.idleConnTimeout` in ms (default 60000). */
   idleConnTimeoutMs?: number;
+  /** `-http.connTimeout` in ms (default 120000; 0 = off): a connection older than this is closed after its
+   * current response, so clients behind a load balancer spread over all instances again. */
+  connTimeoutMs?: number;
   disableResponseCompression?: boolean;
   disableCORS?: boolean;
   /** `-http.disableKeepAlive`: close each connection after its response. */
@@ -341,7 +344,7 @@ export async function createHttpServer(
     }
     headers["Content-Length"] = String(body.length);
     // An unread request body (e.g. a rejected oversized form) would keep the connection busy forever.
-    if (shuttingDown || opts.disableKeepAlive || !req.complete) headers.Connection = "close";
+    if (shuttingDown || opts.disableKeepAlive || !req.complete || expired.has(req.socket)) headers.Connection = "close";
     res.writeHead(reply.status, headers);
     res.end(req.method === "HEAD" ? undefined : body);
   }
@@ -363,6 +366,17 @@ export async function createHttpServer(
       });
   };
 
+  // Connections past -http.connTimeout: closed after their next response.
+  const expired = new WeakSet<Socket>();
+  const connTimeout = opts.connTimeoutMs ?? 120_000;
+  const trackConnection = (socket: Socket): void => {
+    if (connTimeout <= 0) return;
+    // Jitter, so connections opened together do not all reconnect together.
+    const t = setTimeout(() => expired.add(socket), connTimeout * (0.9 + Math.random() * 0.2));
+    t.unref();
+    socket.once("close", () => clearTimeout(t));
+  };
+
   const servers: Server[] = [];
   const bound: ListenAddr[] = [];
   try {
@@ -372,6 +386,8 @@ export async function createHttpServer(
       const srv: Server = tls
         ? createHttpsServer({ ...common, ...tlsServerOptions(tls) }, onRequest)
         : createServer(common, onRequest);
+      srv.on("connection", (socket: Socket) => trackConnection(socket));
+      srv.on("secureConnection", (socket: Socket) => trackConnection(socket));
       srv.on("clientError", (err, socket) => {
         // Malformed requests (huge headers, bad syntax): answer 400/431 without involving handlers.
         const code = (err as NodeJS.ErrnoException).code === "HPE_HEADER_OVERFLOW" ? 431 : 400;

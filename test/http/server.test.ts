@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -317,6 +317,29 @@ describe("TLS, security headers, keep-alive", () => {
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("-http.connTimeout closes an old keep-alive connection after its next response", async () => {
+    const s = await start({ connTimeoutMs: 150 });
+    try {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const once = () =>
+        new Promise<{ connection: string | undefined; port: number | undefined }>((resolve, reject) => {
+          request(`${s.url}/health`, { agent }, (res) => {
+            res.resume();
+            res.on("end", () => resolve({ connection: res.headers.connection, port: res.socket?.localPort }));
+          })
+            .on("error", reject)
+            .end();
+        });
+      const first = await once();
+      expect(first.connection).toBe("keep-alive");
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await once()).connection).toBe("close");
+      agent.destroy();
+    } finally {
+      await s.server.close();
     }
   });
 
