@@ -533,6 +533,11 @@ export function sprintf(format: string, args: GoValue[]): string {
       out += `%!${verb}(MISSING)`;
       continue;
     }
+    if (verb === "T") {
+      const a = args[argi++];
+      out += padTo(a === null || a === undefined ? "<nil>" : typeName(a), sp);
+      continue;
+    }
     out += fmtOne(args[argi++], verb, sp);
   }
   if (argi < args.length) {
