@@ -21,17 +21,18 @@ export function parseTenant(tenant: string): Tenant {
 
 /**
  * `<base>/insert/<tenant>/prometheus` (remote write) or `<base>/select/<tenant>/prometheus` (datasource,
- * remote read); the caller appends `/api/v1/...` as usual. The tenant is written as `accountID:projectID`.
+ * remote read); the caller appends `/api/v1/...` as usual. The tenant is written as given (`1` or `1:0`,
+ * both mean the same to VictoriaMetrics), so proxies routing on the path see what the user wrote.
  */
 export function tenantURL(base: string, kind: "insert" | "select", tenant: string): string {
-  const t = parseTenant(tenant);
+  parseTenant(tenant);
   let u: URL;
   try {
     u = new URL(base);
   } catch {
     throw new TsalertError("TSA_FLAG", `invalid base URL for tenant "${tenant}": ${base}`);
   }
-  u.pathname = `${u.pathname.replace(/\/+$/, "")}/${kind}/${t.accountID}:${t.projectID}/prometheus`;
+  u.pathname = `${u.pathname.replace(/\/+$/, "")}/${kind}/${tenant.trim()}/prometheus`;
   return u.toString();
 }
 
