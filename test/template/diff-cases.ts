@@ -91,6 +91,7 @@ export const DIFF_CASES: Record<string, string> = {
   s_match:
     '{{ match "^host\\\\d" $labels.instance }} {{ match "(?i)HOST" "host" }} {{ match "^x" "abc" }} {{ match "[[:digit:]]+" "a1" }}',
   s_replace:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Go regexp expansion syntax, not JS
     '{{ reReplaceAll "(\\\\w+)\\\\.example\\\\.com:(\\\\d+)" "$2@$1" $labels.instance }}|{{ reReplaceAll "a*" "-" "baaac" }}|{{ reReplaceAll "(?P<h>[a-z]+)" "<${h}>" "ab cd" }}|{{ reReplaceAll "(o)" "$1x" "foo" }}|{{ reReplaceAll "\\\\s+" " " "a \\t\\n b" }}|{{ reReplaceAll "^" ">" "x" }}',
   // vmalert: URLs
   u_escape:

@@ -1,23 +1,41 @@
 // Differential test: the real vmalert 1.79.5 and our engine render the same annotation templates for the
 // same series; outputs must be identical. Functions 1.79.5 lacks are tested in template.newer.test.ts
 // against the reference document instead.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileTemplate } from "../../src/template/index.js";
+import { compileTemplate, loadTemplateFiles, renderAlertSource, type TemplateSet } from "../../src/template/index.js";
 import { importSeries, type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { type RecordedAlert, type Recorder, startRecorder, startVmalert, vmQuery } from "../helpers/template.js";
 import { DIFF_CASES, EXTERNAL_URL, KNOWN_DIFFERENCES, SERIES_LABELS, VALUE } from "./diff-cases.js";
 
 const EXPR = "tpl_diff";
 
+// -rule.templates file shared by both engines.
+const TEMPLATE_FILE = `{{ define "tpl.file" }}file:{{ .job }}{{ end }}
+{{ define "tpl.humanize" }}{{ . | humanize }}!{{ end }}`;
+const FILE_CASES: Record<string, string> = {
+  t_file: '{{ template "tpl.file" $labels }}',
+  t_file_humanize: '{{ template "tpl.humanize" $value }}',
+};
+// Label templates (limited data).
+const LABEL_CASES: Record<string, string> = {
+  lbl_job: "{{ $labels.job }}-x",
+  lbl_value: "{{ $value | humanize }}",
+  lbl_expr: "{{ $expr | toUpper }}",
+};
+const ALERT_SOURCE = 'explore?expr={{ .Expr | queryEscape }}&l={{ printf "%v" .Labels | queryEscape }}';
+
 const ALL: Record<string, string> = {
   ...DIFF_CASES,
   ...Object.fromEntries(Object.entries(KNOWN_DIFFERENCES).map(([k, v]) => [k, v.text])),
 };
 
-async function renderOurs(vmURL: string, text: string): Promise<string> {
+async function renderOurs(vmURL: string, text: string, set?: TemplateSet, limited = false): Promise<string> {
   // vmalert 1.79.5 gives annotations the series labels, __name__ included.
   const [series] = await vmQuery(vmURL, EXPR);
-  return compileTemplate(text).render(
+  return compileTemplate(text, { set, limited }).render(
     {
       labels: series.labels,
       value: series.value,
@@ -30,7 +48,10 @@ async function renderOurs(vmURL: string, text: string): Promise<string> {
 }
 
 function rulesYaml(): string {
-  const ann = Object.entries(ALL)
+  const ann = Object.entries({ ...ALL, ...FILE_CASES })
+    .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)
+    .join("\n");
+  const lbl = Object.entries(LABEL_CASES)
     .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)
     .join("\n");
   return `groups:
@@ -39,6 +60,8 @@ function rulesYaml(): string {
     rules:
       - alert: TplDiff
         expr: ${EXPR}
+        labels:
+${lbl}
         annotations:
 ${ann}
 `;
@@ -65,7 +88,14 @@ describe("templates render exactly as the real vmalert 1.79.5", () => {
       rules: rulesYaml(),
       datasourceURL: vm.url,
       notifierURL: rec.url,
-      extraArgs: [`-external.url=${EXTERNAL_URL}`, "-external.label=cluster=c1", "-loggerLevel=ERROR"],
+      extraArgs: [
+        `-external.url=${EXTERNAL_URL}`,
+        "-external.label=cluster=c1",
+        "-loggerLevel=ERROR",
+        "-rule.templates=$DIR/*.tpl",
+        `-external.alert.source=${ALERT_SOURCE}`,
+      ],
+      files: { "defs.tpl": TEMPLATE_FILE },
     });
     await waitFor(
       async () => rec.alerts.some((a) => a.labels.alertname === "TplDiff"),
@@ -83,7 +113,35 @@ describe("templates render exactly as the real vmalert 1.79.5", () => {
 
   it("covers at least 60 templates", () => {
     expect(Object.keys(DIFF_CASES).length).toBeGreaterThanOrEqual(60);
-    expect(Object.keys(alert.annotations).sort()).toEqual(Object.keys(ALL).sort());
+    expect(Object.keys(alert.annotations).sort()).toEqual(Object.keys({ ...ALL, ...FILE_CASES }).sort());
+  });
+
+  it.each(Object.keys(FILE_CASES))("-rule.templates: %s", async (key) => {
+    const dir = await mkdtemp(join(tmpdir(), "tpl-files-"));
+    try {
+      await writeFile(join(dir, "defs.tpl"), TEMPLATE_FILE);
+      const set = await loadTemplateFiles([join(dir, "*.tpl")]);
+      expect(await renderOurs(vm.url, FILE_CASES[key], set)).toBe(alert.annotations[key]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(Object.keys(LABEL_CASES))("label template %s", async (key) => {
+    expect(await renderOurs(vm.url, LABEL_CASES[key], undefined, true)).toBe(alert.labels[key]);
+  });
+
+  it("-external.alert.source", async () => {
+    const [series] = await vmQuery(vm.url, EXPR);
+    // vmalert 1.79.5 hands this template an empty .Labels (newer versions and we pass the alert labels).
+    const as1795 = await renderAlertSource(ALERT_SOURCE, { labels: {}, value: series.value, expr: EXPR }, EXTERNAL_URL);
+    expect(alert.generatorURL).toBe(`${EXTERNAL_URL}/${as1795}`);
+    const ours = await renderAlertSource(
+      ALERT_SOURCE,
+      { labels: alert.labels, value: series.value, expr: EXPR },
+      EXTERNAL_URL,
+    );
+    expect(ours).toContain("job%3Anode");
   });
 
   it.each(Object.keys(DIFF_CASES))("%s", async (key) => {
