@@ -9,7 +9,7 @@ import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../temp
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
-import { alertID, ruleID } from "./ids.js";
+import { alertKey, labelsHash, ruleID } from "./ids.js";
 import { addLabel, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
 import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
@@ -49,8 +49,14 @@ export interface Alert {
 }
 
 interface Prepared {
-  id: string;
-  labels: Record<string, string>;
+  /** Hash key of the labels (the alerts map key). */
+  key: string;
+  /** Decimal alert ID when already computed. */
+  id?: string;
+  hash: { decimal(): string };
+  /** Alert labels, keys not yet sorted. */
+  processed: Record<string, string>;
+  keys: string[];
   annotations: Record<string, string>;
   value: number;
 }
@@ -71,6 +77,11 @@ export class AlertingRule implements Rule {
   private labelTpls: RuleTexts;
   private annTpls: RuleTexts;
   private staticLabels: boolean;
+  private staticAnnotations: boolean;
+  private keysSeen?: string[];
+  private keysSorted?: string[];
+  /** Shared by every alert when no annotation is a template (never mutated). */
+  private literalAnnotations: Record<string, string> = {};
   private activeCount = 0;
   private adopted = false;
   private metricLabels: Record<string, string>;
@@ -99,6 +110,8 @@ export class AlertingRule implements Rule {
     this.labelTpls = compileTexts(merged, deps.compileTemplate, true);
     this.staticLabels = allLiteral(this.labelTpls);
     this.annTpls = compileTexts(cfg.annotations, deps.compileTemplate, false);
+    this.staticAnnotations = allLiteral(this.annTpls);
+    for (const [k, t] of this.annTpls) if ("literal" in t) this.literalAnnotations[k] = t.literal;
     this.metricLabels = { alertname: this.name, group: group.name, file: group.file, id: this.id };
     this.pendingGauge = m.alertsPending.labels(this.metricLabels);
     this.firingGauge = m.alertsFiring.labels(this.metricLabels);
@@ -139,8 +152,8 @@ export class AlertingRule implements Rule {
       const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError);
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       prepared[i] = p;
-      if (dupAt < 0 && ids.has(p.id)) dupAt = i;
-      ids.add(p.id);
+      if (dupAt < 0 && ids.has(p.key)) dupAt = i;
+      ids.add(p.key);
     }
 
     const budget = g.budget;
@@ -166,14 +179,14 @@ export class AlertingRule implements Rule {
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i];
       if (i === dupAt) {
-        const msg = `labels ${goMap(p.labels)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
+        const msg = `labels ${goMap(p.processed)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
         this.finishCounts();
         this.fail(start, ts, res, msg, queryDone - start);
         logRuleError(logger, g, this.name, msg);
         return { series: [], alerts: [] };
       }
-      updated.add(p.id);
-      const a = this.alerts.get(p.id);
+      updated.add(p.key);
+      const a = this.alerts.get(p.key);
       if (a) {
         if (a.state === "inactive") {
           a.state = "pending";
@@ -185,9 +198,11 @@ export class AlertingRule implements Rule {
         a.keepFiringSince = 0;
         continue;
       }
+      const labels: Record<string, string> = {};
+      for (const k of p.keys) labels[k] = p.processed[k];
       const na: Alert = {
-        id: p.id,
-        labels: p.labels,
+        id: p.id ?? p.hash.decimal(),
+        labels,
         annotations: p.annotations,
         state: "pending",
         value: p.value,
@@ -199,7 +214,7 @@ export class AlertingRule implements Rule {
         end: 0,
         restored: false,
       };
-      this.alerts.set(p.id, na);
+      this.alerts.set(p.key, na);
       this.debugLog(ts, na, "created in state PENDING");
     }
 
@@ -293,15 +308,16 @@ export class AlertingRule implements Rule {
       for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
     }
     addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
-    const keys = Object.keys(ls.processed).sort();
-    const labels: Record<string, string> = {};
-    for (const k of keys) labels[k] = ls.processed[k];
-    const id = alertID(labels, keys);
+    const keys = this.sortedKeys(Object.keys(ls.processed));
+    const hash = labelsHash(ls.processed, keys);
+    const key = hash.key();
+    let id: string | undefined;
     let annotations: Record<string, string>;
-    if (this.annTpls.length === 0) {
-      annotations = {};
+    if (this.staticAnnotations) {
+      annotations = this.literalAnnotations;
     } else {
-      const existing = this.alerts.get(id);
+      const existing = this.alerts.get(key);
+      id = existing ? existing.id : hash.decimal();
       const activeAt = existing && existing.state !== "inactive" ? existing.activeAt : ts;
       const data: AlertTemplateData = {
         labels: ls.origin,
@@ -319,7 +335,25 @@ export class AlertingRule implements Rule {
       };
       annotations = await renderTexts(this.annTpls, data, ctx, onError);
     }
-    return { id, labels, annotations, value: metric.value };
+    return { key, id, hash, processed: ls.processed, keys, annotations, value: metric.value };
+  }
+
+  /** Series of one rule mostly share a label-name order: reuse the sorted copy when it repeats. */
+  private sortedKeys(keys: string[]): string[] {
+    const prev = this.keysSeen;
+    if (prev && prev.length === keys.length) {
+      let same = true;
+      for (let i = 0; i < keys.length; i++) {
+        if (prev[i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.keysSorted as string[];
+    }
+    this.keysSeen = keys;
+    this.keysSorted = [...keys].sort();
+    return this.keysSorted;
   }
 
   private renderContext(ts: number, signal: AbortSignal): RenderContext {
@@ -505,7 +539,7 @@ export class AlertingRule implements Rule {
     for (const r of found) {
       const labels = { ...r.labels };
       delete labels.__name__;
-      const a = this.alerts.get(alertID(labels));
+      const a = this.alerts.get(alertKey(labels));
       if (!a || a.restored || a.state !== "pending") continue;
       a.activeAt = r.activeAt;
       a.restored = true;
@@ -545,9 +579,9 @@ export class AlertingRule implements Rule {
   loadSnapshot(list: AlertSnapshot[]): void {
     for (const s of list) {
       const labels = { ...s.labels };
-      const id = alertID(labels);
-      this.alerts.set(id, {
-        id,
+      const hash = labelsHash(labels);
+      this.alerts.set(hash.key(), {
+        id: hash.decimal(),
         labels,
         annotations: { ...s.annotations },
         state: s.state,
@@ -562,6 +596,12 @@ export class AlertingRule implements Rule {
       });
     }
     this.finishCounts();
+  }
+
+  /** The alert with this decimal ID, in any state. */
+  findAlert(id: string): Alert | undefined {
+    for (const a of this.alerts.values()) if (a.id === id) return a;
+    return undefined;
   }
 
   adopt(old: Rule): void {

@@ -64,6 +64,11 @@ export class Fnv64 {
     return this.byte(SEP);
   }
 
+  /** The hash as a 4-character string: a cheap Map key (decimal IDs cost a BigInt). */
+  key(): string {
+    return String.fromCharCode(this.a0, this.a1, this.a2, this.a3);
+  }
+
   /** Decimal uint64, as vmalert prints IDs. */
   decimal(): string {
     const hi = this.a3 * 0x10000 + this.a2;
@@ -95,6 +100,11 @@ export function labelsHash(labels: Record<string, string>, sortedKeys?: readonly
 
 export function alertID(labels: Record<string, string>, sortedKeys?: readonly string[]): string {
   return labelsHash(labels, sortedKeys).decimal();
+}
+
+/** Map key of an alert's labels (same hash as alertID). */
+export function alertKey(labels: Record<string, string>, sortedKeys?: readonly string[]): string {
+  return labelsHash(labels, sortedKeys).key();
 }
 
 export function ruleID(

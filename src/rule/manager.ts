@@ -177,7 +177,7 @@ export class Engine implements EngineView {
     if (!g) return undefined;
     for (const r of g.rules) {
       if (!(r instanceof AlertingRule)) continue;
-      const a = r.alerts.get(alertID);
+      const a = r.findAlert(alertID);
       if (a) return r.apiAlert(a);
     }
     return undefined;

@@ -412,9 +412,9 @@ describe("restore", () => {
       T0,
     );
     expect(calls).toEqual([expect.objectContaining({ groupName: "grp", alertName: "A", time: T0 - 1000 })]);
-    const a = r.alerts.get(alertID(labelsA));
+    const a = r.findAlert(alertID(labelsA));
     expect(a).toMatchObject({ state: "firing", activeAt: T0 - 12 * MIN, start: T0 - 2 * MIN, restored: true });
-    const b = r.alerts.get(alertID({ ...labelsA, job: "b" }));
+    const b = r.findAlert(alertID({ ...labelsA, job: "b" }));
     expect(b).toMatchObject({ state: "pending", activeAt: T0 - 4 * MIN, restored: true });
     await r.exec(T0 + 6 * MIN, never);
     expect(b?.state).toBe("firing");
