@@ -242,11 +242,14 @@ describe("alert labels", () => {
   it("annotation template errors become the value and mark the rule unhealthy without failing it", async () => {
     const h = harness();
     h.deps.q.set("x", [series({ job: "a" })]);
-    const r = alerting(h, alertRule({ alert: "A", expr: "x", annotations: { s: "{{ fail }}", ok: "fine" } }));
+    const r = alerting(
+      h,
+      alertRule({ alert: "A", expr: "x", annotations: { s: '{{ "abc" | humanize }}', ok: "fine" } }),
+    );
     const out = await r.exec(T0, never);
     const [a] = r.alerts.values();
     expect(a.state).toBe("firing");
-    expect(a.annotations.s).toBe("error evaluating template: template: boom");
+    expect(a.annotations.s).toMatch(/^error evaluating template: template: .*strconv.ParseFloat: parsing "abc"/);
     expect(a.annotations.ok).toBe("fine");
     expect(out.alerts).toHaveLength(1);
     expect(r.api(false).health).toBe("err");
@@ -261,13 +264,26 @@ describe("alert labels", () => {
         alert: "A",
         expr: "x",
         for: 5 * MIN,
-        annotations: { at: "{{ $activeAt }}", id: "{{ $alertID }}", f: "{{ $for }}" },
+        annotations: { at: "{{ $activeAt.Unix }}", id: "{{ $alertID }}", f: "{{ $for }}", g: "{{ $groupID }}" },
       }),
     );
     await r.exec(T0, never);
     await r.exec(T0 + MIN, never);
     const [a] = r.alerts.values();
-    expect(a.annotations).toEqual({ at: String(T0), id: a.id, f: String(5 * MIN) });
+    expect(a.annotations).toEqual({ at: String(T0 / 1000), id: a.id, f: "5m0s", g: "123" });
+  });
+
+  it("the query template function asks the group querier at the evaluation time", async () => {
+    const h = harness();
+    h.deps.q.set("x", [series({ job: "a" })]);
+    h.deps.q.set("up", [series({ job: "a" }, 42)]);
+    const r = alerting(h, alertRule({ alert: "A", expr: "x", annotations: { v: '{{ query "up" | first | value }}' } }));
+    await r.exec(T0, never);
+    expect([...r.alerts.values()][0].annotations.v).toBe("42");
+    expect(h.deps.q.calls).toEqual([
+      { expr: "x", time: T0 },
+      { expr: "up", time: T0 },
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Notifier, NotifierAlert, NotifierSet } from "../../src/notifier/ty
 import type { RemoteWriter, TimeSeries } from "../../src/remotewrite/types.js";
 import { FakeClock } from "../../src/rule/clock.js";
 import type { CompileTemplate, EngineDeps, EngineSettings } from "../../src/rule/types.js";
+import { compileTemplate } from "../../src/template/index.js";
 import type { CompiledTemplate } from "../../src/template/types.js";
 
 export type Answer =
@@ -175,7 +176,7 @@ export function makeDeps(over: Partial<EngineSettings> = {}, extra: Partial<Engi
     querierFactory: q,
     notifiers: notifierSet(am),
     writer: w,
-    compileTemplate: stubCompile,
+    compileTemplate: (text: string, opts?: { limited?: boolean }) => compileTemplate(text, opts),
     clock,
     logger: silentLogger,
     settings: settings(over),
