@@ -58,22 +58,41 @@ function writeString(buf: Buffer, off: number, s: string, byteLen: number): numb
   return off + buf.write(s, off, byteLen, "utf8");
 }
 
+/** UTF-8 length; short ASCII strings (nearly all label names and values) are measured without a native call. */
+function utf8Length(s: string): number {
+  const len = s.length;
+  if (len > 64) return Buffer.byteLength(s, "utf8");
+  for (let i = 0; i < len; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, "utf8");
+  return len;
+}
+
+// Scratch space for string lengths between the two passes, reused across calls (encoding is synchronous).
+let lens = new Int32Array(1024);
+
 /**
  * Encodes series as a WriteRequest. Timestamps are whole ms (fractions are truncated). Samples flagged
  * `stale` (or carrying the staleness NaN) are written with the exact marker bits.
  */
 export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
   // Pass 1: byte lengths of every string and message, kept in order for pass 2.
-  const strLens: number[] = [];
-  const seriesLens: number[] = new Array(series.length);
+  const seriesLens = new Int32Array(series.length);
   let total = 0;
+  let k = 0;
   for (let i = 0; i < series.length; i++) {
     const ts = series[i];
     let len = 0;
-    for (const l of ts.labels) {
-      const n = Buffer.byteLength(l.name, "utf8");
-      const v = Buffer.byteLength(l.value, "utf8");
-      strLens.push(n, v);
+    const labels = ts.labels;
+    if (k + 2 * labels.length > lens.length) {
+      const grown = new Int32Array(Math.max(lens.length * 2, k + 2 * labels.length));
+      grown.set(lens.subarray(0, k));
+      lens = grown;
+    }
+    for (let j = 0; j < labels.length; j++) {
+      const l = labels[j];
+      const n = utf8Length(l.name);
+      const v = utf8Length(l.value);
+      lens[k++] = n;
+      lens[k++] = v;
       const body = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
       len += 1 + varintSize(body) + body;
     }
@@ -88,14 +107,14 @@ export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
   // Pass 2: write.
   const buf = Buffer.allocUnsafe(total);
   let off = 0;
-  let k = 0;
+  k = 0;
   for (let i = 0; i < series.length; i++) {
     const ts = series[i];
     buf[off++] = TAG_1_LEN;
     off = writeVarint(buf, off, seriesLens[i]);
     for (const l of ts.labels) {
-      const n = strLens[k++];
-      const v = strLens[k++];
+      const n = lens[k++];
+      const v = lens[k++];
       buf[off++] = TAG_1_LEN;
       off = writeVarint(buf, off, 1 + varintSize(n) + n + 1 + varintSize(v) + v);
       buf[off++] = TAG_1_LEN;

@@ -2,7 +2,7 @@
 // maxBatchSize, every flushInterval, or at once when someone awaits flush(). Retries 5xx/429/network
 // errors with jittered exponential backoff; other 4xx are the server saying "never", so dropped at once.
 import type { Logger } from "pino";
-import { compressSync } from "snappy";
+import { compress } from "snappy";
 import { remoteWriteMetrics } from "./metrics.js";
 import { encodeWriteRequest } from "./protobuf.js";
 import { createSeriesQueue } from "./queue.js";
@@ -151,7 +151,8 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
     const started = performance.now();
     let body: Buffer;
     try {
-      body = compressSync(encodeWriteRequest(batch));
+      // Compression runs on the libuv pool: the event loop (rule evaluation) is not held up by it.
+      body = await compress(encodeWriteRequest(batch));
     } catch (err) {
       drop(batch.length, `cannot encode batch: ${err instanceof Error ? err.message : String(err)}`, false);
       return;

@@ -1,0 +1,126 @@
+// Remote write: encode + snappy-compress 1,000,000 samples in batches of 10,000 (the issue's target is
+// > 1M samples/s), and end-to-end throughput of the writer into a real victoria-metrics (started and
+// stopped here). Standalone: node bench/remotewrite.bench.mjs. Imports the built code from dist/.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { compress, compressSync } from "snappy";
+import { encodeWriteRequest } from "../dist/remotewrite/protobuf.js";
+import { createRemoteWriter } from "../dist/remotewrite/writer.js";
+import { freePort } from "../scripts/lib/procs.mjs";
+import { startVictoriaMetrics } from "../scripts/lib/servers.mjs";
+
+const TOTAL = 1_000_000;
+const BATCH = 10_000;
+
+/** Recording-rule-like series: 6 labels, one sample each, label values repeating as in real data. */
+function makeBatches(name, t0) {
+  const batches = [];
+  for (let b = 0; b < TOTAL / BATCH; b++) {
+    const batch = new Array(BATCH);
+    for (let i = 0; i < BATCH; i++) {
+      const n = b * BATCH + i;
+      batch[i] = {
+        labels: [
+          { name: "__name__", value: name },
+          { name: "env", value: "prod" },
+          { name: "instance", value: `host-${n % 5000}.example.internal:9100` },
+          { name: "job", value: "node_exporter" },
+          { name: "mode", value: ["idle", "user", "system", "iowait"][n % 4] },
+          { name: "series", value: String(n) },
+        ],
+        samples: [{ value: (n % 1000) / 7, timestamp: t0 + (n % 60) * 1000 }],
+      };
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+/** As the writer does it: encode on the main thread, compress on the libuv pool, a few batches in flight. */
+async function pipelined(batches) {
+  const t = process.hrtime.bigint();
+  const inflight = new Set();
+  for (const b of batches) {
+    const p = compress(encodeWriteRequest(b)).then(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size >= 2) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+async function encodeBench() {
+  const batches = makeBatches("bench_rw_encode", 1_764_000_000_000);
+  // Warm up the JIT on a few batches first.
+  for (let i = 0; i < 5; i++) compressSync(encodeWriteRequest(batches[i]));
+  let raw = 0;
+  let compressed = 0;
+  const t = process.hrtime.bigint();
+  for (const b of batches) {
+    const pb = encodeWriteRequest(b);
+    raw += pb.length;
+    compressed += compressSync(pb).length;
+  }
+  const secs = Number(process.hrtime.bigint() - t) / 1e9;
+  const t2 = process.hrtime.bigint();
+  for (const b of batches) encodeWriteRequest(b);
+  const encodeSecs = Number(process.hrtime.bigint() - t2) / 1e9;
+  const pipeSecs = await pipelined(batches);
+  return [
+    { name: "encode+compress 1M samples, batches of 10k", value: Math.round(TOTAL / secs), unit: "samples/s" },
+    {
+      name: "same, compress on the libuv pool (as the writer)",
+      value: Math.round(TOTAL / pipeSecs),
+      unit: "samples/s",
+    },
+    { name: "encode only (protobuf)", value: Math.round(TOTAL / encodeSecs), unit: "samples/s" },
+    { name: "bytes per sample, protobuf", value: (raw / TOTAL).toFixed(1), unit: "B" },
+    { name: "bytes per sample, snappy", value: (compressed / TOTAL).toFixed(1), unit: "B" },
+  ];
+}
+
+async function endToEnd() {
+  const dir = await mkdtemp(join(tmpdir(), "tsalert-bench-rw-"));
+  const port = await freePort();
+  const { child, url } = await startVictoriaMetrics({ port, dir });
+  try {
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+    const batches = makeBatches("bench_rw_e2e", t0);
+    const logger = pino({ level: "error" });
+    const writer = createRemoteWriter(
+      { url, concurrency: 2, maxBatchSize: BATCH, maxQueueSize: 100_000, flushInterval: 1000 },
+      logger,
+    );
+    const t = process.hrtime.bigint();
+    // Push as an engine would, waiting for delivery whenever the queue is about to fill.
+    for (let i = 0; i < batches.length; i++) {
+      writer.push(batches[i]);
+      if ((i + 1) % 8 === 0) await writer.flush();
+    }
+    await writer.flush();
+    const secs = Number(process.hrtime.bigint() - t) / 1e9;
+    await writer.close(5000);
+    await fetch(`${url}/internal/force_flush`);
+    const res = await fetch(`${url}/api/v1/series/count`);
+    const body = await res.json();
+    const stored = Number(body.data?.[0] ?? body.data);
+    return [
+      { name: "end-to-end to victoria-metrics (concurrency 2)", value: Math.round(TOTAL / secs), unit: "samples/s" },
+      { name: "series stored by victoria-metrics", value: stored, unit: "series" },
+    ];
+  } finally {
+    await child.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run() {
+  return [...(await encodeBench()), ...(await endToEnd())];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const r of await run()) console.log(`${r.name}: ${r.value} ${r.unit}`);
+}
