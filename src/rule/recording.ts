@@ -143,7 +143,7 @@ export class RecordingRule implements Rule {
       type: "recording",
       datasourceType: g.type,
       lastSamples: last?.samples ?? 0,
-      lastSeriesFetched: last ? last.series_fetched : null,
+      lastSeriesFetched: last?.series_fetched ?? undefined,
       id: this.id,
       group_id: g.id,
       group_name: g.name,

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { registry } from "../../src/metrics.js";
+import { sleep } from "../../src/rule/clock.js";
+import { Engine } from "../../src/rule/manager.js";
+import { alertRule, group, makeDeps, recordRule, series } from "./fakes.js";
+
+const MIN = 60_000;
+
+async function seriesOf(name: string, match: Record<string, string>): Promise<number[]> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return [];
+  const { values } = await metric.get();
+  return values
+    .filter((v) => Object.entries(match).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x))
+    .map((v) => v.value);
+}
+
+describe("engine lifecycle", () => {
+  it("a reload during an evaluation cancels it, applies the update and keeps alert state", async () => {
+    const deps = makeDeps({ queryTimeout: 0 });
+    let hang = false;
+    let aborted = 0;
+    deps.q.set("x", async (opts) => {
+      if (hang) {
+        try {
+          await sleep(deps.clock, 10 * MIN, opts.signal);
+        } catch (err) {
+          aborted++;
+          throw err;
+        }
+      }
+      return [series({ job: "a" })];
+    });
+    const a = alertRule({ alert: "A", expr: "x", for: 3 * MIN });
+    const e = new Engine(deps);
+    await e.start([group({ name: "g", rules: [a] })]);
+    await deps.clock.advance(MIN);
+    const activeAt = e.groups()[0].rules[0].alerts?.[0].activeAt;
+    hang = true;
+    await deps.clock.advance(MIN);
+    await e.update([group({ name: "g", rules: [{ ...a, annotations: { s: "new" } }] })]);
+    expect(aborted).toBe(1);
+    hang = false;
+    await deps.clock.advance(MIN);
+    const r = e.groups()[0].rules[0];
+    expect(r.alerts?.[0].activeAt).toBe(activeAt);
+    expect(r.alerts?.[0].annotations).toEqual({ s: "new" });
+    expect(r.lastError).toBe("");
+    await e.stop();
+  });
+
+  it("removing a group stops it and removes its metric series", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "keep-me", file: "m.rules", rules: [alertRule({ alert: "K", expr: "x" })] }),
+      group({ name: "drop-me", file: "m.rules", rules: [alertRule({ alert: "D", expr: "x" })] }),
+    ]);
+    await deps.clock.advance(2 * MIN);
+    expect(await seriesOf("vmalert_iteration_total", { group: "drop-me", file: "m.rules" })).toEqual([2]);
+    expect(await seriesOf("vmalert_alerts_firing", { alertname: "D", group: "drop-me" })).toEqual([1]);
+    await e.update([group({ name: "keep-me", file: "m.rules", rules: [alertRule({ alert: "K", expr: "x" })] })]);
+    expect(await seriesOf("vmalert_iteration_total", { group: "drop-me", file: "m.rules" })).toEqual([]);
+    expect(await seriesOf("vmalert_alerts_firing", { alertname: "D", group: "drop-me" })).toEqual([]);
+    expect(await seriesOf("vmalert_alerts_firing", { alertname: "K", group: "keep-me" })).toEqual([1]);
+    const calls = deps.q.calls.length;
+    await deps.clock.advance(2 * MIN);
+    expect(deps.q.calls.length).toBe(calls + 2);
+    await e.stop();
+    expect(await seriesOf("vmalert_alerts_firing", { alertname: "K", group: "keep-me" })).toEqual([]);
+  });
+
+  it("-rule.maxActiveAlerts caps alerts across groups and counts the refused ones", async () => {
+    const deps = makeDeps({ maxActiveAlerts: 5 });
+    deps.q.set("small", [series({ i: "1" }), series({ i: "2" })]);
+    deps.q.set(
+      "storm",
+      Array.from({ length: 10 }, (_, i) => series({ i: String(i) })),
+    );
+    const before = (await seriesOf("tsalert_alerts_dropped_total", {}))[0] ?? 0;
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "a-small", rules: [alertRule({ alert: "S", expr: "small" })] }),
+      group({ name: "b-storm", rules: [alertRule({ alert: "B", expr: "storm" })] }),
+    ]);
+    await deps.clock.advance(2 * MIN);
+    const groups = e.groups();
+    const small = groups.find((g) => g.name === "a-small")?.rules[0];
+    const storm = groups.find((g) => g.name === "b-storm")?.rules[0];
+    expect(small?.alerts).toHaveLength(2);
+    expect(small?.health).toBe("ok");
+    expect(storm?.alerts ?? []).toHaveLength(0);
+    expect(storm?.lastError).toMatch(/maxActiveAlerts=5/);
+    const after = (await seriesOf("tsalert_alerts_dropped_total", {}))[0] ?? 0;
+    expect(after - before).toBeGreaterThanOrEqual(10);
+    expect(deps.am.all().every((a) => a.labels.alertname === "S")).toBe(true);
+    await e.stop();
+  });
+
+  it("with concurrency, results of one wave are flushed before the next wave queries", async () => {
+    const deps = makeDeps();
+    const log: string[] = [];
+    deps.q.log = log;
+    deps.w.log = log;
+    for (const x of ["a", "b", "c"]) deps.q.set(x, [series({ i: "1" })]);
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "waves",
+        concurrency: 2,
+        rules: ["a", "b", "c"].map((x) => recordRule({ record: `r${x}`, expr: x })),
+      }),
+    ]);
+    await deps.clock.advance(MIN);
+    expect(log).toEqual([
+      "query a",
+      "query b",
+      "push ra",
+      "push rb",
+      "flush start",
+      "flush done",
+      "query c",
+      "push rc",
+    ]);
+    await e.stop();
+  });
+
+  it("a writer that never confirms does not stall the group beyond its interval", async () => {
+    const deps = makeDeps();
+    deps.w.gate = new Promise(() => {});
+    for (const x of ["a", "b", "c"]) deps.q.set(x, [series({ i: "1" })]);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "stuck", rules: ["a", "b", "c"].map((x) => recordRule({ record: `r${x}`, expr: x })) }),
+    ]);
+    await deps.clock.advance(4 * MIN);
+    const exprs = deps.q.calls.map((c) => c.expr);
+    expect(exprs.slice(0, 3)).toEqual(["a", "b", "c"]);
+    expect(exprs.length).toBeGreaterThanOrEqual(6);
+    await e.stop();
+  });
+});
