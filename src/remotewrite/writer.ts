@@ -161,6 +161,10 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
     let retries = 0;
     let quickRetryDone = false;
     for (;;) {
+      if (stop.signal.aborted) {
+        drop(batch.length, "shutdown deadline reached before they were sent", false);
+        return;
+      }
       const res = await attempt(body);
       if (res.ok) {
         m.sentRows.inc(batch.length);
