@@ -13,7 +13,7 @@ import { rfc3339Nano } from "./format.js";
 import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
 import { RecordingRule } from "./recording.js";
-import { type AlertBudget, errorMessage, type GroupContext, type Rule } from "./rule.js";
+import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
 import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay } from "./schedule.js";
 import type { EngineDeps } from "./types.js";
 
@@ -243,9 +243,10 @@ export class Group {
           evalDelay: this.cfg.evalDelay ?? this.cfg.queryOffset ?? this.deps.settings.evalDelay,
           evalAlignment: this.cfg.evalAlignment ?? true,
         });
-    const ctl = new AbortController();
+    const link = linked(this.stopCtl.signal);
+    const ctl = link.ctl;
     this.evalCtl = ctl;
-    const signal = AbortSignal.any([ctl.signal, this.stopCtl.signal]);
+    const signal = ctl.signal;
     const deadline = wallStart + this.ctx.interval;
     const conc = Math.max(1, this.cfg.concurrency || 1);
     const rules = this.rules;
@@ -294,6 +295,7 @@ export class Group {
         }
       }
     } finally {
+      link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;
       m.iterationDuration.labels(this.metricLabels).observe((clock.now() - wallStart) / 1000);
       this.onIteration?.();
@@ -303,14 +305,15 @@ export class Group {
   private async flush(ms: number, signal: AbortSignal): Promise<void> {
     const writer = this.deps.writer;
     if (!writer) return;
-    const ctl = new AbortController();
-    const timer = this.deps.clock.setTimer(ms, () => ctl.abort(new Error("flush deadline")));
+    const link = linked(signal);
+    const timer = this.deps.clock.setTimer(ms, () => link.ctl.abort(new Error("flush deadline")));
     try {
-      await writer.flush(AbortSignal.any([signal, ctl.signal]));
+      await writer.flush(link.ctl.signal);
     } catch {
       // Delivery problems are the writer's to report; the group only stops waiting.
     } finally {
       timer.cancel();
+      link.unlink();
     }
   }
 

@@ -69,20 +69,39 @@ export async function runQuery(
   timeoutMs: number,
 ): Promise<QueryResult> {
   if (timeoutMs <= 0) return querier.query(expr, { time: ts, signal });
-  const ctl = new AbortController();
-  const timer = clock.setTimer(timeoutMs, () => ctl.abort(new QueryTimeout(timeoutMs)));
-  const combined = AbortSignal.any([signal, ctl.signal]);
+  const link = linked(signal);
+  const timer = clock.setTimer(timeoutMs, () => link.ctl.abort(new QueryTimeout(timeoutMs)));
+  const combined = link.ctl.signal;
+  let onAbort: (() => void) | undefined;
   try {
     return await Promise.race([
       querier.query(expr, { time: ts, signal: combined }),
       new Promise<never>((_, reject) => {
-        if (combined.aborted) reject(combined.reason);
-        combined.addEventListener("abort", () => reject(combined.reason), { once: true });
+        onAbort = () => reject(combined.reason);
+        if (combined.aborted) onAbort();
+        else combined.addEventListener("abort", onAbort, { once: true });
       }),
     ]);
   } finally {
     timer.cancel();
+    if (onAbort) combined.removeEventListener("abort", onAbort);
+    link.unlink();
   }
+}
+
+/**
+ * A controller aborted with its parent. Unlike AbortSignal.any, unlink() detaches it at once, so
+ * thousands of short-lived queries do not pile listeners on a long-lived signal.
+ */
+export function linked(parent: AbortSignal): { ctl: AbortController; unlink(): void } {
+  const ctl = new AbortController();
+  if (parent.aborted) {
+    ctl.abort(parent.reason);
+    return { ctl, unlink: () => {} };
+  }
+  const onAbort = () => ctl.abort(parent.reason);
+  parent.addEventListener("abort", onAbort, { once: true });
+  return { ctl, unlink: () => parent.removeEventListener("abort", onAbort) };
 }
 
 export function errorMessage(err: unknown): string {
