@@ -69,11 +69,29 @@ function utf8Length(s: string): number {
 // Scratch space for string lengths between the two passes, reused across calls (encoding is synchronous).
 let lens = new Int32Array(1024);
 
+/** Writes s as bytes; -1 when s is not ASCII (then the optimistic lengths were wrong). */
+function writeAscii(buf: Buffer, off: number, s: string): number {
+  const len = s.length;
+  let bits = 0;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    bits |= c;
+    buf[off + i] = c;
+  }
+  return bits > 0x7f ? -1 : off + len;
+}
+
 /**
  * Encodes series as a WriteRequest. Timestamps are whole ms (fractions are truncated). Samples flagged
  * `stale` (or carrying the staleness NaN) are written with the exact marker bits.
  */
 export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
+  // Label strings are nearly always ASCII: assume byte length = string length and check while writing,
+  // which saves a scan of every string; on the first non-ASCII character start over with exact lengths.
+  return encode(series, false) ?? (encode(series, true) as Buffer);
+}
+
+function encode(series: readonly TimeSeries[], exact: boolean): Buffer | null {
   // Pass 1: byte lengths of every string and message, kept in order for pass 2.
   const seriesLens = new Int32Array(series.length);
   let total = 0;
@@ -89,8 +107,8 @@ export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
     }
     for (let j = 0; j < labels.length; j++) {
       const l = labels[j];
-      const n = utf8Length(l.name);
-      const v = utf8Length(l.value);
+      const n = exact ? utf8Length(l.name) : l.name.length;
+      const v = exact ? utf8Length(l.value) : l.value.length;
       lens[k++] = n;
       lens[k++] = v;
       const body = 1 + varintSize(n) + n + 1 + varintSize(v) + v;
@@ -119,10 +137,12 @@ export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
       off = writeVarint(buf, off, 1 + varintSize(n) + n + 1 + varintSize(v) + v);
       buf[off++] = TAG_1_LEN;
       off = writeVarint(buf, off, n);
-      off = writeString(buf, off, l.name, n);
+      off = exact ? writeString(buf, off, l.name, n) : writeAscii(buf, off, l.name);
+      if (off < 0) return null;
       buf[off++] = TAG_2_LEN;
       off = writeVarint(buf, off, v);
-      off = writeString(buf, off, l.value, v);
+      off = exact ? writeString(buf, off, l.value, v) : writeAscii(buf, off, l.value);
+      if (off < 0) return null;
     }
     for (const s of ts.samples) {
       const t = Math.trunc(s.timestamp);
