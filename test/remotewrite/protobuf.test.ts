@@ -50,6 +50,15 @@ describe("encodeWriteRequest", () => {
     expect(out[3].samples[0]).toMatchObject({ value: 2 ** 60, timestamp: 1234 });
   });
 
+  it("encodes non-ASCII labels late in a mostly-ASCII batch exactly", () => {
+    const input = Array.from({ length: 50 }, (_, i) => series({ __name__: "m", i: String(i) }, []));
+    input.push(series({ __name__: "m", price: "€ 5 — é".repeat(20), short: "é" }, []));
+    const out = decodeWriteRequest(encodeWriteRequest(input));
+    expect(out).toHaveLength(51);
+    expect(out[49].labels).toEqual({ __name__: "m", i: "49" });
+    expect(out[50].labels).toEqual({ __name__: "m", price: "€ 5 — é".repeat(20), short: "é" });
+  });
+
   it("keeps label order as given (sorted by the caller)", () => {
     const out = decodeWriteRequest(encodeWriteRequest([series({ b: "2", a: "1", __name__: "x" }, [])]));
     expect(Object.keys(out[0].labels)).toEqual(["__name__", "a", "b"]);
