@@ -8,7 +8,11 @@ import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "
 import { Group, groupConfigID } from "./group.js";
 import type { AlertBudget } from "./rule.js";
 import { errorMessage } from "./rule.js";
+import type { TimerHandle } from "./clock.js";
 import type { EngineDeps } from "./types.js";
+
+/** Delay that gathers the iterations of many groups into one state-file write. */
+const STATE_SAVE_DELAY = 1000;
 
 export interface EngineOptions {
   /** Targets for the notifiers view; by default one "static" group of the NotifierSet's notifiers. */
@@ -21,6 +25,7 @@ export class Engine implements EngineView {
   private alertSource?: CompiledTemplate;
   private reloadError = "";
   private saving = false;
+  private saveTimer?: TimerHandle;
   private saveAgain = false;
   private savePromise: Promise<void> = Promise.resolve();
   private started = false;
@@ -103,7 +108,9 @@ export class Engine implements EngineView {
     const groups = [...this.groupsByID.values()];
     await Promise.all(groups.map((g) => g.stop()));
     if (this.deps.stateFile) {
-      await this.savePromise;
+      this.saveTimer?.cancel();
+      this.saveTimer = undefined;
+      while (this.saving) await this.savePromise;
       await this.saveNow(groups);
     }
     this.groupsByID.clear();
@@ -113,23 +120,31 @@ export class Engine implements EngineView {
     this.reloadError = msg;
   }
 
-  /** Coalesces saves: at most one in flight, one more queued no matter how many groups ask. */
+  /**
+   * Debounced and coalesced across groups: the first request after a save arms a short timer, later
+   * requests ride along, and at most one write is in flight.
+   */
   private scheduleSave(): void {
-    if (this.saving) {
+    if (this.saveTimer || this.saving) {
       this.saveAgain = true;
       return;
     }
+    this.saveTimer = this.deps.clock.setTimer(STATE_SAVE_DELAY, () => {
+      this.saveTimer = undefined;
+      this.runSave();
+    });
+  }
+
+  private runSave(): void {
     this.saving = true;
-    this.savePromise = (async () => {
-      try {
-        do {
-          this.saveAgain = false;
-          await this.saveNow([...this.groupsByID.values()]);
-        } while (this.saveAgain);
-      } finally {
-        this.saving = false;
+    this.saveAgain = false;
+    this.savePromise = this.saveNow([...this.groupsByID.values()]).finally(() => {
+      this.saving = false;
+      if (this.saveAgain) {
+        this.saveAgain = false;
+        this.scheduleSave();
       }
-    })();
+    });
   }
 
   private async saveNow(groups: Group[]): Promise<void> {
@@ -144,8 +159,13 @@ export class Engine implements EngineView {
     }
   }
 
-  /** Resolves once the state file has been written for every iteration finished so far. */
+  /** Writes the state file now if a save is pending, and waits for writes in flight. */
   async flushState(): Promise<void> {
+    if (this.saveTimer) {
+      this.saveTimer.cancel();
+      this.saveTimer = undefined;
+      if (!this.saving) this.runSave();
+    }
     while (this.saving) await this.savePromise;
   }
 

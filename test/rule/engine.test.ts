@@ -140,4 +140,26 @@ describe("engine lifecycle", () => {
     expect(exprs.length).toBeGreaterThanOrEqual(6);
     await e.stop();
   });
+
+  it("state saves are coalesced across groups evaluating together", async () => {
+    let saves = 0;
+    const stateFile = {
+      load: async () => null,
+      save: async () => {
+        saves++;
+      },
+    };
+    const deps = makeDeps({}, { stateFile });
+    deps.q.set("x", [series({ job: "a" })]);
+    const groups = Array.from({ length: 20 }, (_, i) =>
+      group({ name: `g${i}`, evalOffset: 0, rules: [alertRule({ alert: "A", expr: "x" })] }),
+    );
+    const e = new Engine(deps);
+    await e.start(groups);
+    await deps.clock.advance(3 * MIN);
+    expect(deps.q.calls).toHaveLength(80);
+    expect(saves).toBe(3);
+    await e.stop();
+    expect(saves).toBe(4);
+  });
 });
