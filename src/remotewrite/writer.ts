@@ -117,10 +117,13 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       const batch = queue.take(maxBatchSize);
       m.queueSize.dec(batch.length);
       inflight.add(b);
-      void deliver(batch).finally(() => {
-        inflight.delete(b);
-        notify();
-        pump();
+      // Encoding starts on a later tick: push() and flush() only move references, never encode.
+      setImmediate(() => {
+        void deliver(batch).finally(() => {
+          inflight.delete(b);
+          notify();
+          pump();
+        });
       });
     }
   }
