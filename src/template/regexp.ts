@@ -31,14 +31,32 @@ const cache = new Map<string, RegExp>();
 export function goRegexp(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (re) return re;
-  re = new RegExp(translate(pattern), translateFlags(pattern));
+  const src = translate(pattern);
+  re = new RegExp(src, translateFlags(pattern, src));
   if (cache.size > 1000) cache.clear();
   cache.set(pattern, re);
   return re;
 }
 
-function translateFlags(pattern: string): string {
-  let flags = "gu";
+// V8's linear-time fallback does not run with the "u" flag, so it is only set for Unicode classes
+// (\p{..}); such patterns must not nest repetitions, the shape that backtracks exponentially.
+function needsUnicode(src: string): boolean {
+  return /\\[pP]\{/.test(src);
+}
+
+const NESTED_REPEAT = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]/;
+
+function translateFlags(pattern: string, src: string): string {
+  let flags = "g";
+  if (needsUnicode(src)) {
+    if (NESTED_REPEAT.test(src)) {
+      fail(
+        "nested repetition combined with Unicode classes is not supported (catastrophic backtracking risk)",
+        pattern,
+      );
+    }
+    flags += "u";
+  }
   const m = /^\(\?([imsU]+)\)/.exec(pattern);
   if (m) {
     if (m[1].includes("i")) flags += "i";
@@ -99,7 +117,9 @@ function translate(p: string): string {
       }
       if (e === "x" && p[i + 2] === "{") {
         const end = p.indexOf("}", i);
-        out += `\\u{${p.slice(i + 3, end)}}`;
+        const cp = Number.parseInt(p.slice(i + 3, end), 16);
+        if (end < 0 || !Number.isFinite(cp) || cp > 0x10ffff) fail("invalid escape sequence", p.slice(i, end + 1));
+        out += String.fromCodePoint(cp).replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
         i = end + 1;
         continue;
       }
@@ -154,7 +174,7 @@ function translate(p: string): string {
       depth++;
       if (p[i + 1] === "?") {
         const rest = p.slice(i + 2);
-        if (rest.startsWith("P<") || rest.startsWith("<")) {
+        if (/^P?<[A-Za-z_]/.test(rest) || rest.startsWith("P<")) {
           const start = rest.startsWith("P<") ? i + 4 : i + 3;
           const end = p.indexOf(">", start);
           const name = p.slice(start, end);
@@ -207,7 +227,7 @@ function translate(p: string): string {
   if (inClass) fail("missing closing ]", p.slice(p.lastIndexOf("[")));
   if (depth > 0) fail("missing closing )", p);
   try {
-    new RegExp(out, "u");
+    new RegExp(out, needsUnicode(out) ? "u" : "");
   } catch (err) {
     fail("invalid regexp", `${p} (${(err as Error).message})`);
   }

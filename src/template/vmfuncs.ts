@@ -140,7 +140,7 @@ export const VMFUNCS: Record<string, FuncDef> = {
     fn: ([re, repl, s]) =>
       regexpCall(
         () => goReplaceAll(re as string, repl as string, s as string),
-        `regexp: Compile(${JSON.stringify(re)}): `,
+        `regexp: Compile(${goQuoteRe(re as string)}): `,
       ),
   },
   parseDuration: { params: ["string"], fn: str(parseDurationSeconds) },
@@ -202,6 +202,11 @@ export const VMFUNCS: Record<string, FuncDef> = {
   },
   safeHtml: { params: ["string"], fn: str((s) => s) },
 };
+
+/** Go's regexp quote(): backquoted when possible. */
+function goQuoteRe(s: string): string {
+  return s.includes("`") || /[\x00-\x1f\x7f]/.test(s) ? JSON.stringify(s) : `\`${s}\``;
+}
 
 function regexpCall<T>(f: () => T, prefix = ""): T {
   try {

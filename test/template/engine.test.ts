@@ -1,0 +1,276 @@
+// Engine behaviour beyond the differential test: errors for bad input, limits, the async query path,
+// validation positions and -rule.templates loading.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Metric } from "../../src/datasource/types.js";
+import { TsalertError } from "../../src/errors.js";
+import {
+  type AlertTemplateData,
+  compileTemplate,
+  loadTemplateFiles,
+  type RenderContext,
+  validateTemplate,
+} from "../../src/template/index.js";
+
+const DATA: AlertTemplateData = {
+  labels: { job: "node", instance: "host1:9100" },
+  value: 42.5,
+  expr: "up == 0",
+  externalLabels: {},
+  externalURL: "",
+};
+const CTX: RenderContext = { externalURL: "http://localhost:8880" };
+
+const render = (text: string, data: Partial<AlertTemplateData> = {}, ctx: RenderContext = CTX) =>
+  compileTemplate(text).render({ ...DATA, ...data }, ctx);
+
+async function execError(text: string, ctx: RenderContext = CTX): Promise<string> {
+  try {
+    const out = await render(text, {}, ctx);
+    throw new Error(`expected an error, got ${JSON.stringify(out)}`);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TsalertError);
+    expect((err as TsalertError).code).toBe("TSA_TEMPLATE_EXEC");
+    return (err as Error).message;
+  }
+}
+
+function parseError(text: string): string {
+  try {
+    compileTemplate(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TsalertError);
+    expect((err as TsalertError).code).toBe("TSA_TEMPLATE");
+    return (err as Error).message;
+  }
+  throw new Error("expected a parse error");
+}
+
+describe("parse errors use Go's wording", () => {
+  it.each([
+    ["{{ 1 }} {{ $labels.job", "template: :1: unclosed action"],
+    ["a\n{{ if true }}x", "template: :2: unexpected EOF"],
+    ["{{ nosuch 1 }}", 'template: :1: function "nosuch" not defined'],
+    ["{{ }}", "template: :1: missing value for command"],
+    ["{{ if }}x{{ end }}", "template: :1: missing value for if"],
+    ['{{ "abc }}', "template: :1: unterminated quoted string"],
+    ["{{ 12ab }}", 'template: :1: bad number syntax: "12ab"'],
+    ["{{/* x }}", "template: :1: unclosed comment"],
+    ["{{ end }}", "template: :1: unexpected {{end}}"],
+    ["{{ $nope }}", 'template: :1: undefined variable "$nope"'],
+    ["{{ break }}", "template: :1: {{break}} outside {{range}}"],
+    ["{{ 1 | 2 }}", "template: :1: non executable command in pipeline stage 2"],
+    ["{{ ( 1 }}", "template: :1: unclosed left paren"],
+    ["{{ 1 ) }}", "template: :1: unexpected right paren"],
+    ['{{ "\\q" }}', "template: :1: invalid syntax"],
+  ])("%j", (text, msg) => {
+    expect(parseError(text)).toBe(msg);
+  });
+
+  it("validateTemplate reports positions relative to the text", () => {
+    expect(validateTemplate("plain text")).toBeNull();
+    expect(validateTemplate("{{ $labels.job }} {{ $value | humanize }}")).toBeNull();
+    expect(validateTemplate("line1\n  {{ nosuch }}")).toEqual({
+      message: 'template: :2: function "nosuch" not defined',
+      line: 2,
+      col: 6,
+    });
+    expect(validateTemplate("{{ }}")?.message).toBe("template: :1: missing value for command");
+  });
+});
+
+describe("execution errors", () => {
+  it.each([
+    ["{{ humanize }}", "wrong number of args for humanize: want 1 got 0"],
+    ["{{ humanize 1 2 }}", "wrong number of args for humanize: want 1 got 2"],
+    ["{{ toUpper 1 }}", "expected string; found 1"],
+    ["{{ toUpper $value }}", "wrong type for value; expected string; got float64"],
+    ["{{ $value | toUpper }}", "wrong type for value; expected string; got float64"],
+    ['{{ first "x" }}', `can't handle "x" for arg of type []templates.metric`],
+    ["{{ $labels.job | first }}", "wrong type for value; expected []templates.metric; got string"],
+    ['{{ humanize "abc" }}', 'error calling humanize: strconv.ParseFloat: parsing "abc": invalid syntax'],
+    ["{{ gt $value 10 }}", "error calling gt: incompatible types for comparison"],
+    ["{{ lt true false }}", "error calling lt: invalid type for comparison"],
+    ['{{ index "ab" 5 }}', "error calling index: index out of range: 5"],
+    ["{{ len 3 }}", "error calling len: len of type int"],
+    ["{{ $value.Foo }}", "can't evaluate field Foo in type float64"],
+    ['{{ template "nope" }}', 'template "nope" not defined'],
+    ['{{ $labels.job "x" }}', "job is not a method but has arguments"],
+    ["{{ range $value }}{{ end }}", "range can't iterate over 42.5"],
+    ['{{ match "(a)\\\\1" "aa" }}', "error calling match: error parsing regexp: invalid escape sequence: `\\1`"],
+    [
+      '{{ match "(?=a)" "aa" }}',
+      "error calling match: error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+    ],
+    [
+      '{{ reReplaceAll "(?<=a)b" "x" "ab" }}',
+      "error calling reReplaceAll: regexp: Compile(`(?<=a)b`): error parsing regexp: invalid or unsupported Perl syntax: `(?<`",
+    ],
+  ])("%j", async (text, msg) => {
+    const err = await execError(text);
+    expect(err).toMatch(/^template: :1:\d+: executing "" at <.*>: /);
+    expect(err.endsWith(msg)).toBe(true);
+  });
+
+  it("locates errors on later lines without the header offset", async () => {
+    expect(await execError("ok\n  {{ humanize }}")).toBe(
+      'template: :2:5: executing "" at <humanize>: wrong number of args for humanize: want 1 got 0',
+    );
+  });
+
+  it("limits `template` recursion depth", async () => {
+    const msg = await execError('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}');
+    expect(msg).toContain("exceeded maximum template depth (1000)");
+  });
+
+  it("stops exponential recursion by a work budget", async () => {
+    const msg = await execError(
+      '{{ define "r" }}{{ if lt (len .) 40 }}{{ template "r" (printf "%sx" .) }}{{ template "r" (printf "%sy" .) }}{{ end }}{{ end }}{{ template "r" "" }}',
+    );
+    expect(msg).toMatch(/exceeded \d+ steps/);
+  });
+
+  it("caps output at 1 MB and says so", async () => {
+    const msg = await execError('{{ $s := printf "%01000000d" 0 }}{{ $s }}{{ $s }}');
+    expect(msg).toContain("template output exceeds the limit of 1048576 bytes (1 MB)");
+    expect((await render('{{ printf "%0100d" 0 }}')).length).toBe(100);
+  });
+
+  it("survives regexps that backtrack catastrophically in JS", async () => {
+    const evil = `{{ match "^(a+)+$" "${"a".repeat(60)}b" }}|{{ reReplaceAll "(x+x+)+y" "-" "${"x".repeat(60)}" }}`;
+    expect(await render(evil)).toBe(`false|${"x".repeat(60)}`);
+    expect(await execError('{{ match "(\\\\pL+)+$" "abc" }}')).toContain(
+      "nested repetition combined with Unicode classes is not supported",
+    );
+    expect(await render('{{ match "^\\\\pL+$" "héllo" }}')).toBe("true");
+  });
+});
+
+describe("query", () => {
+  const series: Metric[] = [
+    { labels: { __name__: "m", idx: "b" }, timestamp: 1700000000, value: 2 },
+    { labels: { __name__: "m", idx: "a" }, timestamp: 1700000000, value: 1 },
+  ];
+
+  it("awaits queries and caches each expression within one render", async () => {
+    const asked: string[] = [];
+    const ctx: RenderContext = {
+      externalURL: "",
+      query: async (q) => {
+        asked.push(q);
+        return q === "m" ? series : [];
+      },
+    };
+    const out = await render(
+      '{{ range query "m" | sortByLabel "idx" }}{{ .Labels.idx }}={{ .Value }} {{ end }}{{ query "m" | len }} {{ query "none" | len }} {{ (query "m" | first).Timestamp }}',
+      {},
+      ctx,
+    );
+    expect(out).toBe("a=1 b=2 2 0 1700000000");
+    expect(asked).toEqual(["m", "none"]);
+  });
+
+  it("reports datasource failures and empty results as Go errors", async () => {
+    const ctx: RenderContext = {
+      externalURL: "",
+      query: async () => {
+        throw new Error("connection refused");
+      },
+    };
+    expect(await execError('{{ query "m" | first | value }}', ctx)).toMatch(/error calling query: connection refused$/);
+    const empty: RenderContext = { externalURL: "", query: async () => [] };
+    expect(await execError('{{ query "m" | first | value }}', empty)).toMatch(
+      /error calling first: first\(\) called on vector with no elements$/,
+    );
+    expect(await execError('{{ query "m" }}')).toMatch(/query is not available in this context$/);
+  });
+});
+
+describe("functions and variables newer than vmalert 1.79.5 (checked against the reference, §6.1-6.2)", () => {
+  it("toTime, formatTime, parseDurationTime, now", async () => {
+    expect(await render("{{ toTime 1679055557 }}")).toBe("2023-03-17 12:19:17 +0000 UTC");
+    expect(await render("{{ (toTime 1679055557).Unix }} {{ (toTime 1679055557.5).UnixMilli }}")).toBe(
+      "1679055557 1679055557500",
+    );
+    expect(await execError('{{ toTime "NaN" }}')).toMatch(/error calling toTime: cannot convert NaN to time.Time$/);
+    expect(await render('{{ formatTime "2006-01-02T15:04:05Z07:00 Mon Jan _2 .000" 1679055557.25 }}')).toBe(
+      "2023-03-17T12:19:17Z Fri Mar 17 .250",
+    );
+    expect(await render('{{ parseDurationTime "1h30m" }} {{ (parseDurationTime "90s").Seconds }}')).toBe("1h30m0s 90");
+    const now = Number(await render("{{ now }}"));
+    expect(Math.abs(now - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it("$alertID, $groupID, $activeAt, $for, $isPartial, $type and their .Fields", async () => {
+    const data = {
+      alertID: "123",
+      groupID: "456",
+      activeAt: new Date("2026-08-20T08:22:00.5Z"),
+      for: 300_000,
+      isPartial: true,
+      type: "prometheus",
+    };
+    expect(
+      await render(
+        '{{ $alertID }} {{ .GroupID }} {{ $activeAt }} {{ $activeAt.Unix }} {{ ($activeAt.Add 1000000000).Format "15:04:05" }} {{ $for }} {{ $for.Minutes }} {{ $isPartial }} {{ $type }}',
+        data,
+      ),
+    ).toBe("123 456 2026-08-20 08:22:00.5 +0000 UTC 1787214120 08:22:01 5m0s 5 true prometheus");
+  });
+
+  it("label templates see zero values for the extra variables", async () => {
+    const t = compileTemplate("{{ $labels.job }} {{ $alertID }} {{ $for }} {{ $activeAt.IsZero }}", { limited: true });
+    expect(await t.render({ ...DATA, alertID: "9", for: 60_000, activeAt: new Date() }, CTX)).toBe("node 0 0s true");
+  });
+
+  it("else with, range over an integer", async () => {
+    expect(await render("{{ with $labels.x }}x{{ else with $labels.job }}{{ . }}{{ end }}")).toBe("node");
+    expect(await render("{{ range 3 }}{{ . }}{{ end }}")).toBe("012");
+  });
+
+  it("texts without both delimiters are copied verbatim", async () => {
+    expect(await render("{{ not closed")).toBe("{{ not closed");
+    expect(await render("value }}")).toBe("value }}");
+  });
+
+  it("float printing follows Go %v (reference §6.1)", async () => {
+    expect(await render("{{ $value }}", { value: 1234567 })).toBe("1.234567e+06");
+    expect(await render("{{ $value }}", { value: 1e-5 })).toBe("1e-05");
+    expect(await render("{{ $value }}", { value: 100000 })).toBe("100000");
+    expect(await render("{{ $value }} {{ $value | humanize }}", { value: Number.NaN })).toBe("NaN NaN");
+    expect(await render("{{ $value }}", { value: Number.POSITIVE_INFINITY })).toBe("+Inf");
+  });
+});
+
+describe("-rule.templates", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "tpl-load-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("makes defines of every matched file callable from rule templates", async () => {
+    await writeFile(join(dir, "a.tpl"), '{{ define "a.host" }}{{ .instance | stripPort }}{{ end }}');
+    await writeFile(join(dir, "b.tpl"), '{{ define "b.both" }}{{ template "a.host" . }}/{{ .job }}{{ end }}');
+    const set = await loadTemplateFiles([join(dir, "*.tpl"), join(dir, "missing-*.tpl")]);
+    expect(set.names).toEqual(["a.host", "a.tpl", "b.both", "b.tpl"]);
+    const t = compileTemplate('{{ template "b.both" $labels }}', { set });
+    expect(await t.render(DATA, CTX)).toBe("host1/node");
+  });
+
+  it("names the file in parse and execution errors", async () => {
+    const sub = await mkdtemp(join(dir, "bad-"));
+    await writeFile(join(sub, "bad.tpl"), '{{ define "x" }}\n{{ nosuch }}{{ end }}');
+    await expect(loadTemplateFiles([join(sub, "*.tpl")])).rejects.toThrow(
+      `file ${join(sub, "bad.tpl")}: template: bad.tpl:2: function "nosuch" not defined`,
+    );
+    await writeFile(join(sub, "bad.tpl"), "{{ humanize . }}");
+    await expect(loadTemplateFiles([join(sub, "*.tpl")])).rejects.toThrow(
+      /failed to execute template file .*bad\.tpl: /,
+    );
+  });
+});
