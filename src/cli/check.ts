@@ -6,7 +6,7 @@ import { TsalertError } from "../errors.js";
 import { FLAGS_BY_NAME } from "./flags.js";
 import { parseFlags } from "./flagset.js";
 import type { CliIO } from "./io.js";
-import { loadOptionsFromFlags } from "./ruleopts.js";
+import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 export type LintFormat = "text" | "json" | "github";
 
@@ -106,7 +106,12 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     files.push(...flags.list("rule"));
-    opts = loadOptionsFromFlags(flags);
+    const templates = await loadRuleTemplates(flags.list("rule.templates"));
+    if (templates.problem) {
+      io.err(`${formatProblem(templates.problem)}\n`);
+      return 1;
+    }
+    opts = loadOptionsFromFlags(flags, templates.set);
   } catch (err) {
     if (err instanceof TsalertError) {
       io.err(`tsalert lint: ${err.message}\n${LINT_USAGE}`);

@@ -1,13 +1,14 @@
 // Entry point of the CLI: flags, then help / version / -dryRun / lint, or the engine.
 import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
+import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
 import { type CliIO, processIO } from "./io.js";
-import { checkFlagValues, loadOptionsFromFlags } from "./ruleopts.js";
+import { checkFlagValues, loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 import { run } from "./run.js";
 
 export function version(): string {
@@ -51,7 +52,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     throw err;
   }
   if (flags.bool("dryRun")) {
-    return dryRun(flags.list("rule"), loadOptionsFromFlags(flags), io, flags.string("external.alert.source"));
+    const templates = await loadRuleTemplates(flags.list("rule.templates"));
+    if (templates.problem) {
+      io.err(`${formatProblem(templates.problem)}\n`);
+      return 1;
+    }
+    const opts = loadOptionsFromFlags(flags, templates.set);
+    return dryRun(flags.list("rule"), opts, io, flags.string("external.alert.source"));
   }
   return run(flags, logger);
 }

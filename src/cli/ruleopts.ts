@@ -1,12 +1,13 @@
 // The loader options the rule-related flags stand for.
-import type { DatasourceType, LoadOptions } from "../config/types.js";
+import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types.js";
 import { TsalertError } from "../errors.js";
+import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
 import { buildValidators } from "./validators.js";
 
 const RULE_TYPES = ["prometheus", "graphite", "vlogs"];
 
-export function loadOptionsFromFlags(flags: FlagSet): LoadOptions {
+export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): LoadOptions {
   const type = flags.string("rule.defaultRuleType");
   if (!RULE_TYPES.includes(type)) {
     throw new TsalertError(
@@ -15,7 +16,7 @@ export function loadOptionsFromFlags(flags: FlagSet): LoadOptions {
     );
   }
   return {
-    validators: buildValidators(),
+    validators: buildValidators(templates),
     validateExpressions: flags.bool("rule.validateExpressions"),
     validateTemplates: flags.bool("rule.validateTemplates"),
     defaultRuleType: type as DatasourceType,
@@ -32,4 +33,15 @@ export function checkFlagValues(flags: FlagSet): void {
     }
   }
   loadOptionsFromFlags(flags);
+}
+
+/** Loads -rule.templates; a problem (file "-rule.templates") when a file does not parse or run. */
+export async function loadRuleTemplates(patterns: string[]): Promise<{ set?: TemplateSet; problem?: ConfigProblem }> {
+  if (patterns.length === 0) return {};
+  try {
+    return { set: await loadTemplateFiles(patterns) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { problem: { file: "-rule.templates", line: 0, col: 0, message, severity: "error" } };
+  }
 }

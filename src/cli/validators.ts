@@ -1,18 +1,23 @@
 // Builds the loader's expression and template checks. Graphite and LogsQL get the light checks of
-// src/config/exprcheck.ts; MetricsQL and templates come from src/metricsql and src/template.
+// src/config/exprcheck.ts; templates come from src/template, MetricsQL from src/metricsql.
 import { checkGraphite, checkLogsQL } from "../config/exprcheck.js";
 import type { Validators } from "../config/types.js";
+import { type TemplateSet, validateTemplate } from "../template/index.js";
 
 /** Which checks are wired: tests use it to tell pending corpus verdicts from real ones. */
-export const validatorStatus = { metricsql: false, templates: false } as const;
+export const validatorStatus = { metricsql: false, templates: true } as const;
 
-export function buildValidators(): Validators {
+/** `templates`: the -rule.templates set, whose defines rule templates may call. */
+export function buildValidators(templates?: TemplateSet): Validators {
   return {
     expr(expr, type) {
       if (type === "graphite") return checkGraphite(expr);
       if (type === "vlogs") return checkLogsQL(expr);
       // src/metricsql does not export its parser yet: MetricsQL expressions are not checked.
       return null;
+    },
+    template(text) {
+      return validateTemplate(text, templates);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { loadRuleTemplates } from "../../src/cli/ruleopts.js";
 import { buildValidators, validatorStatus } from "../../src/cli/validators.js";
 import { loadRules } from "../../src/config/load.js";
 import { formatProblem } from "../../src/config/problems.js";
@@ -58,6 +59,13 @@ describe.skipIf(entries.length === 0)("rule-file corpus", () => {
     const why = pending(e);
     if (why && stillPending.has(e.file)) {
       it.todo(`${e.file}: ${why}`);
+      continue;
+    }
+    if (e.kind === "template") {
+      it(`${e.file} (-rule.templates) is ${e.tsalert_expect}`, async () => {
+        const { problem } = await loadRuleTemplates([`${corpusDir}${e.file}`]);
+        expect(problem ? "bad" : "good", problem?.message).toBe(e.tsalert_expect);
+      });
       continue;
     }
     it(`${e.file} is ${e.tsalert_expect}`, async () => {
