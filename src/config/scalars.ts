@@ -33,7 +33,8 @@ export function restoreTextScalars(data: unknown, loc: Locator, prefix: Path): v
     restoreMap(loc, g.labels, [...gp, "labels"]);
     if (isObj(g.params)) {
       for (const [k, list] of Object.entries(g.params)) {
-        if (Array.isArray(list)) list.forEach((_, i) => restore(loc, list, i, [...gp, "params", k, i]));
+        if (!Array.isArray(list)) continue;
+        for (let i = 0; i < list.length; i++) restore(loc, list, i, [...gp, "params", k, i]);
       }
     }
     if (!Array.isArray(g.rules)) return;
