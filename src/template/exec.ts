@@ -100,11 +100,15 @@ class State {
     this.errorf(`undefined variable: ${name}`);
   }
 
+  /** UTF-16 units written; exact UTF-8 bytes are counted only once output could be near the cap. */
+  private units = 0;
+  private bytes = -1;
+
   write(s: string): void {
     this.out += s;
-    if (this.out.length > MAX_OUTPUT / 4 && Buffer.byteLength(this.out, "utf8") > MAX_OUTPUT) {
-      this.errorf(`template output exceeds the limit of ${MAX_OUTPUT} bytes (1 MB)`);
-    }
+    if (this.bytes >= 0) this.bytes += Buffer.byteLength(s, "utf8");
+    else if ((this.units += s.length) * 3 > MAX_OUTPUT) this.bytes = Buffer.byteLength(this.out, "utf8");
+    if (this.bytes > MAX_OUTPUT) this.errorf(`template output exceeds the limit of ${MAX_OUTPUT} bytes (1 MB)`);
   }
 
   step(): void {

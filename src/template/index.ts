@@ -47,17 +47,31 @@ function verbatim(text: string): CompiledTemplate {
   return { render: () => p };
 }
 
-/** Compiles a rule template; throws TsalertError("TSA_TEMPLATE") on parse errors. */
+function parse(name: string, text: string, predeclared: readonly string[] = PREDECLARED) {
+  try {
+    return parseTemplate(name, text, hasFunc, predeclared);
+  } catch (err) {
+    if (err instanceof RangeError) throw new ParseError(`template: ${name}:1: template nesting too deep`, 1, 0);
+    throw err;
+  }
+}
+
+/**
+ * Compiles a rule template once. Never throws: a text that does not parse yields a template whose
+ * render rejects with TsalertError("TSA_TEMPLATE") and Go's parse message (as vmalert with
+ * -rule.validateTemplates=false reports it per evaluation).
+ */
 export function compileTemplate(text: string, opts: CompileOptions = {}): CompiledTemplate {
   if (!isTemplate(text)) return verbatim(text);
   const name = opts.name ?? "";
   const set = impl(opts.set);
   let parsed: ReturnType<typeof parseTemplate>;
   try {
-    parsed = parseTemplate(name, text, hasFunc, PREDECLARED);
+    parsed = parse(name, text);
   } catch (err) {
-    if (err instanceof ParseError) throw new TsalertError("TSA_TEMPLATE", err.message, { cause: err });
-    throw err;
+    if (!(err instanceof ParseError)) throw err;
+    const e = new TsalertError("TSA_TEMPLATE", err.message, { cause: err });
+    return { render: () => Promise.reject(e) };
   }
   const main: Tree = { name, parseName: name, text, root: parsed.root, colOffset: TPL_HEADER.length };
   const trees = new Map(set.trees);
@@ -137,7 +151,7 @@ export function validateTemplate(
   if (!isTemplate(text)) return null;
   void set;
   try {
-    parseTemplate("", text, hasFunc, PREDECLARED);
+    parse("", text);
     return null;
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
@@ -170,7 +184,7 @@ export async function loadTemplateFiles(patterns: string[]): Promise<TemplateSet
       const base = basename(path);
       let parsed: ReturnType<typeof parseTemplate>;
       try {
-        parsed = parseTemplate(base, text, hasFunc);
+        parsed = parse(base, text, []);
       } catch (err) {
         if (err instanceof ParseError) {
           throw new TsalertError(

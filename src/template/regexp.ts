@@ -80,6 +80,7 @@ function translate(p: string): string {
   }
   let inClass = false;
   let depth = 0;
+  const dotAll = lead?.[1].includes("s") ?? false;
   while (i < p.length) {
     const c = p[i];
     if (c === "\\") {
@@ -109,7 +110,7 @@ function translate(p: string): string {
         continue;
       }
       if (e === "C") fail("invalid escape sequence", "\\C");
-      if (/[a-zA-Z]/.test(e) && !/[dDsSwWbBpPnrtfvaxu0]/.test(e)) fail("invalid escape sequence", `\\${e}`);
+      if (/[a-zA-Z]/.test(e) && !/[dDsSwWbBpPnrtfvax]/.test(e)) fail("invalid escape sequence", `\\${e}`);
       if (e === "a") {
         out += "\\x07";
         i += 2;
@@ -189,7 +190,11 @@ function translate(p: string): string {
           continue;
         }
         const fm = /^([imsU-]+)(:|\))/.exec(rest);
-        if (fm) fail("invalid or unsupported Perl syntax", `(?${fm[1]}${fm[2]}`);
+        if (fm)
+          fail(
+            "flags inside the pattern are not supported by tsalert (only a leading (?i), (?m), (?s))",
+            `(?${fm[1]}${fm[2]}`,
+          );
         fail("invalid or unsupported Perl syntax", p.slice(i, i + 3));
       }
       out += c;
@@ -218,6 +223,12 @@ function translate(p: string): string {
     }
     if (c === "}") {
       out += "\\}";
+      i++;
+      continue;
+    }
+    if (c === "." && !dotAll) {
+      // Go's "." excludes only \n; JS's also excludes \r, U+2028 and U+2029.
+      out += "[^\\n]";
       i++;
       continue;
     }

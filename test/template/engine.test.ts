@@ -37,15 +37,16 @@ async function execError(text: string, ctx: RenderContext = CTX): Promise<string
   }
 }
 
-function parseError(text: string): string {
-  try {
-    compileTemplate(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(TsalertError);
-    expect((err as TsalertError).code).toBe("TSA_TEMPLATE");
-    return (err as Error).message;
-  }
-  throw new Error("expected a parse error");
+async function parseError(text: string): Promise<string> {
+  const t = compileTemplate(text);
+  const err = await t.render(DATA, CTX).then(
+    (out) => new Error(`expected a parse error, got ${JSON.stringify(out)}`),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TsalertError);
+  expect((err as TsalertError).code).toBe("TSA_TEMPLATE");
+  expect(validateTemplate(text)?.message).toBe((err as Error).message);
+  return (err as Error).message;
 }
 
 describe("parse errors use Go's wording", () => {
@@ -65,8 +66,9 @@ describe("parse errors use Go's wording", () => {
     ["{{ ( 1 }}", "template: :1: unclosed left paren"],
     ["{{ 1 ) }}", "template: :1: unexpected right paren"],
     ['{{ "\\q" }}', "template: :1: invalid syntax"],
-  ])("%j", (text, msg) => {
-    expect(parseError(text)).toBe(msg);
+    [`{{ ${"(".repeat(20000)}1${")".repeat(20000)} }}`, "template: :1: template nesting too deep"],
+  ])("%j", async (text, msg) => {
+    expect(await parseError(text)).toBe(msg);
   });
 
   it("validateTemplate reports positions relative to the text", () => {
@@ -145,6 +147,10 @@ describe("execution errors", () => {
       "nested repetition combined with Unicode classes is not supported",
     );
     expect(await render('{{ match "^\\\\pL+$" "héllo" }}')).toBe("true");
+    expect(
+      await render('{{ match "^a.c$" "a\\rc" }} {{ match "^a.c$" "a\\nc" }} {{ match "(?s)^a.c$" "a\\nc" }}'),
+    ).toBe("true false true");
+    expect(await execError('{{ match "a(?i)b" "aB" }}')).toContain("flags inside the pattern are not supported");
   });
 });
 
