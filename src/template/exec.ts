@@ -107,7 +107,10 @@ class State {
   write(s: string): void {
     this.out += s;
     if (this.bytes >= 0) this.bytes += Buffer.byteLength(s, "utf8");
-    else if ((this.units += s.length) * 3 > MAX_OUTPUT) this.bytes = Buffer.byteLength(this.out, "utf8");
+    else {
+      this.units += s.length;
+      if (this.units * 3 > MAX_OUTPUT) this.bytes = Buffer.byteLength(this.out, "utf8");
+    }
     if (this.bytes > MAX_OUTPUT) this.errorf(`template output exceeds the limit of ${MAX_OUTPUT} bytes (1 MB)`);
   }
 
