@@ -1,0 +1,208 @@
+// The shared outbound HTTP client (datasource, notifier, remote write/read). API, kept small and stable:
+//
+//   const client = createHttpClient(opts: ClientOptions, context?: string)
+//     context names the user in errors ("datasource", "notifier http://am:9093").
+//   const res = await client.request({ url, method?, headers?, body?, signal?, timeoutMs?, maxBodyBytes?,
+//                                      retryOnReset? })
+//     -> { status, headers, body: Buffer }. Any HTTP status resolves (callers decide what is an error).
+//     Network failures, timeouts, cancellation and oversized bodies reject with HttpRequestError
+//     (`kind`: "network" | "timeout" | "aborted" | "too_large"; message names the redacted URL).
+//     Header order: auth (basic/bearer/OAuth2), then ClientOptions.headers, then request headers (win).
+//   client.authHeaders()  -> the headers the client adds (for callers that build their own requests).
+//   client.redact(url)    -> url without credentials unless opts.showURL.
+//   await client.close()  -> closes pooled connections.
+//
+// One undici Agent per client keeps a connection pool per origin: keep-alive with idleConnTimeout,
+// at most maxIdleConnections sockets per origin, `connection: close` per request with disableKeepAlive.
+import { readFileSync } from "node:fs";
+import { Agent, request } from "undici";
+import { TsalertError } from "../errors.js";
+import { type AuthHeaders, createAuth } from "./auth.js";
+import { redactURL } from "./redact.js";
+import type { ClientOptions, TlsOptions } from "./types.js";
+
+export interface HttpRequest {
+  url: string;
+  /** Default GET, or POST when a body is given. */
+  method?: "GET" | "POST" | "PUT" | "DELETE";
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+  /** Abort after this many ms (0/undefined: no timeout of our own). */
+  timeoutMs?: number;
+  /** Reject with kind "too_large" when the response body exceeds this (default 256 MiB). */
+  maxBodyBytes?: number;
+  /** Retry once at once when the connection was closed or reset (stale keep-alive sockets), as vmalert. */
+  retryOnReset?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export type HttpErrorKind = "network" | "timeout" | "aborted" | "too_large";
+
+export class HttpRequestError extends Error {
+  readonly kind: HttpErrorKind;
+  constructor(kind: HttpErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "HttpRequestError";
+    this.kind = kind;
+  }
+}
+
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  authHeaders(): Promise<Record<string, string>>;
+  redact(url: string): string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+function readTlsFile(path: string, what: string, context: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new TsalertError("TSA_FLAG", `${context}: cannot read TLS ${what} "${path}": ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+function tlsConnectOptions(tls: TlsOptions | undefined, context: string): Record<string, unknown> {
+  if (!tls) return {};
+  const out: Record<string, unknown> = {};
+  if (tls.caFile) out.ca = readTlsFile(tls.caFile, "CA file", context);
+  if (tls.certFile || tls.keyFile) {
+    if (!tls.certFile || !tls.keyFile) {
+      throw new TsalertError("TSA_FLAG", `${context}: TLS cert file and key file must be set together`);
+    }
+    out.cert = readTlsFile(tls.certFile, "cert file", context);
+    out.key = readTlsFile(tls.keyFile, "key file", context);
+  }
+  if (tls.serverName) out.servername = tls.serverName;
+  if (tls.insecureSkipVerify) out.rejectUnauthorized = false;
+  return out;
+}
+
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+function isReset(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === "string" && RESET_CODES.has(code);
+}
+
+async function readBody(body: AsyncIterable<Uint8Array> & { destroy(): void }, max: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+/** Creates a client; throws TsalertError("TSA_FLAG") for unreadable TLS files or conflicting auth. */
+export function createHttpClient(opts: ClientOptions, context = "http client"): HttpClient {
+  const agent = new Agent({
+    keepAliveTimeout: opts.idleConnTimeout ?? 50_000,
+    keepAliveMaxTimeout: Math.max(opts.idleConnTimeout ?? 50_000, 1),
+    connections: opts.maxIdleConnections && opts.maxIdleConnections > 0 ? opts.maxIdleConnections : null,
+    connect: tlsConnectOptions(opts.tls, context),
+  });
+  const auth: AuthHeaders = createAuth(opts, agent, context);
+  const extra = opts.headers ?? {};
+  const redact = (url: string) => redactURL(url, opts.showURL);
+
+  async function once(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
+    const headers: Record<string, string> = { ...(await auth()), ...extra, ...req.headers };
+    const res = await request(req.url, {
+      method: req.method ?? (req.body === undefined ? "GET" : "POST"),
+      headers,
+      body: req.body,
+      signal,
+      dispatcher: agent,
+      reset: opts.disableKeepAlive === true,
+    });
+    const max = req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const body = await readBody(res.body, max);
+    if (body === null) {
+      throw new HttpRequestError(
+        "too_large",
+        `response from ${redact(req.url)} is larger than ${max} bytes; raise the response size limit or narrow the query`,
+      );
+    }
+    return { status: res.statusCode, headers: res.headers, body };
+  }
+
+  async function send(req: HttpRequest): Promise<HttpResponse> {
+    const outer = req.signal;
+    if (outer?.aborted) throw new HttpRequestError("aborted", `request to ${redact(req.url)} cancelled`);
+    let signal = outer;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    let unlink: (() => void) | undefined;
+    if (req.timeoutMs && req.timeoutMs > 0) {
+      const ctl = new AbortController();
+      timer = setTimeout(() => {
+        timedOut = true;
+        ctl.abort();
+      }, req.timeoutMs);
+      if (outer) {
+        const onAbort = () => ctl.abort();
+        outer.addEventListener("abort", onAbort, { once: true });
+        unlink = () => outer.removeEventListener("abort", onAbort);
+      }
+      signal = ctl.signal;
+    }
+    try {
+      try {
+        return await once(req, signal);
+      } catch (err) {
+        if (req.retryOnReset && !signal?.aborted && isReset(err)) return await once(req, signal);
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof HttpRequestError) throw err;
+      if (timedOut) {
+        throw new HttpRequestError("timeout", `request to ${redact(req.url)} timed out after ${req.timeoutMs}ms`, {
+          cause: err,
+        });
+      }
+      if (outer?.aborted) {
+        throw new HttpRequestError("aborted", `request to ${redact(req.url)} cancelled`, { cause: err });
+      }
+      const msg = (err as Error).message || String(err);
+      throw new HttpRequestError(
+        "network",
+        `cannot send request to ${redact(req.url)}: ${redactText(msg, req.url, redact)}`,
+        {
+          cause: err,
+        },
+      );
+    } finally {
+      if (timer) clearTimeout(timer);
+      unlink?.();
+    }
+  }
+
+  return {
+    request: send,
+    authHeaders: auth,
+    redact,
+    close: () => agent.close(),
+  };
+}
+
+/** Network error messages may quote the raw URL; keep credentials out of them too. */
+function redactText(msg: string, url: string, redact: (u: string) => string): string {
+  const safe = redact(url);
+  return safe === url ? msg : msg.split(url).join(safe);
+}

@@ -1,0 +1,12 @@
+export {
+  createHttpClient,
+  DEFAULT_MAX_BODY_BYTES,
+  type HttpClient,
+  type HttpErrorKind,
+  type HttpRequest,
+  HttpRequestError,
+  type HttpResponse,
+} from "./client.js";
+export { isSecretHeader, parseHeaderList, parseHeaders } from "./headers.js";
+export { redactURL } from "./redact.js";
+export type { AuthOptions, ClientOptions, OAuth2Options, TlsOptions } from "./types.js";

@@ -1,0 +1,31 @@
+// URLs may carry credentials (userinfo, auth keys in the query string): hide them unless -*.showURL.
+
+const SECRET_PARAM = /auth|pass|key|secret|token/i;
+
+/**
+ * The URL as it may appear in logs, errors, metrics and the UI: without userinfo, and with the values of
+ * query parameters that look like credentials replaced by "secret". showURL returns the URL unchanged.
+ * A string that is not a URL is returned as is (it cannot hold parsed credentials).
+ */
+export function redactURL(url: string, showURL = false): string {
+  if (showURL) return url;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  let changed = false;
+  if (u.username !== "" || u.password !== "") {
+    u.username = "";
+    u.password = "";
+    changed = true;
+  }
+  for (const name of [...u.searchParams.keys()]) {
+    if (SECRET_PARAM.test(name)) {
+      u.searchParams.set(name, "secret");
+      changed = true;
+    }
+  }
+  return changed ? u.toString() : url;
+}
