@@ -1,5 +1,5 @@
 // Differential test: the real vmalert 1.79.5 and our engine render the same annotation templates for the
-// same series; outputs must be identical. Functions 1.79.5 lacks are tested in template.newer.test.ts
+// same series; outputs must be identical. Functions 1.79.5 lacks are tested in engine.test.ts
 // against the reference document instead.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
