@@ -280,3 +280,23 @@ describe("-rule.templates", () => {
     );
   });
 });
+
+describe("-rule.templates globbing", () => {
+  it("supports * ? [..] and ** and skips patterns without matches", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tpl-glob-"));
+    try {
+      const { mkdir } = await import("node:fs/promises");
+      await mkdir(join(dir, "x", "y"), { recursive: true });
+      await writeFile(join(dir, "a1.tpl"), '{{ define "g.a1" }}a1{{ end }}');
+      await writeFile(join(dir, "b.txt"), '{{ define "g.b" }}b{{ end }}');
+      await writeFile(join(dir, "x", "y", "deep.tpl"), '{{ define "g.deep" }}deep{{ end }}');
+      const names = async (p: string[]) => (await loadTemplateFiles(p)).names.filter((n) => n.startsWith("g."));
+      expect(await names([join(dir, "a?.tpl")])).toEqual(["g.a1"]);
+      expect(await names([join(dir, "[ab]*")])).toEqual(["g.a1", "g.b"]);
+      expect(await names([join(dir, "**", "*.tpl")])).toEqual(["g.a1", "g.deep"]);
+      expect(await names([join(dir, "none-*.tpl")])).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
