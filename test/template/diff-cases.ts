@@ -36,6 +36,15 @@ export const DIFF_CASES: Record<string, string> = {
   c_trim: 'a  {{- "b" -}}  c {{- /* comment */ -}} d {{/* c2 */}}e',
   c_parens: '{{ (printf "%s-%s" $labels.job "x") | toUpper }} {{ len (printf "%s" "abc") }} {{ (args "v").arg0 }}',
   c_pipeline: '{{ $value | printf "%.1f" }} {{ "abc" | printf "%s-%s" "x" }}',
+  c_root:
+    "{{ $.Labels.job }} {{ with $x := $labels.job }}{{ $x }}{{ $.Value | humanize }}{{ end }} {{ if $labels }}has{{ end }}",
+  c_final_arg:
+    '{{ 1 | printf "%d %d" 2 }} {{ "x" | len }} {{ $labels.job | printf "%q" }} {{ not $labels.nosuch }} {{ print nil }}',
+  c_nested_tpl:
+    '{{ define "tplOuter" }}<{{ template "tplInner" . }}>{{ end }}{{ define "tplInner" }}{{ .arg0 | toUpper }}:{{ .arg1 }}{{ end }}{{ template "tplOuter" (args $labels.job $value) }}',
+  c_query_struct:
+    '{{ (query "tpl_q{idx=\\"a\\"}" | first).Labels }} {{ printf "%v" (query "tpl_q{idx=\\"a\\"}" | first).Value }}',
+  c_ws_define: '{{ define "tplWs" }}  {{ end }}[{{ template "tplWs" }}]',
   // literals
   l_strings: '{{ "tab\\t\\"q\\" \\u00e9 \\x41 \\101" }}|{{ `raw \\n string` }}',
   l_numbers: "{{ 'a' }} {{ 0x1F }} {{ 1_000 }} {{ 1e3 }} {{ 1.5 }} {{ -2 }} {{ 0o17 }} {{ 017 }} {{ .5 }}",
@@ -110,6 +119,13 @@ export const DIFF_CASES: Record<string, string> = {
   // misc
   m_args: '{{ $a := args "x" 1.5 }}{{ $a.arg0 }}{{ $a.arg1 }}{{ $a.arg9 }}',
   m_unicode: '{{ len "日本" }} {{ printf "%q" "日本\\x01" }} {{ printf "%5.1s|" "日本" }}',
+  // number formatting sweeps (rounding ties, exponent thresholds, SI prefixes)
+  n_sweep_a:
+    '{{ range (args 0.1 0.125 0.375 1.005 2.675 1e-7 123.456 999.9999 1000.5 12345.678 999999.5 0.00001234 33.3333333 66.66666666666667) }}{{ . }} {{ humanize . }} {{ humanize1024 . }} {{ humanizeDuration . }} {{ humanizePercentage . }} {{ printf "%.2f %.3g %e %g %.0f %8.3f %.1e" . . . . . . . }}|{{ end }}',
+  n_sweep_b:
+    '{{ range (args 0.5 1.5 2.5 -0.0001 4.35 8.345 1e15 123456789012 86399.999 604800 0.0005 1.0005 999.5 1023.5 1048575.9) }}{{ . }} {{ humanize . }} {{ humanize1024 . }} {{ humanizeDuration . }} {{ printf "%.2f %.3g %e %g %.0f %.4g" . . . . . . }}|{{ end }}',
+  n_sweep_extreme:
+    '{{ range (args 5e-324 1.7976931348623157e308 1e16 1e21 1e22 -1e-300 2.2250738585072014e-308) }}{{ . }} {{ humanize . }} {{ humanize1024 . }} {{ printf "%.3g %e %g %.17g" . . . . }}|{{ end }}',
   m_printf_T: '{{ printf "%T %T %T %T" 1 1.5 "s" true }}',
 };
 
