@@ -5,10 +5,10 @@ import type { StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
 import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
+import type { TimerHandle } from "./clock.js";
 import { Group, groupConfigID } from "./group.js";
 import type { AlertBudget } from "./rule.js";
 import { errorMessage } from "./rule.js";
-import type { TimerHandle } from "./clock.js";
 import type { EngineDeps } from "./types.js";
 
 /** Delay that gathers the iterations of many groups into one state-file write. */
