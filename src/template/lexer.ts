@@ -213,7 +213,7 @@ export function lex(input: string): Token[] {
           return out;
         }
         if (!/[0-9]/.test(input.slice(pos, pos + len))) {
-          fail(`bad character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} '${c}'`, pos);
+          fail(`bad number syntax: "${input.slice(pos, pos + len)}"`, pos);
           return out;
         }
         emit(T.Number, start, input.slice(pos, pos + len));
@@ -239,6 +239,10 @@ export function lex(input: string): Token[] {
         pos = lexFieldChain(input, pos, out, line);
       } else if (c === ",") {
         emit(T.Comma, pos++, ",");
+      } else if (c >= " " && c <= "~") {
+        // Other printable ASCII is a token of its own; the parser reports it in context
+        // (`unexpected "*" in operand`), as Go does.
+        emit(T.Other, pos++, c);
       } else {
         const cp = input.codePointAt(pos)!;
         fail(`bad character U+${cp.toString(16).toUpperCase().padStart(4, "0")} '${String.fromCodePoint(cp)}'`, pos);

@@ -66,6 +66,8 @@ describe("parse errors use Go's wording", () => {
     ["{{ ( 1 }}", "template: :1: unclosed left paren"],
     ["{{ 1 ) }}", "template: :1: unexpected right paren"],
     ['{{ "\\q" }}', "template: :1: invalid syntax"],
+    ["{{ $value * 100 }}", 'template: :1: unexpected "*" in operand'],
+    ["{{ 1 + 2 }}", 'template: :1: bad number syntax: "+"'],
     [`{{ ${"(".repeat(20000)}1${")".repeat(20000)} }}`, "template: :1: template nesting too deep"],
   ])("%j", async (text, msg) => {
     expect(await parseError(text)).toBe(msg);
