@@ -29,6 +29,12 @@ export function metricValue(m: Metric): GoStruct {
   });
 }
 
+/** A metric's label value, "" when absent (own keys only: "constructor" is a label name like any other). */
+function labelOf(m: GoValue, name: string): string {
+  const labels = (m as GoStruct).fields.Labels as Record<string, string>;
+  return Object.hasOwn(labels, name) ? labels[name] : "";
+}
+
 /** net.SplitHostPort; null on error. */
 function splitHostPort(hp: string): [string, string] | null {
   if (hp.startsWith("[")) {
@@ -180,17 +186,17 @@ export const VMFUNCS: Record<string, FuncDef> = {
   },
   label: {
     params: ["string", "metric"],
-    fn: ([name, m]) => ((m as GoStruct).fields.Labels as Record<string, string>)[name as string] ?? "",
+    fn: ([name, m]) => labelOf(m, name as string),
   },
   value: { params: ["metric"], fn: ([m]) => (m as GoStruct).fields.Value },
   strvalue: {
     params: ["metric"],
-    fn: ([m]) => ((m as GoStruct).fields.Labels as Record<string, string>).__name__ ?? "",
+    fn: ([m]) => labelOf(m, "__name__"),
   },
   sortByLabel: {
     params: ["string", "metrics"],
     fn: ([name, ms]) => {
-      const key = (m: GoValue) => ((m as GoStruct).fields.Labels as Record<string, string>)[name as string] ?? "";
+      const key = (m: GoValue) => labelOf(m, name as string);
       // Array.prototype.sort is stable, as sort.SliceStable.
       return (ms as GoValue[]).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     },

@@ -302,3 +302,19 @@ describe("-rule.templates globbing", () => {
     }
   });
 });
+
+describe("label names that are Object.prototype keys", () => {
+  it("are plain missing labels", async () => {
+    const ctx: RenderContext = {
+      externalURL: "",
+      query: async () => [{ labels: { a: "1" }, timestamp: 0, value: 1 }],
+    };
+    expect(
+      await render(
+        '[{{ $labels.constructor }}][{{ index $labels "toString" }}][{{ query "x" | first | label "constructor" }}][{{ (query "x" | first).Labels.__proto__ }}]',
+        {},
+        ctx,
+      ),
+    ).toBe("[][][][]");
+  });
+});
