@@ -25,6 +25,8 @@ export interface GroupStartOptions {
 }
 
 const DEFAULT_MAX_INFLIGHT = 64;
+/** How long stop() lets notifier requests already in flight finish before cutting them. */
+const SEND_GRACE_MS = 5000;
 
 export class Group {
   readonly id: string;
@@ -149,7 +151,12 @@ export class Group {
     await this.chain;
     // Let sends already on the wire finish briefly, then cut them.
     if (this.inflight.size > 0) {
-      await Promise.race([Promise.allSettled([...this.inflight]), sleep(this.deps.clock, 5000).catch(() => {})]);
+      const grace = new AbortController();
+      await Promise.race([
+        Promise.allSettled([...this.inflight]),
+        sleep(this.deps.clock, SEND_GRACE_MS, grace.signal).catch(() => {}),
+      ]);
+      grace.abort();
       this.sendCtl.abort(new Error("group stopped"));
     }
     for (const r of this.rules) r.close();

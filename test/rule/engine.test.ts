@@ -163,3 +163,37 @@ describe("engine lifecycle", () => {
     expect(saves).toBe(4);
   });
 });
+
+describe("eval_offset and eval_delay in the loop", () => {
+  it("eval_offset groups query at grid + offset with no delay", async () => {
+    const deps = makeDeps({ evalDelay: 30_000 });
+    deps.q.set("x", []);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "off", interval: 5 * MIN, evalOffset: 2 * MIN, rules: [recordRule({ record: "r", expr: "x" })] }),
+    ]);
+    await deps.clock.advance(11 * MIN);
+    const times = deps.q.calls.map((c) => c.time);
+    expect(times.length).toBe(2);
+    for (const t of times) expect(t % (5 * MIN)).toBe(2 * MIN);
+    await e.stop();
+  });
+
+  it("group eval_delay overrides -rule.evalDelay, then aligns", async () => {
+    const deps = makeDeps({ evalDelay: 30_000 });
+    deps.q.set("x", []);
+    deps.q.set("y", []);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "d0", evalDelay: 0, rules: [recordRule({ record: "r", expr: "x" })] }),
+      group({ name: "d90", evalDelay: 90_000, evalAlignment: false, rules: [recordRule({ record: "r", expr: "y" })] }),
+    ]);
+    await deps.clock.advance(MIN);
+    const byExpr = new Map(deps.q.calls.map((c) => [c.expr, c.time]));
+    const evalX = e.groups().find((g) => g.name === "d0")?.lastEvaluation ?? "";
+    const evalY = e.groups().find((g) => g.name === "d90")?.lastEvaluation ?? "";
+    expect(byExpr.get("x")).toBe(Math.floor(new Date(evalX).getTime() / MIN) * MIN);
+    expect(byExpr.get("y")).toBe(new Date(evalY).getTime() - 90_000);
+    await e.stop();
+  });
+});
