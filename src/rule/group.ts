@@ -180,15 +180,17 @@ export class Group {
       await this.runCron(restore);
       return;
     }
+    const startedAt = clock.now();
     const delay = startDelay(
-      clock.now(),
+      startedAt,
       interval,
       this.cfg.evalOffset,
       this.fraction,
       this.deps.settings.maxStartDelay,
     );
     await sleep(clock, delay, stop);
-    let evalTS = clock.now();
+    // The planned time, not the (slightly late) timer wake-up: eval_offset groups query exactly on it.
+    let evalTS = startedAt + delay;
     let nextTick = evalTS + interval;
     await this.withLock(() => this.iterate(evalTS, restore));
     for (;;) {
