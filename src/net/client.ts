@@ -122,7 +122,11 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
   const redact = (url: string) => redactURL(url, opts.showURL);
 
   async function once(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
-    const headers: Record<string, string> = { ...(await auth()), ...extra, ...req.headers };
+    const headers: Record<string, string> = {};
+    // Case-insensitive merge: a later "content-type" replaces an earlier "Content-Type".
+    for (const src of [await auth(), extra, req.headers]) {
+      if (src) for (const [k, v] of Object.entries(src)) headers[k.toLowerCase()] = v;
+    }
     const res = await request(req.url, {
       method: req.method ?? (req.body === undefined ? "GET" : "POST"),
       headers,

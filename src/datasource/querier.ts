@@ -1,0 +1,130 @@
+// The datasource client: one pooled HTTP client per datasource URL, one Querier per group.
+import { TsalertError } from "../errors.js";
+import { createHttpClient, type HttpClient, HttpRequestError } from "../net/client.js";
+import { parseHeaderList } from "../net/headers.js";
+import { toCurl } from "./curl.js";
+import { type DatasourceOptions, DEFAULT_QUERY_TIMEOUT_MS } from "./options.js";
+import { parseGraphite, parsePrometheus, parseVlogs } from "./parse.js";
+import { buildURL, type GroupRequestPlan, planGroup, queryTime } from "./request.js";
+import type { GroupQuerySettings, Querier, QuerierFactory, QueryOptions, QueryResult } from "./types.js";
+
+export interface ClosableQuerierFactory extends QuerierFactory {
+  /** Closes pooled connections; queriers must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+const MAX_ERROR_BODY = 4096;
+
+function bodySnippet(body: Buffer): string {
+  const text = body.subarray(0, MAX_ERROR_BODY).toString("utf8");
+  return body.length > MAX_ERROR_BODY ? `${text}... (${body.length} bytes)` : text;
+}
+
+function hasAuth(o: DatasourceOptions): boolean {
+  const b = o.basicAuth;
+  return Boolean(
+    (b && (b.username || b.usernameFile || b.password || b.passwordFile)) ||
+      o.bearerToken ||
+      o.bearerTokenFile ||
+      o.oauth2,
+  );
+}
+
+function effectiveTimeout(opts: DatasourceOptions, intervalMs: number): number {
+  const t = opts.queryTimeout ?? DEFAULT_QUERY_TIMEOUT_MS;
+  if (t <= 0) return 0;
+  return intervalMs > 0 ? Math.min(t, intervalMs) : t;
+}
+
+function fmtDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+class GroupQuerier implements Querier {
+  private readonly headers: Record<string, string>;
+  private readonly curlHeaders: Record<string, string>;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly client: HttpClient,
+    private readonly opts: DatasourceOptions,
+    private readonly plan: GroupRequestPlan,
+    settings: GroupQuerySettings,
+  ) {
+    // Group headers win over -datasource.headers, which the client sends first.
+    this.headers = { "Content-Type": "application/json", ...parseHeaderList(settings.headers, "group header") };
+    this.curlHeaders = {
+      "Content-Type": "application/json",
+      ...(hasAuth(opts) ? { Authorization: "<secret>" } : {}),
+      ...opts.headers,
+      ...this.headers,
+    };
+    this.timeoutMs = effectiveTimeout(opts, settings.evaluationInterval);
+  }
+
+  async query(expr: string, q: QueryOptions): Promise<QueryResult> {
+    const url = buildURL(this.plan, expr, queryTime(this.opts, this.plan, q.time));
+    const shownURL = this.client.redact(url);
+    const curl = toCurl("POST", shownURL, this.curlHeaders);
+    let res: Awaited<ReturnType<HttpClient["request"]>>;
+    try {
+      res = await this.client.request({
+        url,
+        method: "POST",
+        headers: this.headers,
+        signal: q.signal,
+        timeoutMs: this.timeoutMs,
+        maxBodyBytes: this.opts.maxResponseBytes,
+        retryOnReset: true,
+      });
+    } catch (err) {
+      if (q.signal?.aborted) throw q.signal.reason ?? err;
+      if (err instanceof HttpRequestError && err.kind === "timeout") {
+        throw new TsalertError(
+          "TSA_DATASOURCE",
+          `query to ${shownURL} timed out after ${fmtDuration(this.timeoutMs)} (-datasource.queryTimeout)`,
+          { cause: err },
+        );
+      }
+      throw new TsalertError("TSA_DATASOURCE", (err as Error).message, { cause: err });
+    }
+    if (res.status !== 200) {
+      throw new TsalertError(
+        "TSA_DATASOURCE",
+        `unexpected response code ${res.status} for ${shownURL}. Response body ${bodySnippet(res.body)}`,
+      );
+    }
+    let result: QueryResult;
+    try {
+      const text = res.body.toString("utf8");
+      result =
+        this.plan.type === "graphite"
+          ? parseGraphite(text)
+          : this.plan.type === "vlogs"
+            ? parseVlogs(text)
+            : parsePrometheus(text);
+    } catch (err) {
+      throw new TsalertError("TSA_DATASOURCE", `error parsing response from ${shownURL}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    result.curl = curl;
+    return result;
+  }
+}
+
+/** Builds queriers for a datasource; throws TsalertError for a bad URL, unreadable TLS files or bad auth. */
+export function createQuerierFactory(opts: DatasourceOptions, context = "datasource"): ClosableQuerierFactory {
+  try {
+    new URL(opts.url);
+  } catch {
+    throw new TsalertError("TSA_FLAG", `${context}: invalid URL ${JSON.stringify(opts.url)}`);
+  }
+  const client = createHttpClient(opts, context);
+  return {
+    forGroup(settings) {
+      return new GroupQuerier(client, opts, planGroup(opts, settings), settings);
+    },
+    close: () => client.close(),
+  };
+}
