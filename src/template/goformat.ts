@@ -319,9 +319,10 @@ function padTo(s: string, sp: Spec, numeric = false): string {
   return " ".repeat(n) + s;
 }
 
-function bad(verb: string, v: GoValue): string {
+/** Go's bad-verb form; the value is printed with %v under the same width and precision. */
+function bad(verb: string, v: GoValue, sp?: Spec): string {
   if (v === null || v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${typeName(v)}=${sprintValue(v)})`;
+  return `%!${verb}(${typeName(v)}=${sp ? fmtOne(v, "v", sp) : sprintValue(v)})`;
 }
 
 function withSign(s: string, neg: boolean, sp: Spec): string {
@@ -365,7 +366,7 @@ function fmtInt(v: bigint, verb: string, sp: Spec): string {
     case "U":
       return padTo(`U+${a.toString(16).toUpperCase().padStart(4, "0")}`, sp);
     default:
-      return bad(verb, v);
+      return bad(verb, v, sp);
   }
   if (sp.prec >= 0) {
     s = s.padStart(sp.prec, "0");
@@ -390,7 +391,7 @@ function fmtFloatVerb(v: number, verb: string, sp: Spec): string {
       s = formatFloat(v, "f", prec < 0 ? 6 : prec);
       break;
     default:
-      return bad(verb, v);
+      return bad(verb, v, sp);
   }
   if (verb === "E" || verb === "G") s = s.toUpperCase().replace("INF", "Inf").replace("NAN", "NaN");
   if (s === "NaN" || s.endsWith("Inf")) {
@@ -441,7 +442,7 @@ function fmtString(s: string, verb: string, sp: Spec): string {
       return padTo(h, sp);
     }
     default:
-      return bad(verb, s);
+      return bad(verb, s, sp);
   }
 }
 
@@ -449,7 +450,7 @@ function fmtOne(v: GoValue, verb: string, sp: Spec): string {
   if (typeof v === "string") return fmtString(v, verb, sp);
   if (typeof v === "number") return fmtFloatVerb(v, verb, sp);
   if (typeof v === "bigint") return fmtInt(v, verb, sp);
-  if (typeof v === "boolean") return verb === "t" || verb === "v" ? padTo(String(v), sp) : bad(verb, v);
+  if (typeof v === "boolean") return verb === "t" || verb === "v" ? padTo(String(v), sp) : bad(verb, v, sp);
   if (v === null || v === undefined) return verb === "v" ? padTo("<nil>", sp) : bad(verb, v);
   if (v instanceof GoTime || v instanceof GoDuration) {
     // Stringers print through String() for %v %s %q.
@@ -457,10 +458,17 @@ function fmtOne(v: GoValue, verb: string, sp: Spec): string {
     if (verb === "v" || verb === "s") return fmtString(s, "s", sp);
     if (verb === "q") return fmtString(s, "q", sp);
     if (v instanceof GoDuration) return fmtInt(v.ns, verb, sp);
-    return bad(verb, v);
+    return bad(verb, v, sp);
   }
-  if (verb === "v" || verb === "s") return padTo(sprintValue(v), sp);
-  return bad(verb, v);
+  // Containers apply the verb to each element (and map key), as fmt's printValue.
+  if (Array.isArray(v)) return `[${v.map((e) => fmtOne(e, verb, sp)).join(" ")}]`;
+  if (v instanceof GoStruct)
+    return `{${Object.values(v.fields)
+      .map((e) => fmtOne(e, verb, sp))
+      .join(" ")}}`;
+  const keys = v instanceof Map ? [...v.keys()].sort() : Object.keys(v).sort();
+  const get = (k: string): GoValue => (v instanceof Map ? v.get(k) : (v as Record<string, string>)[k]);
+  return `map[${keys.map((k) => `${fmtOne(k, verb, sp)}:${fmtOne(get(k), verb, sp)}`).join(" ")}]`;
 }
 
 /** fmt.Sprintf with Go's error annotations (%!d(string=x), %!v(MISSING), %!(EXTRA ...)). */

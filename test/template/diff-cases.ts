@@ -126,6 +126,8 @@ export const DIFF_CASES: Record<string, string> = {
     '{{ range (args 0.5 1.5 2.5 -0.0001 4.35 8.345 1e15 123456789012 86399.999 604800 0.0005 1.0005 999.5 1023.5 1048575.9) }}{{ . }} {{ humanize . }} {{ humanize1024 . }} {{ humanizeDuration . }} {{ printf "%.2f %.3g %e %g %.0f %.4g" . . . . . . }}|{{ end }}',
   n_sweep_extreme:
     '{{ range (args 5e-324 1.7976931348623157e308 1e16 1e21 1e22 -1e-300 2.2250738585072014e-308) }}{{ . }} {{ humanize . }} {{ humanize1024 . }} {{ printf "%.3g %e %g %.17g" . . . . }}|{{ end }}',
+  m_printf_containers:
+    '{{ printf "%s|%d|%v|%5v|%x" (args 1 "a") (args 1) (args "x" nil) (args 1.5) (args "hi" 255) }} {{ printf "%q %.1f" $labels (args 2.25) }} {{ printf "%5d|%.2d|%-4t|%6.2f" "ab" "xyz" 1 "abc" }}',
   m_printf_T: '{{ printf "%T %T %T %T" 1 1.5 "s" true }}',
 };
 
