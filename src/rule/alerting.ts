@@ -140,6 +140,13 @@ export class AlertingRule implements Rule {
     this.samplesGauge.set(res.data.length);
     this.fetchedGauge.set(m.seriesFetchedValue(res.seriesFetched, res.data.length));
 
+    const budget = g.budget;
+    if (budget.max > 0 && this.overBudget(res.data.length)) {
+      // An alert storm is refused before any template work: distinct series are at least as many as
+      // the result (duplicates would be an error anyway), so memory and CPU stay bounded.
+      return this.refuse(start, ts, res, queryDone, res.data.length);
+    }
+
     let tplError: string | null = null;
     const onTplError = (msg: string) => {
       tplError ??= `failed to expand templates: ${msg}`;
@@ -156,17 +163,9 @@ export class AlertingRule implements Rule {
       ids.add(p.key);
     }
 
-    const budget = g.budget;
     if (dupAt < 0 && budget.max > 0) {
       const want = ids.size + this.keptFiring(ids, ts);
-      const others = budget.active - this.activeCount;
-      if (want > this.activeCount && others + want > budget.max) {
-        m.alertsDropped.inc(want - this.activeCount);
-        const msg = `exec exceeded -rule.maxActiveAlerts=${budget.max}: the rule would hold ${want} active alerts while other rules hold ${others}`;
-        this.fail(start, ts, res, msg, queryDone - start);
-        logRuleError(logger, g, this.name, msg);
-        return { series: [], alerts: [] };
-      }
+      if (this.overBudget(want)) return this.refuse(start, ts, res, queryDone, want);
     }
 
     for (const [id, a] of this.alerts) {
@@ -271,6 +270,22 @@ export class AlertingRule implements Rule {
     const series = g.deps.writer ? this.toSeries(stale, tsMs) : [];
     const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
     return { series, alerts };
+  }
+
+  /** True when holding `want` active alerts would take the engine over -rule.maxActiveAlerts. */
+  private overBudget(want: number): boolean {
+    const b = this.group.budget;
+    return want > this.activeCount && b.active - this.activeCount + want > b.max;
+  }
+
+  private refuse(start: number, ts: number, res: QueryResult, queryDone: number, want: number): ExecOutcome {
+    const b = this.group.budget;
+    const others = b.active - this.activeCount;
+    m.alertsDropped.inc(want - this.activeCount);
+    const msg = `exec exceeded -rule.maxActiveAlerts=${b.max}: the rule would hold ${want} active alerts while other rules hold ${others}`;
+    this.fail(start, ts, res, msg, queryDone - start);
+    logRuleError(this.group.deps.logger, this.group, this.name, msg);
+    return { series: [], alerts: [] };
   }
 
   /** Firing alerts absent from ids that keep_firing_for holds (used by the budget pre-check). */

@@ -181,13 +181,7 @@ export class Group {
       return;
     }
     const startedAt = clock.now();
-    const delay = startDelay(
-      startedAt,
-      interval,
-      this.cfg.evalOffset,
-      this.fraction,
-      this.deps.settings.maxStartDelay,
-    );
+    const delay = startDelay(startedAt, interval, this.cfg.evalOffset, this.fraction, this.deps.settings.maxStartDelay);
     await sleep(clock, delay, stop);
     // The planned time, not the (slightly late) timer wake-up: eval_offset groups query exactly on it.
     let evalTS = startedAt + delay;

@@ -405,6 +405,31 @@ describe("-rule.maxActiveAlerts", () => {
   });
 });
 
+describe("-rule.maxActiveAlerts storm", () => {
+  it("refuses a storm before rendering any template", async () => {
+    const h = harness({ maxActiveAlerts: 3 });
+    let renders = 0;
+    h.deps.compileTemplate = () => ({
+      render: async () => {
+        renders++;
+        return "x";
+      },
+    });
+    h.deps.q.set(
+      "storm",
+      Array.from({ length: 1000 }, (_, i) => series({ i: String(i) })),
+    );
+    const r = alerting(h, alertRule({ alert: "S", expr: "storm", annotations: { s: "{{ $value }}" } }));
+    const out = await r.exec(T0, never);
+    expect(out).toEqual({ series: [], alerts: [] });
+    expect(renders).toBe(0);
+    expect(r.alerts.size).toBe(0);
+    expect(r.api(false).lastError).toBe(
+      "exec exceeded -rule.maxActiveAlerts=3: the rule would hold 1000 active alerts while other rules hold 0",
+    );
+  });
+});
+
 describe("restore", () => {
   it("remote restore: a pending alert past `for` fires at once with startsAt = activeAt + for", async () => {
     const h = harness();
