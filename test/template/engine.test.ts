@@ -238,6 +238,13 @@ describe("functions and variables newer than vmalert 1.79.5 (checked against the
     expect(await render("{{ range 3 }}{{ . }}{{ end }}")).toBe("012");
   });
 
+  it("humanize* accept numbers and numeric strings (reference §6.2)", async () => {
+    expect(await render('{{ humanize "127087" }} {{ humanize1024 "127087" }} {{ humanizeDuration "42000" }}')).toBe(
+      "127.1k 124.1ki 11h 40m 0s",
+    );
+    expect(await render("{{ $labels.job | len | humanize }}")).toBe("4");
+  });
+
   it("texts without both delimiters are copied verbatim", async () => {
     expect(await render("{{ not closed")).toBe("{{ not closed");
     expect(await render("value }}")).toBe("value }}");
