@@ -691,7 +691,7 @@ export class AlertingRule implements Rule {
       id: this.id,
       group_id: g.id,
       group_name: g.name,
-      file: g.file,
+      file: g.shownFile,
       debug: this.debug,
       max_updates_entries: this.history.size,
     };

@@ -1,6 +1,7 @@
 // One rule group: its schedule (reference §3.1/§3.2 and the tsalert `cron` extension), rule execution
 // with write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and
 // in-place updates on reload (§13).
+import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
@@ -71,6 +72,7 @@ export class Group {
       id: this.id,
       name: cfg.name,
       file: cfg.file,
+      shownFile: s.stripFilePath ? `${this.id}/${basename(cfg.file)}` : cfg.file,
       type: cfg.type,
       interval,
       limit: 0,
@@ -133,7 +135,7 @@ export class Group {
     if (opts.snapshot) this.loadSnapshot(opts.snapshot);
     this.loop = this.run(opts.restore).catch((err) => {
       if (!this.stopCtl.signal.aborted) {
-        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.cfg.file}): stopped: ${errorMessage(err)}`);
+        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.ctx.shownFile}): stopped: ${errorMessage(err)}`);
       }
     });
   }
@@ -264,7 +266,7 @@ export class Group {
           } else if (!flushLate) {
             flushLate = true;
             logger.warn(
-              `group "${this.cfg.name}" (file=${this.cfg.file}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
+              `group "${this.cfg.name}" (file=${this.ctx.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
             );
           }
           dirty = false;
@@ -273,7 +275,7 @@ export class Group {
         const outcomes = await Promise.all(
           wave.map((r) =>
             r.exec(ts, signal).catch((err) => {
-              logger.error(`group "${this.cfg.name}" (file=${this.cfg.file}): rule "${r.name}": ${errorMessage(err)}`);
+              logger.error(`group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`);
               return { series: [], alerts: [] as NotifierAlert[] };
             }),
           ),
@@ -377,7 +379,7 @@ export class Group {
       lastEvaluation: rfc3339Nano(this.lastEvaluation),
       type: cfg.type,
       id: this.id,
-      file: cfg.file,
+      file: this.ctx.shownFile,
       concurrency: Math.max(1, cfg.concurrency || 1),
     };
     const params: string[] = [];

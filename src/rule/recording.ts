@@ -147,7 +147,7 @@ export class RecordingRule implements Rule {
       id: this.id,
       group_id: g.id,
       group_name: g.name,
-      file: g.file,
+      file: g.shownFile,
       debug: this.debug,
       max_updates_entries: this.history.size,
     };

@@ -11,7 +11,10 @@ import type { EngineDeps } from "./types.js";
 export interface GroupContext {
   id: string;
   name: string;
+  /** The rule file as loaded (metric labels). */
   file: string;
+  /** The file as shown in the API and logs (`<groupID>/<basename>` with -rule.stripFilePath). */
+  shownFile: string;
   type: string;
   /** Effective interval, ms. */
   interval: number;
@@ -110,7 +113,7 @@ export function errorMessage(err: unknown): string {
 }
 
 export function logRuleError(logger: Logger, g: GroupContext, rule: string, err: string): void {
-  logger.error(`group "${g.name}" (file=${g.file}): rule "${rule}": failed to execute: ${err}`);
+  logger.error(`group "${g.name}" (file=${g.shownFile}): rule "${rule}": failed to execute: ${err}`);
 }
 
 export function entry(

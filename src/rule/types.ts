@@ -35,6 +35,8 @@ export interface EngineSettings {
   updateEntriesLimit: number;
   /** -rule.resultsLimit (0): default group limit (the loader usually applies it already). */
   resultsLimit?: number;
+  /** -rule.stripFilePath: show files as `<groupID>/<basename>` in the API and logs. */
+  stripFilePath?: boolean;
   /** tsalert -rule.maxActiveAlerts: cap on pending+firing alerts across all rules, 0 = off. */
   maxActiveAlerts: number;
   /** -datasource.queryTimeout (30s), never longer than the group interval; 0 = none. */

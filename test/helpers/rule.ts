@@ -1,48 +1,4 @@
-// A minimal instant-query client against a real VictoriaMetrics for rule-engine integration tests
-// (until src/datasource lands): POST /api/v1/query with `time` in seconds, vector and scalar results.
-import type { Metric, Querier, QuerierFactory, QueryOptions, QueryResult } from "../../src/datasource/types.js";
-
-export function vmQuerier(baseURL: string): QuerierFactory & Querier {
-  const q: QuerierFactory & Querier = {
-    forGroup: () => q,
-    async query(expr: string, opts: QueryOptions): Promise<QueryResult> {
-      const params = new URLSearchParams({ query: expr, time: String(opts.time / 1000), step: "300s", nocache: "1" });
-      const res = await fetch(`${baseURL}/api/v1/query?${params}`, { method: "POST", signal: opts.signal });
-      const body = (await res.json()) as {
-        status: string;
-        error?: string;
-        data: { resultType: string; result: unknown };
-      };
-      if (res.status !== 200 || body.status !== "success") {
-        throw new Error(`unexpected response code ${res.status}: ${body.error ?? ""}`);
-      }
-      let data: Metric[];
-      if (body.data.resultType === "scalar") {
-        const [ts, v] = body.data.result as [number, string];
-        data = [{ labels: {}, timestamp: ts, value: Number(v) }];
-      } else {
-        data = (body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((r) => ({
-          labels: r.metric,
-          timestamp: r.value[0],
-          value: Number(r.value[1]),
-        }));
-      }
-      return { data, seriesFetched: null };
-    },
-  };
-  return q;
-}
-
-/** A fetch-based transport for the real remote writer (until the shared HTTP client lands). */
-export async function fetchPost(
-  url: string,
-  body: Uint8Array,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { method: "POST", body, headers, signal });
-  return { status: res.status, body: await res.text() };
-}
+// Real vmalert for the rule engine's differential tests.
 
 /** The real vmalert 1.79.5 (Debian), evaluating `ruleFile` against `datasourceURL`; stop() kills it. */
 export async function startVmalert(

@@ -197,3 +197,20 @@ describe("eval_offset and eval_delay in the loop", () => {
     await e.stop();
   });
 });
+
+describe("-rule.stripFilePath", () => {
+  it("shows <groupID>/<basename> in the API, keeps the real file in metrics", async () => {
+    const deps = makeDeps({ stripFilePath: true });
+    deps.q.set("x", []);
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "sp", file: "/etc/secret/dir/a.rules", rules: [recordRule({ record: "r", expr: "x" })] }),
+    ]);
+    await deps.clock.advance(MIN);
+    const [g] = e.groups();
+    expect(g.file).toBe(`${g.id}/a.rules`);
+    expect(g.rules[0].file).toBe(`${g.id}/a.rules`);
+    expect(await seriesOf("vmalert_iteration_total", { group: "sp", file: "/etc/secret/dir/a.rules" })).toEqual([1]);
+    await e.stop();
+  });
+});

@@ -22,6 +22,7 @@ export function harness(
     id: "123",
     name: g.name ?? "grp",
     file: "test.rules",
+    shownFile: "test.rules",
     type: "prometheus",
     interval: g.interval ?? 60_000,
     limit: g.limit ?? 0,

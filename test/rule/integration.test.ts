@@ -5,18 +5,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClosableQuerierFactory, createQuerierFactory } from "../../src/datasource/index.js";
 import { createStateFile } from "../../src/remoteread/index.js";
 import { createRemoteWriter } from "../../src/remotewrite/index.js";
 import { systemClock } from "../../src/rule/clock.js";
 import { Engine } from "../../src/rule/manager.js";
 import type { EngineDeps } from "../../src/rule/types.js";
 import { compileTemplate } from "../../src/template/index.js";
-import { fetchPost, vmQuerier } from "../helpers/rule.js";
 import { type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { alertRule, FakeNotifier, group, notifierSet, recordRule, settings, silentLogger } from "./fakes.js";
 
 let vm: RunningServer;
 let dir: string;
+const factories: ClosableQuerierFactory[] = [];
 
 beforeAll(async () => {
   vm = await startVictoriaMetrics();
@@ -24,6 +25,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await Promise.all(factories.map((f) => f.close()));
   await vm?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -45,10 +47,12 @@ async function exported(match: string): Promise<Exported[]> {
 
 function deps(extra: Partial<EngineDeps> = {}): EngineDeps & { am: FakeNotifier } {
   const am = new FakeNotifier();
+  const querierFactory = createQuerierFactory({ url: vm.url });
+  factories.push(querierFactory);
   return {
-    querierFactory: vmQuerier(vm.url),
+    querierFactory,
     notifiers: notifierSet(am),
-    writer: createRemoteWriter({ url: vm.url, flushInterval: 200 }, silentLogger, fetchPost),
+    writer: createRemoteWriter({ url: vm.url, flushInterval: 200 }, silentLogger),
     compileTemplate: (t, o) => compileTemplate(t, o),
     clock: systemClock,
     logger: silentLogger,

@@ -5,9 +5,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createQuerierFactory } from "../../src/datasource/index.js";
 import { AlertingRule } from "../../src/rule/alerting.js";
 import { alertID, ruleID } from "../../src/rule/ids.js";
-import { startVmalert, vmQuerier } from "../helpers/rule.js";
+import { startVmalert } from "../helpers/rule.js";
 import { type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { alertRule } from "./fakes.js";
 import { harness, never } from "./harness.js";
@@ -90,7 +91,8 @@ describe("IDs and alerts match vmalert 1.79.5", () => {
 
     // our engine on the same data produces the same alerts
     const h = harness({}, { name: "diff", interval: 1000 });
-    h.ctx.querier = vmQuerier(vm.url);
+    const factory = createQuerierFactory({ url: vm.url });
+    h.ctx.querier = factory.forGroup(h.ctx.querySettings);
     const ours: VmAlert[] = [];
     for (const cfg of [
       alertRule({ alert: "DiffUp", expr: "tsalert_diff_up > 0", labels: { severity: "page", team: "ops ü" } }),
@@ -103,6 +105,7 @@ describe("IDs and alerts match vmalert 1.79.5", () => {
         ours.push({ id: api.id, rule_id: api.rule_id, labels: api.labels, value: api.value, state: api.state });
       }
     }
+    await factory.close();
     const norm = (list: VmAlert[]) =>
       list.map((a) => ({ ...a })).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     expect(norm(ours)).toEqual(
