@@ -3,5 +3,5 @@ export { encodeWriteRequest } from "./protobuf.js";
 export { isStaleNaN, staleNaN, staleSample } from "./stale.js";
 export type { Post, PostResult } from "./transport.js";
 export * from "./types.js";
-export { redactURL, writeURL } from "./url.js";
+export { writeURL } from "./url.js";
 export { createRemoteWriter } from "./writer.js";

@@ -1,13 +1,18 @@
 // The one thing the writer needs from HTTP: POST a body, get the status and the server's message.
-// Built on src/net's shared client (auth, TLS, headers); tests may inject their own.
+// Built on src/net's shared client (auth, TLS, -remoteWrite.headers, keep-alive, reset retry).
+import { createHttpClient } from "../net/index.js";
 import type { ClientOptions } from "../net/types.js";
 
 export interface PostResult {
   status: number;
-  /** Response body as text (used in error messages; may be truncated). */
+  /** Response body as text (used in error messages). */
   body: string;
 }
 
+/**
+ * A replacement transport (for tests): resolves for every HTTP status, rejects on network errors. The
+ * signal aborts on shutdown and after -remoteWrite.sendTimeout.
+ */
 export type Post = (
   url: string,
   body: Uint8Array,
@@ -15,8 +20,45 @@ export type Post = (
   signal: AbortSignal,
 ) => Promise<PostResult>;
 
-export function createPost(_client: ClientOptions): Post {
-  return async () => {
-    throw new Error("remote write: HTTP client not available yet");
+export interface Transport {
+  /** `signal` aborts on shutdown; `timeoutMs` is -remoteWrite.sendTimeout. */
+  post(
+    url: string,
+    body: Uint8Array,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<PostResult>;
+  close(): Promise<void>;
+}
+
+/** Error bodies are only quoted in logs: no need to read more. */
+const MAX_RESPONSE_BYTES = 1 << 20;
+
+export function createTransport(client: ClientOptions): Transport {
+  const http = createHttpClient(client, "remote write");
+  return {
+    async post(url, body, headers, signal, timeoutMs) {
+      const res = await http.request({
+        url,
+        method: "POST",
+        headers,
+        body,
+        signal,
+        timeoutMs,
+        maxBodyBytes: MAX_RESPONSE_BYTES,
+        retryOnReset: true,
+      });
+      return { status: res.status, body: res.body.toString("utf8") };
+    },
+    close: () => http.close(),
+  };
+}
+
+export function customTransport(post: Post): Transport {
+  return {
+    post: (url, body, headers, signal, timeoutMs) =>
+      post(url, body, headers, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])),
+    close: async () => {},
   };
 }

@@ -3,12 +3,13 @@
 // errors with jittered exponential backoff; other 4xx are the server saying "never", so dropped at once.
 import type { Logger } from "pino";
 import { compress } from "snappy";
+import { redactURL } from "../net/redact.js";
 import { remoteWriteMetrics } from "./metrics.js";
 import { encodeWriteRequest } from "./protobuf.js";
 import { createSeriesQueue } from "./queue.js";
-import { createPost, type Post } from "./transport.js";
+import { createTransport, customTransport, type Post } from "./transport.js";
 import type { RemoteWriter, RemoteWriterOptions, TimeSeries } from "./types.js";
-import { redactURL, writeURL } from "./url.js";
+import { writeURL } from "./url.js";
 
 const DEFAULTS = {
   concurrency: 1,
@@ -31,7 +32,7 @@ const HEADERS: Record<string, string> = {
 const DROP_LOG_INTERVAL_MS = 5_000;
 const MAX_SERVER_MESSAGE = 512;
 
-type Attempt = { ok: true } | { ok: false; retry: boolean; network: boolean; reason: string };
+type Attempt = { ok: true } | { ok: false; retry: boolean; reason: string };
 
 function positive(v: number | undefined, def: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : def;
@@ -50,6 +51,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** `post` replaces the HTTP transport (tests of other modules); by default src/net's client is used. */
 export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, post?: Post): RemoteWriter {
   const concurrency = Math.floor(positive(opts.concurrency, DEFAULTS.concurrency));
   const flushInterval = positive(opts.flushInterval, DEFAULTS.flushInterval);
@@ -58,8 +60,8 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
   const retryMinInterval = positive(opts.retryMinInterval, DEFAULTS.retryMinInterval);
   const retryMaxTime = positive(opts.retryMaxTime, DEFAULTS.retryMaxTime);
   const url = writeURL(opts.url, opts.disablePathAppend);
-  const shownURL = opts.client?.showURL ? url : redactURL(url);
-  const send = post ?? createPost(opts.client ?? {});
+  const shownURL = redactURL(url, opts.client?.showURL);
+  const transport = post ? customTransport(post) : createTransport(opts.client ?? {});
   const log = logger.child({ component: "remotewrite", url: shownURL });
 
   const m = remoteWriteMetrics();
@@ -132,19 +134,16 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
     m.requests.inc();
     const started = performance.now();
     try {
-      const res = await send(url, body, HEADERS, AbortSignal.any([stop.signal, AbortSignal.timeout(sendTimeout)]));
+      const res = await transport.post(url, body, HEADERS, stop.signal, sendTimeout);
       if (res.status >= 200 && res.status < 300) return { ok: true };
       const msg = res.body.slice(0, MAX_SERVER_MESSAGE).trim();
       return {
         ok: false,
         retry: res.status === 429 || res.status >= 500,
-        network: false,
         reason: `unexpected response code ${res.status}${msg ? `: ${msg}` : ""}`,
       };
     } catch (err) {
-      const reason =
-        err instanceof Error ? `${err.name === "TimeoutError" ? "timeout: " : ""}${err.message}` : String(err);
-      return { ok: false, retry: true, network: true, reason };
+      return { ok: false, retry: true, reason: err instanceof Error ? err.message : String(err) };
     } finally {
       m.sendDuration.inc((performance.now() - started) / 1000);
     }
@@ -162,7 +161,6 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
     }
     const firstTry = Date.now();
     let retries = 0;
-    let quickRetryDone = false;
     for (;;) {
       if (stop.signal.aborted) {
         drop(batch.length, "shutdown deadline reached before they were sent", false);
@@ -183,11 +181,6 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       if (!res.retry) {
         drop(batch.length, `server rejected the batch (not retried): ${res.reason}`, false);
         return;
-      }
-      // A dropped keep-alive connection is not an outage: try again at once, once.
-      if (res.network && !quickRetryDone) {
-        quickRetryDone = true;
-        continue;
       }
       const left = retryMaxTime - (Date.now() - firstTry);
       if (left <= 0) {
@@ -242,6 +235,7 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
     }
     m.queueCapacity.dec(queue.capacity);
     m.concurrency.dec(concurrency);
+    await transport.close();
   }
 
   return {

@@ -1,13 +1,11 @@
 // State restore from ALERTS_FOR_STATE written by our own remote writer into a real VictoriaMetrics.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GroupQuerySettings } from "../../src/datasource/types.js";
+import { createQuerierFactory, type GroupQuerySettings } from "../../src/datasource/index.js";
 import { TsalertError } from "../../src/errors.js";
 import { createRestorer, restoreExpr } from "../../src/remoteread/index.js";
 import { createRemoteWriter, type TimeSeries } from "../../src/remotewrite/index.js";
 import { freePort, type RunningServer, startVictoriaMetrics } from "../helpers/servers.js";
-import { fetchPost } from "../remotewrite/decode.js";
 import { captureLogger } from "../remotewrite/log.js";
-import { fetchQuerierFactory } from "./querier.js";
 
 const group: GroupQuerySettings = { type: "prometheus", evaluationInterval: 60_000, params: {}, headers: [] };
 
@@ -42,7 +40,7 @@ describe("restore from real victoria-metrics", () => {
 
   beforeAll(async () => {
     vm = await startVictoriaMetrics();
-    const w = createRemoteWriter({ url: vm.url }, captureLogger().logger, fetchPost);
+    const w = createRemoteWriter({ url: vm.url }, captureLogger().logger);
     w.push([
       forState({ alertname: "HighLoad", alertgroup: "G", team: "db", instance: "h1" }, at / 1000 - 300, at),
       forState({ alertname: "HighLoad", alertgroup: "G", team: "db", instance: "h2" }, at / 1000 - 30, at),
@@ -61,7 +59,7 @@ describe("restore from real victoria-metrics", () => {
   });
 
   it("finds the rule's alerts with their labels and activeAt", async () => {
-    const r = createRestorer({ querierFactory: fetchQuerierFactory(vm.url) });
+    const r = createRestorer({ querierFactory: createQuerierFactory({ url: vm.url }) });
     const got = await r.restore({
       groupName: "G",
       alertName: "HighLoad",
@@ -77,14 +75,14 @@ describe("restore from real victoria-metrics", () => {
 
   it("honours the look-back", async () => {
     const q = { groupName: "G", alertName: "Old", ruleLabels: {}, group, time: now - 1000 };
-    expect(await createRestorer({ querierFactory: fetchQuerierFactory(vm.url) }).restore(q)).toEqual([]);
-    const wide = createRestorer({ querierFactory: fetchQuerierFactory(vm.url), lookback: 4 * 3_600_000 });
+    expect(await createRestorer({ querierFactory: createQuerierFactory({ url: vm.url }) }).restore(q)).toEqual([]);
+    const wide = createRestorer({ querierFactory: createQuerierFactory({ url: vm.url }), lookback: 4 * 3_600_000 });
     expect(await wide.restore(q)).toEqual([{ labels: { alertname: "Old", alertgroup: "G" }, activeAt: 4000 }]);
   });
 
   it("reports query failures as TSA_REMOTEREAD with the group and rule", async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const r = createRestorer({ querierFactory: fetchQuerierFactory(dead) });
+    const r = createRestorer({ querierFactory: createQuerierFactory({ url: dead }) });
     const err = await r
       .restore({ groupName: "G", alertName: "HighLoad", ruleLabels: {}, group, time: now })
       .catch((e: unknown) => e);

@@ -3,19 +3,15 @@
 // paths, so each instance runs with -http.pathPrefix=/insert/<t> and a second vmauth with
 // -http.pathPrefix=/select/<t> maps reads onto it; the front vmauth does the tenant routing under test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GroupQuerySettings } from "../../src/datasource/types.js";
+import { createQuerierFactory, type GroupQuerySettings } from "../../src/datasource/index.js";
 import { TsalertError } from "../../src/errors.js";
 import { createRestorer, parseTenant, tenantLabels, tenantURL } from "../../src/remoteread/index.js";
-import { createRemoteWriter, type Post, type TimeSeries } from "../../src/remotewrite/index.js";
+import { createRemoteWriter, type TimeSeries } from "../../src/remotewrite/index.js";
 import { startPrefixedVictoriaMetrics, startVmauth } from "../helpers/remotewrite.js";
 import type { RunningServer } from "../helpers/servers.js";
-import { fetchPost } from "../remotewrite/decode.js";
 import { captureLogger } from "../remotewrite/log.js";
-import { fetchQuerierFactory } from "./querier.js";
 
 const TOKEN = "tenant-test-token";
-const auth = { Authorization: `Bearer ${TOKEN}` };
-const bearerPost: Post = (url, body, headers, signal) => fetchPost(url, body, { ...headers, ...auth }, signal);
 const group: GroupQuerySettings = { type: "prometheus", evaluationInterval: 60_000, params: {}, headers: [] };
 
 describe("tenantURL", () => {
@@ -92,7 +88,10 @@ describe("tenants behind real vmauth", () => {
 
   it("writes each tenant only to its own instance and restores each tenant's state only", async () => {
     for (const t of ["1", "2"]) {
-      const w = createRemoteWriter({ url: tenantURL(front.url, "insert", t) }, captureLogger().logger, bearerPost);
+      const w = createRemoteWriter(
+        { url: tenantURL(front.url, "insert", t), client: { bearerToken: TOKEN } },
+        captureLogger().logger,
+      );
       w.push([
         series("job:errors:rate5m", { tenant_marker: t }, Number(t) * 10),
         series("ALERTS_FOR_STATE", { alertname: "Down", alertgroup: "G", tenant_marker: t }, at / 1000 - Number(t)),
@@ -110,8 +109,15 @@ describe("tenants behind real vmauth", () => {
     ]);
 
     for (const t of ["1", "2"]) {
-      const r = createRestorer({ querierFactory: fetchQuerierFactory(tenantURL(front.url, "select", t), auth) });
-      const got = await r.restore({ groupName: "G", alertName: "Down", ruleLabels: {}, group, time: at + 1000 });
+      // The datasource querier builds the tenant's /select/<t>/prometheus URL from the base URL.
+      const r = createRestorer({ querierFactory: createQuerierFactory({ url: front.url, bearerToken: TOKEN }) });
+      const got = await r.restore({
+        groupName: "G",
+        alertName: "Down",
+        ruleLabels: {},
+        group: { ...group, tenant: t },
+        time: at + 1000,
+      });
       expect(got).toEqual([
         { labels: { alertname: "Down", alertgroup: "G", tenant_marker: t }, activeAt: at - Number(t) * 1000 },
       ]);

@@ -4,10 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GroupQuerySettings } from "../../src/datasource/types.js";
+import { createQuerierFactory, type GroupQuerySettings } from "../../src/datasource/index.js";
 import { createRestorer } from "../../src/remoteread/index.js";
 import { freePort, type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
-import { fetchQuerierFactory } from "./querier.js";
 
 const group: GroupQuerySettings = { type: "prometheus", evaluationInterval: 1000, params: {}, headers: [] };
 
@@ -70,7 +69,7 @@ describe("state written by real vmalert 1.79.5", () => {
       group,
       time: 0,
     };
-    const r = createRestorer({ querierFactory: fetchQuerierFactory(vm.url) });
+    const r = createRestorer({ querierFactory: createQuerierFactory({ url: vm.url }) });
     let found: Awaited<ReturnType<typeof r.restore>> = [];
     await waitFor(
       async () => {

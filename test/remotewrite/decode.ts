@@ -1,7 +1,6 @@
 // A small independent WriteRequest decoder for tests: reads what the encoder wrote, field by field,
 // accepting fields in any order as protobuf allows.
 import { uncompressSync } from "snappy";
-import type { Post, PostResult } from "../../src/remotewrite/index.js";
 
 export interface DecodedSample {
   value: number;
@@ -96,9 +95,3 @@ export function decodeWriteRequest(buf: Uint8Array): DecodedSeries[] {
 export function decodeBody(body: Uint8Array): DecodedSeries[] {
   return decodeWriteRequest(uncompressSync(Buffer.from(body)) as Buffer);
 }
-
-/** Test transport over global fetch (the production one comes from src/net). */
-export const fetchPost: Post = async (url, body, headers, signal): Promise<PostResult> => {
-  const res = await fetch(url, { method: "POST", body, headers, signal });
-  return { status: res.status, body: await res.text() };
-};

@@ -2,7 +2,6 @@
 // real VictoriaMetrics).
 import { afterEach, describe, expect, it } from "vitest";
 import { createRemoteWriter, type RemoteWriter, type TimeSeries } from "../../src/remotewrite/index.js";
-import { fetchPost } from "./decode.js";
 import { deferred, type FakeEndpoint, metric, type Reply, startFakeEndpoint } from "./fake.js";
 import { captureLogger } from "./log.js";
 
@@ -32,7 +31,6 @@ async function setup(reply: Reply, opts: Partial<Parameters<typeof createRemoteW
   const writer: RemoteWriter = createRemoteWriter(
     { url: ep.url, flushInterval: 60_000, retryMinInterval: 20, retryMaxTime: 10_000, ...opts },
     log.logger,
-    fetchPost,
   );
   cleanup.push(
     () => writer.close(1_000),
@@ -58,11 +56,7 @@ describe("remote writer: protocol", () => {
 
   it("keeps the URL as given with disablePathAppend", async () => {
     const ep = await startFakeEndpoint(ok);
-    const w = createRemoteWriter(
-      { url: `${ep.url}/custom/write`, disablePathAppend: true },
-      captureLogger().logger,
-      fetchPost,
-    );
+    const w = createRemoteWriter({ url: `${ep.url}/custom/write`, disablePathAppend: true }, captureLogger().logger);
     cleanup.push(
       () => w.close(1000),
       () => ep.close(),

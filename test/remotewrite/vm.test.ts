@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRemoteWriter, type RemoteWriter, staleSample, type TimeSeries } from "../../src/remotewrite/index.js";
 import { type RunningServer, startVictoriaMetrics } from "../helpers/servers.js";
-import { fetchPost } from "./decode.js";
 import { captureLogger } from "./log.js";
 
 interface Exported {
@@ -48,7 +47,7 @@ describe("remote write to real victoria-metrics", () => {
 
   beforeAll(async () => {
     vm = await startVictoriaMetrics();
-    writer = createRemoteWriter({ url: vm.url, flushInterval: 60_000 }, logger, fetchPost);
+    writer = createRemoteWriter({ url: vm.url, flushInterval: 60_000 }, logger);
   });
   afterAll(async () => {
     await writer?.close(5_000);
