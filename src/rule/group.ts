@@ -275,7 +275,9 @@ export class Group {
         const outcomes = await Promise.all(
           wave.map((r) =>
             r.exec(ts, signal).catch((err) => {
-              logger.error(`group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`);
+              logger.error(
+                `group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
+              );
               return { series: [], alerts: [] as NotifierAlert[] };
             }),
           ),
