@@ -54,6 +54,17 @@ describe("remote writer: protocol", () => {
     expect(names(ep)).toEqual(["a/0", "a/1", "a/2"]);
   });
 
+  it("sends auth and -remoteWrite.headers through the shared client", async () => {
+    const { ep, writer } = await setup(ok, {
+      client: { basicAuth: { username: "u", password: "p" }, headers: { "X-Scope-OrgID": "team-a" } },
+    });
+    writer.push(batch("a", 1));
+    await writer.flush();
+    expect(ep.requests[0].headers.authorization).toBe(`Basic ${Buffer.from("u:p").toString("base64")}`);
+    expect(ep.requests[0].headers["x-scope-orgid"]).toBe("team-a");
+    expect(ep.requests[0].headers["content-encoding"]).toBe("snappy");
+  });
+
   it("keeps the URL as given with disablePathAppend", async () => {
     const ep = await startFakeEndpoint(ok);
     const w = createRemoteWriter({ url: `${ep.url}/custom/write`, disablePathAppend: true }, captureLogger().logger);
