@@ -79,7 +79,11 @@ export class Engine implements EngineView {
    */
   async update(configs: GroupConfig[]): Promise<void> {
     const next = new Map<string, GroupConfig>();
-    for (const cfg of configs) next.set(groupConfigID(cfg, this.deps.settings.evaluationInterval), cfg);
+    for (const cfg of configs) {
+      const id = groupConfigID(cfg, this.deps.settings.evaluationInterval);
+      if (next.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
+      next.set(id, cfg);
+    }
     const stops: Promise<void>[] = [];
     for (const [id, g] of this.groupsByID) {
       if (next.has(id)) continue;
