@@ -30,18 +30,12 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-const LETTER = /\p{L}/u;
-
-function isUnicodeLetter(c: number): boolean {
-  return c >= 0x80 && LETTER.test(String.fromCharCode(c));
-}
-
 export function isIdentStart(c: number): boolean {
-  return isAsciiLetter(c) || c === 95 /* _ */ || c === 58 /* : */ || isUnicodeLetter(c);
+  return isAsciiLetter(c) || c === 95 /* _ */ || c === 58 /* : */;
 }
 
 export function isIdentChar(c: number): boolean {
-  return isAsciiLetter(c) || isDigit(c) || c === 95 || c === 58 || c === 46 /* . */ || isUnicodeLetter(c);
+  return isAsciiLetter(c) || isDigit(c) || c === 95 || c === 58 || c === 46 /* . */;
 }
 
 export class Lexer {
@@ -52,7 +46,7 @@ export class Lexer {
   text = "";
   /** Numeric value of a Number token. */
   num = 0;
-  /** Milliseconds of a Duration token; null for step-based (`10i`) durations. */
+  /** Milliseconds of a Duration token; null when a part counts steps (`10i`, `1m10i`). */
   ms: number | null = 0;
   /** Decoded value of a String token. */
   str = "";
@@ -266,13 +260,9 @@ export class Lexer {
       q += unit.length;
       if (unit === "i") steps = true;
       else if (ms !== null) ms += value * (UNIT_MS[unit] as number);
-      if (steps && q - from !== q - p) this.fail(`step-based duration "${s.slice(from, q)}" cannot be compound`, from);
       p = q;
       const c = p < n ? s.charCodeAt(p) : 0;
-      if (isDigit(c) || (c === 46 && p + 1 < n && isDigit(s.charCodeAt(p + 1)))) {
-        if (steps) this.fail(`step-based duration "${s.slice(from, p)}" cannot be compound`, from);
-        continue;
-      }
+      if (isDigit(c) || (c === 46 && p + 1 < n && isDigit(s.charCodeAt(p + 1)))) continue;
       break;
     }
     if (steps) ms = null;
