@@ -1,0 +1,20 @@
+export {
+  AlertmanagerNotifier,
+  type AlertmanagerOptions,
+  alertsBody,
+  DEFAULT_SEND_TIMEOUT_MS,
+  rfc3339Nano,
+} from "./alertmanager.js";
+export { BlackholeNotifier } from "./blackhole.js";
+export { loadNotifierConfig, type NotifierFileConfig, parseNotifierConfig } from "./config.js";
+export type { DnsResolver } from "./discovery.js";
+export { RecordingNotifier, staticNotifierSet } from "./fake.js";
+export { type Labels, parseRelabelConfig, parseRelabelConfigs, type RelabelRule, relabel } from "./relabel.js";
+export {
+  createNotifierSet,
+  type ManagedNotifierSet,
+  type NotifierSetOptions,
+  type NotifierURLOptions,
+  notifierURL,
+} from "./set.js";
+export type { Notifier, NotifierAlert, NotifierSet } from "./types.js";
