@@ -630,6 +630,7 @@ class Parser {
     } finally {
       this.doneSteps += sub.steps;
       this.lx = outer;
+      this.lastEnd = callEnd;
       this.scope = savedScope;
       this.depth--;
     }
