@@ -68,9 +68,11 @@ export interface ParseStats {
 
 export function parseExpr(src: string, stats?: ParseStats): Expr {
   const p = new Parser(src);
-  const e = p.parseTop();
-  if (stats) stats.steps = p.steps();
-  return e;
+  try {
+    return p.parseTop();
+  } finally {
+    if (stats) stats.steps = p.steps();
+  }
 }
 
 class Parser {
