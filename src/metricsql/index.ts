@@ -22,8 +22,9 @@ const MIN_NODES = 200_000;
  */
 export function parse(expr: string, stats?: ParseStats): Expr {
   let tree: Expr;
+  let mayExceed: boolean;
   try {
-    tree = parseExpr(expr, stats);
+    ({ expr: tree, mayExceed } = parseExpr(expr, stats));
   } catch (err) {
     if (err instanceof MetricsqlSyntaxError) throw err;
     // A bug must still surface as the one documented error type, with the cause kept.
@@ -31,7 +32,7 @@ export function parse(expr: string, stats?: ParseStats): Expr {
     (e as { cause?: unknown }).cause = err;
     throw e;
   }
-  const tooBig = exceedsLimits(tree, MAX_DEPTH, Math.max(MIN_NODES, expr.length * MAX_NODES_PER_CHAR));
+  const tooBig = mayExceed && exceedsLimits(tree, MAX_DEPTH, Math.max(MIN_NODES, expr.length * MAX_NODES_PER_CHAR));
   if (tooBig) throw new MetricsqlSyntaxError(tooBig, expr, 0);
   return tree;
 }

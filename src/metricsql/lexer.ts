@@ -214,7 +214,8 @@ export class Lexer {
       this.scanDuration(from);
       return;
     }
-    const isExp = /[eE]/.test(s.slice(from, p)) && !s.startsWith("0x", from);
+    let isExp = false;
+    for (let i = from; i < p && !isExp; i++) isExp = (s.charCodeAt(i) | 32) === 101;
     let mult = 1;
     const lu = u | 32;
     if (!isExp && (lu === 107 || u === 77 || lu === 103 || lu === 116)) {

@@ -66,10 +66,18 @@ export interface ParseStats {
   steps: number;
 }
 
-export function parseExpr(src: string, stats?: ParseStats): Expr {
+export interface ParseResult {
+  expr: Expr;
+  /** True when the tree may be deeper or larger than the tokens read (WITH templates share subtrees). */
+  mayExceed: boolean;
+}
+
+export function parseExpr(src: string, stats?: ParseStats): ParseResult {
   const p = new Parser(src);
   try {
-    return p.parseTop();
+    const expr = p.parseTop();
+    // Without templates every node holds at least one token, so the tree is no deeper than that.
+    return { expr, mayExceed: p.usedTemplates || p.steps() > MAX_DEPTH };
   } finally {
     if (stats) stats.steps = p.steps();
   }
@@ -81,6 +89,7 @@ class Parser {
   private stepBudget: number;
   private scope: Scope | null = null;
   private doneSteps = 0;
+  usedTemplates = false;
   /** End of the token before the current one. */
   private lastEnd = 0;
 
@@ -126,8 +135,15 @@ class Parser {
     return this.tok() === Tok.Punct && this.lx.text === t;
   }
 
+  /** k is lower case. */
   private isKeyword(k: string): boolean {
-    return this.tok() === Tok.Ident && this.lx.text.length === k.length && this.lx.text.toLowerCase() === k;
+    const t = this.lx.text;
+    return (
+      this.tok() === Tok.Ident &&
+      t.length === k.length &&
+      (t.charCodeAt(0) | 32) === k.charCodeAt(0) &&
+      (t === k || t.toLowerCase() === k)
+    );
   }
 
   private expectPunct(t: string): void {
@@ -553,6 +569,7 @@ class Parser {
   }
 
   private parseWith(): Expr {
+    this.usedTemplates = true;
     this.enter();
     this.advance(); // (
     const scope: Scope = { names: new Map(), parent: this.scope };

@@ -50,10 +50,10 @@ describe("syntax errors", () => {
 
   it("guard nesting depth with an error instead of a stack overflow", () => {
     for (const deep of [
-      "(".repeat(5000) + "1" + ")".repeat(5000),
-      "-".repeat(5000) + "1",
-      "abs(".repeat(3000) + "x" + ")".repeat(3000),
-      "a^".repeat(5000) + "a",
+      `${"(".repeat(5000)}1${")".repeat(5000)}`,
+      `${"-".repeat(5000)}1`,
+      `${"abs(".repeat(3000)}x${")".repeat(3000)}`,
+      `${"a^".repeat(5000)}a`,
     ]) {
       expect(errorOf(deep).message).toContain("nested too deeply");
     }
