@@ -28,12 +28,14 @@ describe("relabel actions", () => {
     });
   });
 
-  test("replace: named groups (?P<n>), ${1} and Go's $1x (group named 1x = empty)", () => {
+  test("replace: named groups (?P<n>), braced group refs and Go's $1x (group named 1x = empty)", () => {
     const named = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus replacement syntax, not JS
       { source_labels: ["v"], regex: "(?P<first>\\w+)-(\\w+)", target_label: "t", replacement: "${first}_${2}" },
     ];
     expect(run({ v: "ab-cd" }, named)?.t).toBe("ab_cd");
     expect(run({ v: "ab" }, [{ source_labels: ["v"], target_label: "t", replacement: "$1x" }])?.t).toBeUndefined();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus replacement syntax, not JS
     expect(run({ v: "ab" }, [{ source_labels: ["v"], target_label: "t", replacement: "${1}x" }])?.t).toBe("abx");
     expect(run({ v: "ab" }, [{ source_labels: ["v"], target_label: "t", replacement: "$$1" }])?.t).toBe("$1");
   });
