@@ -142,6 +142,7 @@ export class AlertmanagerNotifier implements Notifier {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.close();
+    // A target dropped by both a discovery refresh and a reload may be closed twice.
+    if (this.ownsClient) await this.client.close().catch(() => {});
   }
 }

@@ -58,8 +58,12 @@ interface Target {
 
 const DEFAULT_DNS_INTERVAL_MS = 30_000;
 
+/** `<url>/api/v2/alerts`, keeping a query string the URL may carry; throws for a malformed URL. */
 export function notifierURL(base: string): string {
-  return `${base.replace(/\/+$/, "")}/api/v2/alerts`;
+  const u = new URL(base);
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error(`unsupported scheme ${u.protocol}`);
+  u.pathname = `${u.pathname.replace(/\/+$/, "")}/api/v2/alerts`;
+  return u.toString();
 }
 
 async function closeTargets(list: readonly Target[], keep: ReadonlySet<string> = new Set()): Promise<void> {
@@ -103,9 +107,12 @@ function urlSet(opts: NotifierSetOptions): ManagedNotifierSet {
   const targets: Target[] = (opts.urls ?? []).map((u) => {
     let url: string;
     try {
-      url = new URL(notifierURL(u.url)).toString();
-    } catch {
-      throw new TsalertError("TSA_FLAG", `-notifier.url: invalid URL ${JSON.stringify(u.url)}`);
+      url = notifierURL(u.url);
+    } catch (err) {
+      throw new TsalertError(
+        "TSA_FLAG",
+        `-notifier.url: invalid URL ${JSON.stringify(u.url)}: ${(err as Error).message}`,
+      );
     }
     return { notifier: new AlertmanagerNotifier({ ...u, url, logger: opts.logger }), labels: {} };
   });

@@ -221,3 +221,15 @@ describe("blackhole and flag checks", () => {
     await shown.close();
   });
 });
+
+test("-notifier.url must be an http(s) URL; a query string is kept after the alerts path", async () => {
+  await expect(createNotifierSet({ logger, urls: [{ url: "am:9093" }] })).rejects.toThrow(
+    /-notifier.url: invalid URL "am:9093": unsupported scheme am:/,
+  );
+  const set = await createNotifierSet({
+    logger,
+    urls: [{ url: "http://127.0.0.1:9/prefix/?tenant=1", showURL: true }],
+  });
+  expect(set.notifiers()[0]?.addr()).toBe("http://127.0.0.1:9/prefix/api/v2/alerts?tenant=1");
+  await set.close();
+});
