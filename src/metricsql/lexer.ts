@@ -82,13 +82,15 @@ export class Lexer {
         while (p < n && s.charCodeAt(p) !== 10) p++;
       } else break;
     }
-    this.start = p;
     if (p >= n) {
+      // End of input is reported right after the last token, not after trailing blanks and comments.
       this.kind = Tok.EOF;
       this.text = "";
-      this.end = this.pos = p;
+      this.start = this.end = this.pos;
+      this.pos = p;
       return;
     }
+    this.start = p;
     const c = s.charCodeAt(p);
     if (isDigit(c) || (c === 46 && p + 1 < n && isDigit(s.charCodeAt(p + 1)))) {
       this.scanNumber(p);
