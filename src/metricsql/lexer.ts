@@ -48,6 +48,8 @@ export class Lexer {
   num = 0;
   /** Milliseconds of a Duration token; null when a part counts steps (`10i`, `1m10i`). */
   ms: number | null = 0;
+  /** The identifier had backslash escapes: it is a name, never a keyword. */
+  escaped = false;
   /** Decoded value of a String token. */
   str = "";
   /** Inside `[...]`: `:` separates window and step instead of being part of names. */
@@ -165,6 +167,7 @@ export class Lexer {
     if (text === "$") this.fail(`expected identifier after "$"`, from);
     if (escaped) text = text.replace(/\\([\s\S])/gu, "$1");
     this.kind = Tok.Ident;
+    this.escaped = escaped;
     this.text = text;
     this.end = this.pos = p;
   }

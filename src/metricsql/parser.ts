@@ -141,6 +141,7 @@ class Parser {
     return (
       this.tok() === Tok.Ident &&
       t.length === k.length &&
+      !this.lx.escaped &&
       (t.charCodeAt(0) | 32) === k.charCodeAt(0) &&
       (t === k || t.toLowerCase() === k)
     );
@@ -167,7 +168,7 @@ class Parser {
       const t = lx.text;
       return t in PRIORITY ? (t as BinaryOp) : null;
     }
-    if (lx.kind === Tok.Ident) {
+    if (lx.kind === Tok.Ident && !lx.escaped) {
       const t = lx.text.toLowerCase();
       return SET_OPS.has(t) || t === "atan2" ? (t as BinaryOp) : null;
     }
@@ -376,7 +377,8 @@ class Parser {
     const lx = this.lx;
     const start = lx.start;
     const name = lx.text;
-    const lower = name.toLowerCase();
+    const escaped = lx.escaped;
+    const lower = escaped ? "" : name.toLowerCase();
     const nameEnd = lx.end;
     this.advance();
     if (lower === "with" && this.isPunct("(")) return this.parseWith();
@@ -384,8 +386,8 @@ class Parser {
       const t = this.lookup(name);
       if (t && t.params !== null) return this.expandCall(name, t, start);
       if (t) this.fail(`WITH template "${name}" takes no arguments`, start);
-      const spec = lookupFunction(lower);
-      if (spec?.kind === "aggregate") return this.parseAggregate(lower, start);
+      const spec = lookupFunction(name.toLowerCase());
+      if (spec?.kind === "aggregate") return this.parseAggregate(name.toLowerCase(), start);
       return this.parseCall(name, start);
     }
     if ((this.isKeyword("by") || this.isKeyword("without")) && lookupFunction(lower)?.kind === "aggregate") {

@@ -59,7 +59,7 @@ export function formatNumber(v: number): string {
 }
 
 function printSelector(e: VectorSelector): string {
-  const name = e.name === undefined ? "" : printIdent(e.name);
+  const name = e.name === undefined ? "" : printIdent(e.name, true);
   if (e.matchers.length === 0) return e.name === undefined ? "{}" : name;
   const groups = e.matchers.map((g) => g.map(printMatcher).join(", "));
   return `${name}{${groups.join(" or ")}}`;
@@ -69,11 +69,38 @@ function printMatcher(m: LabelMatcher): string {
   return `${printIdent(m.label)}${m.op}${JSON.stringify(m.value)}`;
 }
 
+// Names the parser would read as keywords or numbers in some position; printed with an escaped first
+// letter so that they stay names.
+const RESERVED = new Set([
+  "inf",
+  "nan",
+  "with",
+  "bool",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "by",
+  "without",
+  "offset",
+  "limit",
+  "keep_metric_names",
+  "and",
+  "or",
+  "unless",
+  "if",
+  "ifnot",
+  "default",
+  "atan2",
+]);
+
 /** A metric or label name, with backslash escapes for characters a name cannot hold. */
-export function printIdent(name: string): string {
+export function printIdent(name: string, metric = false): string {
   let plain = name.length > 0 && isIdentStart(name.charCodeAt(0));
   for (let i = 1; plain && i < name.length; i++) plain = isIdentChar(name.charCodeAt(i));
-  if (plain) return name;
+  const reserved = metric && RESERVED.has(name.toLowerCase());
+  if (plain && !reserved) return name;
+  if (plain) return `\\${name}`;
   let out = "";
   for (const ch of name) {
     const c = ch.charCodeAt(0);
