@@ -79,7 +79,8 @@ const children = [];
 let stopping = false;
 
 async function shutdown(code, why) {
-  if (stopping) return;
+  // Whoever calls second waits for the first shutdown's exit, never going on with the startup.
+  if (stopping) return new Promise(() => {});
   stopping = true;
   if (why) process.stderr.write(`demo: ${why}\n`);
   say("stopping...");

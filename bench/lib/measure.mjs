@@ -38,7 +38,10 @@ export async function measureEngine({ engine, workload, ruleGlob, vmURL, sink, w
       }
       // A saturated engine may answer /metrics late; that is no reason to give up before the deadline.
       const m = await fetchSelfMetrics(url).catch(() => undefined);
-      if (!m) continue;
+      if (!m) {
+        await sleep(500);
+        continue;
+      }
       const counts = [...m.iterations.values()];
       const done = counts.length >= workload.groups ? Math.min(...counts) : 0;
       if (!start && done >= warmup) {

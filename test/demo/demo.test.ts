@@ -49,8 +49,15 @@ let demo: ChildProcess | undefined;
 let started: number[] = [];
 
 afterAll(async () => {
-  // Only if an assertion failed half-way: leave nothing running.
-  if (demo && demo.exitCode === null && demo.signalCode === null) demo.kill("SIGKILL");
+  // Only if an assertion failed half-way: let the demo clean up, then leave nothing running.
+  const d = demo;
+  if (d && d.exitCode === null && d.signalCode === null) {
+    if (started.length === 0) started = descendants(d.pid!);
+    const gone = new Promise((r) => d.once("exit", r));
+    d.kill("SIGTERM");
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
+    d.kill("SIGKILL");
+  }
   for (const pid of started) {
     try {
       process.kill(pid, "SIGKILL");
@@ -141,6 +148,8 @@ async function runDemo(engine: "tsalert" | "vmalert"): Promise<void> {
   expect(code, out).toBe(0);
   const leftovers = started.filter((pid) => existsSync(`/proc/${pid}`));
   expect(leftovers).toEqual([]);
+  // All gone: afterAll must not signal these pids, which the system may hand out again.
+  started = [];
   // The temp dir with data and logs is removed too.
   expect(existsSync(logDir!)).toBe(false);
 }
