@@ -30,12 +30,12 @@ function parseTimestamp(t: unknown): number {
 function labelsOf(m: unknown): Record<string, string> {
   if (m === null || m === undefined) return {};
   if (typeof m !== "object" || Array.isArray(m)) throw new Error("series labels are not an object");
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m as Record<string, unknown>)) {
-    if (typeof v !== "string") throw new Error(`label ${JSON.stringify(k)} is not a string`);
-    out[k] = v;
+  // Checked in place: the parsed object is fresh, so it is handed on without a copy (hot path).
+  const o = m as Record<string, unknown>;
+  for (const k in o) {
+    if (typeof o[k] !== "string") throw new Error(`label ${JSON.stringify(k)} is not a string`);
   }
-  return out;
+  return o as Record<string, string>;
 }
 
 function samplePair(v: unknown): [number, number] {
