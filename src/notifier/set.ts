@@ -46,7 +46,7 @@ export interface ManagedNotifierSet extends NotifierSet {
    */
   reload(): Promise<boolean>;
   /** The `/api/v1/notifiers` data. */
-  view(): ApiNotifierGroup[];
+  notifiersView(): ApiNotifierGroup[];
   /** Resolves dns_sd_configs again now (the timer does it every dnsSDCheckInterval). */
   refreshDiscovery(): Promise<void>;
 }
@@ -98,7 +98,7 @@ function blackholeSet(): ManagedNotifierSet {
     notifiers: () => list,
     close: async () => {},
     reload: async () => false,
-    view: () => [{ kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }],
+    notifiersView: () => [{ kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }],
     refreshDiscovery: async () => {},
   };
 }
@@ -121,7 +121,7 @@ function urlSet(opts: NotifierSetOptions): ManagedNotifierSet {
     notifiers: () => list,
     close: () => closeTargets(targets),
     reload: async () => false,
-    view: () =>
+    notifiersView: () =>
       targets.length === 0
         ? []
         : [
@@ -259,7 +259,7 @@ async function configSet(opts: NotifierSetOptions, file: string): Promise<Manage
       log.info(`-notifier.config ${file}: reloaded, ${list.length} targets`);
       return true;
     },
-    view() {
+    notifiersView() {
       const groups: ApiNotifierGroup[] = [];
       const show = (ts: Target[]) =>
         ts.map((t) => ({ address: t.notifier.addr(), labels: t.labels, lastError: t.notifier.lastError() }));

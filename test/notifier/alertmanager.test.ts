@@ -69,7 +69,7 @@ describe("-notifier.url targets", () => {
       expect(Date.parse(got[0]?.startsAt ?? "")).toBe(a.startsAt.getTime());
     }
     expect(set.notifiers().map((n) => n.addr())).toEqual([`${am1.url}/api/v2/alerts`, `${am2.url}/api/v2/alerts`]);
-    expect(set.view()).toEqual([
+    expect(set.notifiersView()).toEqual([
       {
         kind: "static",
         targets: [
@@ -120,7 +120,7 @@ describe("-notifier.url targets", () => {
     expect(hung.lastError()).toMatch(/timed out after 1500ms/);
     expect(await metric("vmalert_alerts_send_errors_total", hung.addr())).toBe(1);
     expect(await metric("vmalert_alerts_send_errors_total", down.addr())).toBe(1);
-    expect(set.view()[0]?.targets.map((t) => t.lastError !== "")).toEqual([true, true, false]);
+    expect(set.notifiersView()[0]?.targets.map((t) => t.lastError !== "")).toEqual([true, true, false]);
     await set.close();
   });
 
@@ -202,7 +202,9 @@ describe("blackhole and flag checks", () => {
     const before = await metric("vmalert_alerts_sent_total", "blackhole");
     await set.notifiers()[0]?.send([alert("B"), alert("C")]);
     expect(await metric("vmalert_alerts_sent_total", "blackhole")).toBe(before + 2);
-    expect(set.view()).toEqual([{ kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }]);
+    expect(set.notifiersView()).toEqual([
+      { kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] },
+    ]);
     await set.close();
   });
 

@@ -154,7 +154,7 @@ alert_relabel_configs:
     await Promise.all(set.notifiers().map((n) => n.send([alert("FromConfig")])));
     expect(await amLabels(am1, "FromConfig")).toEqual([{ alertname: "FromConfig", env: "prod" }]);
     expect(await amLabels(am2, "FromConfig")).toEqual([{ alertname: "FromConfig", env: "prod", team: "b" }]);
-    const view = set.view();
+    const view = set.notifiersView();
     expect(view).toHaveLength(1);
     expect(view[0]?.kind).toBe("static");
     expect(view[0]?.targets[0]?.labels).toEqual({
@@ -277,7 +277,7 @@ relabel_configs:
     await Promise.all(set.notifiers().map((n) => n.send([alert("ViaDNS")])));
     expect(await amLabels(am1, "ViaDNS")).toHaveLength(1);
     expect(await amLabels(am2, "ViaDNS")).toHaveLength(1);
-    const view = set.view();
+    const view = set.notifiersView();
     expect(view.map((g) => g.kind)).toEqual(["DNSSD"]);
     expect(view[0]?.targets.map((t) => t.labels.dns_name)).toEqual(["am-a.test", "_am._tcp.test"]);
     expect(view[0]?.targets.every((t) => !Object.keys(t.labels).some((k) => k.startsWith("__meta_")))).toBe(true);
