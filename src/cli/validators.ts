@@ -2,10 +2,11 @@
 // src/config/exprcheck.ts; templates come from src/template, MetricsQL from src/metricsql.
 import { checkGraphite, checkLogsQL } from "../config/exprcheck.js";
 import type { Validators } from "../config/types.js";
+import { validateExpr } from "../metricsql/index.js";
 import { type TemplateSet, validateTemplate } from "../template/index.js";
 
 /** Which checks are wired: tests use it to tell pending corpus verdicts from real ones. */
-export const validatorStatus = { metricsql: false, templates: true } as const;
+export const validatorStatus = { metricsql: true, templates: true } as const;
 
 /** `templates`: the -rule.templates set, whose defines rule templates may call. */
 export function buildValidators(templates?: TemplateSet): Validators {
@@ -13,8 +14,7 @@ export function buildValidators(templates?: TemplateSet): Validators {
     expr(expr, type) {
       if (type === "graphite") return checkGraphite(expr);
       if (type === "vlogs") return checkLogsQL(expr);
-      // src/metricsql does not export its parser yet: MetricsQL expressions are not checked.
-      return null;
+      return validateExpr(expr);
     },
     template(text) {
       return validateTemplate(text, templates);

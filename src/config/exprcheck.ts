@@ -75,7 +75,7 @@ export function checkGraphite(expr: string): ExprProblem | null {
     if (i < expr.length) fail(`unexpected tail left after parsing: ${JSON.stringify(expr.slice(i))}`);
     return null;
   } catch (err) {
-    return { message: `bad graphite expr: ${(err as Error).message}`, line: 1, col: (err as { col?: number }).col };
+    return { message: (err as Error).message, line: 1, col: (err as { col?: number }).col };
   }
 }
 
@@ -106,14 +106,14 @@ export function checkLogsQL(expr: string): ExprProblem | null {
   const parts = pipes(expr);
   const isStats = (p: string) => /^stats\b/i.test(p);
   if (parts[0] === "" || isStats(parts[0])) {
-    return { message: "bad LogsQL expr: missing filter before the first pipe (use `* | stats ...`)" };
+    return { message: "missing filter before the first pipe (use `* | stats ...`)" };
   }
   const stats = parts.filter(isStats);
-  if (stats.length === 0) return { message: "bad LogsQL expr: a rule query needs a `| stats ...` pipe" };
+  if (stats.length === 0) return { message: "a rule query needs a `| stats ...` pipe" };
   for (const s of stats) {
     const by = /^stats\s+by\s*\(([^)]*)\)/i.exec(s);
     if (by && /(^|,)\s*_time\b/.test(by[1])) {
-      return { message: "bad LogsQL expr: stats must not group by _time in rules (vmalert sets the time)" };
+      return { message: "stats must not group by _time in rules (vmalert sets the time)" };
     }
   }
   return null;

@@ -32,6 +32,11 @@ type Obj = Record<string, unknown>;
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const TENANT = /^\d+(:\d+)?$/;
+const EXPR_LANGUAGE: Record<DatasourceType, string> = {
+  prometheus: "MetricsQL",
+  graphite: "Graphite",
+  vlogs: "LogsQL",
+};
 
 function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -277,7 +282,7 @@ function checkRule(
     : undefined;
   if (ctx.opts.validateExpressions && ctx.opts.validators.expr && expr.trim() !== "") {
     const bad = ctx.opts.validators.expr(expr, type);
-    if (bad) r.at(mapped(ctx, [...path, "expr"], bad.line, bad.col), `invalid expression: ${bad.message}`);
+    if (bad) r.at(mapped(ctx, [...path, "expr"], bad.line, bad.col), `bad ${EXPR_LANGUAGE[type]} expr: ${bad.message}`);
   }
   if (ctx.opts.validateTemplates && ctx.opts.validators.template) {
     for (const what of ["annotations", "labels"] as const) {

@@ -184,3 +184,56 @@ describe("-external.alert.source", () => {
     expect(alertSourceProblems("vmui/?q={{ $expr }}", { validators: { template } })).toEqual([]);
   });
 });
+
+describe("-dryRun with the real expression and template checkers", () => {
+  it("reports MetricsQL and template errors at their place in the file", async () => {
+    const f = join(tmp, "checkers.rules");
+    writeFileSync(
+      f,
+      [
+        "groups:",
+        "- name: g",
+        "  rules:",
+        "  - alert: A",
+        "    expr: sum(rate(x[5m]) by (job)",
+        "    annotations:",
+        '      summary: "{{ $labels.job }} is {{ humanize $value }}"',
+        '      bad: "value {{ nosuchfunc $value }}"',
+        "  - record: r",
+        "    expr: |",
+        "      sum(",
+        "        rate(x[5m])",
+        "      ) by (job) +",
+        "",
+      ].join("\n"),
+    );
+    const r = await runMain(["-dryRun", `-rule=${f}`]);
+    expect(r.code).toBe(1);
+    const lines = r.err.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(new RegExp(`^${f}:5:27: group "g" rule "A": bad MetricsQL expr: `));
+    expect(lines[1]).toMatch(new RegExp(`^${f}:8:\\d+: group "g" rule "A": invalid annotations "bad": .*nosuchfunc`));
+    expect(lines[2]).toMatch(new RegExp(`^${f}:13:19: group "g" rule "r": bad MetricsQL expr: `));
+    expect(lines[3]).toBe("tsalert: 3 errors in 1 file");
+    expect(
+      (await runMain(["-dryRun", "-rule.validateExpressions=false", "-rule.validateTemplates=false", `-rule=${f}`]))
+        .code,
+    ).toBe(0);
+  });
+
+  it("fails on a bad -rule.templates file and lets rules use the defines of good ones", async () => {
+    const good = join(tmp, "defs.tmpl");
+    writeFileSync(good, '{{ define "grafana.link" }}http://grafana{{ end }}');
+    const bad = join(tmp, "broken.tmpl");
+    writeFileSync(bad, "{{ define }}");
+    const rules = join(tmp, "uses-defs.rules");
+    writeFileSync(
+      rules,
+      "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    annotations:\n      link: '{{ template \"grafana.link\" }}'\n",
+    );
+    expect((await runMain(["-dryRun", `-rule=${rules}`, `-rule.templates=${good}`])).code).toBe(0);
+    const r = await runMain(["-dryRun", `-rule=${rules}`, `-rule.templates=${bad}`]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^-rule.templates: /);
+  });
+});

@@ -226,7 +226,7 @@ describe("validator hooks", () => {
       [11, 9],
       [16, 11],
     ]);
-    expect(res.problems[0].message).toBe('group "g" rule "plain": invalid expression: unexpected BAD');
+    expect(res.problems[0].message).toBe('group "g" rule "plain": bad MetricsQL expr: unexpected BAD');
   });
 
   it("checks templates of annotations and labels only when they contain {{ and }}", async () => {
