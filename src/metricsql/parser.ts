@@ -54,6 +54,8 @@ interface Template {
   bodyStart: number;
   bodyEnd: number;
   scope: Scope | null;
+  /** A parameter while its template's body is checked at definition: stands for any argument. */
+  placeholder?: boolean;
 }
 
 interface Scope {
@@ -303,7 +305,10 @@ class Parser {
       const v = t?.value;
       if (!t || t.params !== null || !v)
         this.fail(`expected a duration for the ${what} but found ${describeToken(lx)}`);
-      if (v.type === "duration") {
+      if (t.placeholder) {
+        text = lx.text;
+        ms = null;
+      } else if (v.type === "duration") {
         text = v.text;
         ms = v.ms;
       } else if (v.type === "number") {
@@ -395,7 +400,7 @@ class Parser {
     }
     if (this.isPunct("{")) {
       const t = this.lookup(name);
-      if (t) {
+      if (t && !t.placeholder) {
         const v = t.value;
         if (t.params !== null || !v || v.type !== "selector") {
           this.fail(`WITH template "${name}" is not a series selector and cannot take label filters`, start);
@@ -529,11 +534,14 @@ class Parser {
       } else {
         const t = this.lookup(label);
         const v = t?.value;
-        if (!t || t.params !== null || !v || v.type !== "selector" || v.name !== undefined || v.matchers.length > 1) {
-          if (!t) this.unexpected('"=", "!=", "=~" or "!~"');
-          this.fail(`WITH template "${label}" is not a set of label filters like {a="b"}`, labelAt);
+        // A parameter checked at definition stands for any set of filters.
+        if (!t?.placeholder) {
+          if (!t || t.params !== null || !v || v.type !== "selector" || v.name !== undefined || v.matchers.length > 1) {
+            if (!t) this.unexpected('"=", "!=", "=~" or "!~"');
+            this.fail(`WITH template "${label}" is not a set of label filters like {a="b"}`, labelAt);
+          }
+          for (const m of v.matchers[0] ?? []) cur.push(m);
         }
-        for (const m of v.matchers[0] ?? []) cur.push(m);
       }
       if (this.isPunct(",")) {
         this.advance();
@@ -605,6 +613,7 @@ class Parser {
             bodyStart: 0,
             bodyEnd: 0,
             scope: null,
+            placeholder: true,
           });
         }
         this.scope = inner;

@@ -59,7 +59,7 @@ export function formatNumber(v: number): string {
 }
 
 function printSelector(e: VectorSelector): string {
-  const name = e.name === undefined ? "" : printIdent(e.name, true);
+  const name = e.name === undefined ? "" : printMetricName(e.name);
   if (e.matchers.length === 0) return e.name === undefined ? "{}" : name;
   const groups = e.matchers.map((g) => g.map(printMatcher).join(", "));
   return `${name}{${groups.join(" or ")}}`;
@@ -95,7 +95,16 @@ const RESERVED = new Set([
 ]);
 
 /** A metric or label name, with backslash escapes for characters a name cannot hold. */
-export function printIdent(name: string, metric = false): string {
+export function printIdent(name: string): string {
+  return escapeName(name, false);
+}
+
+/** A metric name: also escaped when it would read as a keyword or a number. */
+export function printMetricName(name: string): string {
+  return escapeName(name, true);
+}
+
+function escapeName(name: string, metric: boolean): string {
   let plain = name.length > 0 && isIdentStart(name.charCodeAt(0));
   for (let i = 1; plain && i < name.length; i++) plain = isIdentChar(name.charCodeAt(i));
   const reserved = metric && RESERVED.has(name.toLowerCase());
