@@ -21,6 +21,7 @@ const MIN_NODES = 200_000;
  * tokens read, the parser's work count.
  */
 export function parse(expr: string, stats?: ParseStats): Expr {
+  if (typeof expr !== "string") throw new MetricsqlSyntaxError("expression must be a string", "", 0);
   let tree: Expr;
   let mayExceed: boolean;
   try {

@@ -60,6 +60,11 @@ describe("syntax errors", () => {
     expect(() => parse(`${"(".repeat(200)}1${")".repeat(200)}`)).not.toThrow();
   });
 
+  it("come as MetricsqlSyntaxError even for a non-string from untyped callers", () => {
+    expect(() => parse(undefined as unknown as string)).toThrow(MetricsqlSyntaxError);
+    expect(() => parse(42 as unknown as string)).toThrow("expression must be a string");
+  });
+
   it("stop WITH templates that expand exponentially", () => {
     const defs = Array.from({ length: 40 }, (_, i) => `t${i + 1} = t${i} + t${i}`).join(", ");
     expect(errorOf(`WITH (t0 = x, ${defs}) t40`).message).toMatch(/too large/);
