@@ -9,7 +9,7 @@ const FILES = 100;
 const GROUPS_PER_FILE = 10;
 const RULES_PER_GROUP = 10;
 
-function ruleFile(f) {
+export function ruleFile(f) {
   const out = ["groups:"];
   for (let g = 0; g < GROUPS_PER_FILE; g++) {
     out.push(`  - name: group-${f}-${g}`, "    interval: 30s", "    labels:", `      shard: "${g}"`, "    rules:");
