@@ -177,7 +177,9 @@ function checkGroup(ctx: FileContext, g: unknown, path: Path): GroupConfig | und
   if (isObj(g.params)) {
     for (const [k, v] of Object.entries(g.params)) params[k] = Array.isArray(v) ? v.map((x) => text(x) ?? "") : [];
   }
-  const type = (typeof g.type === "string" ? g.type : ctx.opts.defaultRuleType) as DatasourceType;
+  // An unknown type was reported by the schema; its rules are still checked, as the default type.
+  const type =
+    typeof g.type === "string" && g.type in EXPR_LANGUAGE ? (g.type as DatasourceType) : ctx.opts.defaultRuleType;
   const debug = g.debug === true;
 
   const rules: RuleConfig[] = [];
