@@ -61,6 +61,8 @@ export interface HttpClient {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** -*.idleConnTimeout default (newest vmalert). */
+export const DEFAULT_IDLE_CONN_TIMEOUT_MS = 50_000;
 
 function readTlsFile(path: string, what: string, context: string): Buffer {
   try {
@@ -111,9 +113,16 @@ async function readBody(body: AsyncIterable<Uint8Array> & { destroy(): void }, m
 
 /** Creates a client; throws TsalertError("TSA_FLAG") for unreadable TLS files or conflicting auth. */
 export function createHttpClient(opts: ClientOptions, context = "http client"): HttpClient {
+  // Go's 0 means "no idle timeout"; undici needs a number, so 0 becomes a long one.
+  const idle =
+    opts.idleConnTimeout === undefined
+      ? DEFAULT_IDLE_CONN_TIMEOUT_MS
+      : opts.idleConnTimeout > 0
+        ? opts.idleConnTimeout
+        : 3_600_000;
   const agent = new Agent({
-    keepAliveTimeout: opts.idleConnTimeout ?? 50_000,
-    keepAliveMaxTimeout: Math.max(opts.idleConnTimeout ?? 50_000, 1),
+    keepAliveTimeout: idle,
+    keepAliveMaxTimeout: idle,
     connections: opts.maxIdleConnections && opts.maxIdleConnections > 0 ? opts.maxIdleConnections : null,
     connect: tlsConnectOptions(opts.tls, context),
   });

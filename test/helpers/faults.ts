@@ -13,6 +13,8 @@ export interface SeenRequest {
   url: string;
   headers: IncomingMessage["headers"];
   body: string;
+  /** Client port of the connection: equal for requests on one kept-alive connection. */
+  remotePort: number;
 }
 
 export type Handler = (req: SeenRequest, res: ServerResponse) => unknown;
@@ -46,6 +48,7 @@ async function listen(server: Server, tls: boolean, initial: Handler): Promise<F
         url: req.url ?? "",
         headers: req.headers,
         body: Buffer.concat(chunks).toString(),
+        remotePort: req.socket.remotePort ?? 0,
       };
       seen.push(r);
       Promise.resolve(handler(r, res)).catch(() => res.destroy());

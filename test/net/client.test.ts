@@ -189,6 +189,20 @@ describe("faults", () => {
     await c.close();
   });
 
+  test("keep-alive reuses pooled connections; idleConnTimeout closes idle ones", async () => {
+    srv.handle((_r, res) => json(res, 200, {}));
+    const c = createHttpClient({ idleConnTimeout: 300 });
+    const from = srv.seen.length;
+    for (let i = 0; i < 4; i++) await c.request({ url: `${srv.url}/a` });
+    const before = new Set(srv.seen.slice(from).map((r) => r.remotePort));
+    // undici may open a second socket while the first is being released, but no more for sequential requests.
+    expect(before.size).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 700));
+    await c.request({ url: `${srv.url}/c` });
+    expect(before.has(srv.seen.at(-1)?.remotePort ?? 0)).toBe(false);
+    await c.close();
+  });
+
   test("disableKeepAlive closes the connection after each request", async () => {
     srv.handle((r, res) => json(res, 200, { connection: r.headers.connection ?? null }));
     const c = createHttpClient({ disableKeepAlive: true });
