@@ -15,8 +15,8 @@ export interface ClosableQuerierFactory extends QuerierFactory {
 
 const MAX_ERROR_BODY = 4096;
 
-function bodySnippet(body: Buffer): string {
-  const text = body.subarray(0, MAX_ERROR_BODY).toString("utf8");
+function bodySnippet(body: Buffer, client: HttpClient): string {
+  const text = client.scrub(body.subarray(0, MAX_ERROR_BODY).toString("utf8"));
   return body.length > MAX_ERROR_BODY ? `${text}... (${body.length} bytes)` : text;
 }
 
@@ -91,7 +91,7 @@ class GroupQuerier implements Querier {
     if (res.status !== 200) {
       throw new TsalertError(
         "TSA_DATASOURCE",
-        `unexpected response code ${res.status} for ${shownURL}. Response body ${bodySnippet(res.body)}`,
+        `unexpected response code ${res.status} for ${shownURL}. Response body ${bodySnippet(res.body, this.client)}`,
       );
     }
     let result: QueryResult;

@@ -10,6 +10,8 @@
 //     Header order: auth (basic/bearer/OAuth2), then ClientOptions.headers, then request headers (win).
 //   client.authHeaders()  -> the headers the client adds (for callers that build their own requests).
 //   client.redact(url)    -> url without credentials unless opts.showURL.
+//   client.scrub(text)    -> text (a response body) with the credentials this client sent replaced by
+//                            "<secret>", unless opts.showURL.
 //   await client.close()  -> closes pooled connections.
 //
 // One undici Agent per client keeps a connection pool per origin: keep-alive with idleConnTimeout,
@@ -18,7 +20,7 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { TsalertError } from "../errors.js";
 import { type AuthHeaders, createAuth } from "./auth.js";
-import { redactURL } from "./redact.js";
+import { redactURL, scrubSecrets } from "./redact.js";
 import type { ClientOptions, TlsOptions } from "./types.js";
 
 export interface HttpRequest {
@@ -57,6 +59,7 @@ export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
   authHeaders(): Promise<Record<string, string>>;
   redact(url: string): string;
+  scrub(text: string): string;
   close(): Promise<void>;
 }
 
@@ -129,11 +132,25 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
   const auth: AuthHeaders = createAuth(opts, agent, context);
   const extra = opts.headers ?? {};
   const redact = (url: string) => redactURL(url, opts.showURL);
+  // Credentials sent recently (rotated files and refreshed tokens add new ones), for scrub().
+  const sent = new Set<string>();
+  function remember(authHeaders: Record<string, string>): void {
+    for (const v of Object.values(authHeaders)) {
+      if (sent.has(v)) continue;
+      if (sent.size >= 16) sent.clear();
+      sent.add(v);
+      const space = v.indexOf(" ");
+      if (space > 0) sent.add(v.slice(space + 1));
+    }
+  }
+  const scrub = (text: string) => (opts.showURL ? text : scrubSecrets(text, sent));
 
   async function once(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     // Case-insensitive merge: a later "content-type" replaces an earlier "Content-Type".
-    for (const src of [await auth(), extra, req.headers]) {
+    const authHeaders = await auth();
+    remember(authHeaders);
+    for (const src of [authHeaders, extra, req.headers]) {
       if (src) for (const [k, v] of Object.entries(src)) headers[k.toLowerCase()] = v;
     }
     const res = await request(req.url, {
@@ -210,6 +227,7 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
     request: send,
     authHeaders: auth,
     redact,
+    scrub,
     close: () => agent.close(),
   };
 }

@@ -8,5 +8,5 @@ export {
   type HttpResponse,
 } from "./client.js";
 export { isSecretHeader, parseHeaderList, parseHeaders } from "./headers.js";
-export { redactURL } from "./redact.js";
+export { redactURL, scrubSecrets } from "./redact.js";
 export type { AuthOptions, ClientOptions, OAuth2Options, TlsOptions } from "./types.js";

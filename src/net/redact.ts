@@ -29,3 +29,13 @@ export function redactURL(url: string, showURL = false): string {
   }
   return changed ? u.toString() : url;
 }
+
+/**
+ * Replaces each of `secrets` in `text` by "<secret>": servers may echo credentials back (vmauth quotes
+ * the rejected Authorization value in its error body), and response bodies go into errors and the UI.
+ */
+export function scrubSecrets(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("<secret>");
+  return out;
+}

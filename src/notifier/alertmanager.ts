@@ -123,7 +123,7 @@ export class AlertmanagerNotifier implements Notifier {
         maxBodyBytes: 1024 * 1024,
       });
       if (res.status < 200 || res.status >= 300) {
-        const text = res.body.subarray(0, MAX_ERROR_BODY).toString("utf8");
+        const text = this.client.scrub(res.body.subarray(0, MAX_ERROR_BODY).toString("utf8"));
         err = `invalid SC ${res.status} from ${this.address}; response body: ${text}`;
       }
     } catch (e) {

@@ -264,3 +264,20 @@ describe("helpers", () => {
     expect(redactURL("not a url")).toBe("not a url");
   });
 });
+
+test("scrub hides the credentials the client sent when a server echoes them, unless showURL", async () => {
+  const srv2 = await startFaultServer((r, res) =>
+    json(res, 400, `cannot find the provided auth token "${r.headers.authorization}"`),
+  );
+  const c = createHttpClient({ bearerToken: "tok-12345" });
+  const res = await c.request({ url: srv2.url });
+  expect(c.scrub(res.body.toString())).toBe('cannot find the provided auth token "<secret>"');
+  expect(c.scrub("token tok-12345 alone")).toBe("token <secret> alone");
+  expect(c.scrub("Basic auth failed")).toBe("Basic auth failed");
+  await c.close();
+  const shown = createHttpClient({ bearerToken: "tok-12345", showURL: true });
+  await shown.request({ url: srv2.url });
+  expect(shown.scrub("token tok-12345")).toBe("token tok-12345");
+  await shown.close();
+  await srv2.stop();
+});
