@@ -198,6 +198,16 @@ static_configs:
     await noPort.close();
   });
 
+  test("duplicate targets (same final URL) are kept once", async () => {
+    const file = writeConfig(
+      "dup.yml",
+      `static_configs:\n  - targets: ["${host(am1)}", "http://${host(am1)}/api/v2/alerts"]\n  - targets: ["${host(am1)}"]\n`,
+    );
+    const set = await createNotifierSet({ logger, configFile: file });
+    expect(set.notifiers().map((n) => n.addr())).toEqual([`http://${host(am1)}/api/v2/alerts`]);
+    await set.close();
+  });
+
   test("an alert whose labels are all dropped is not sent to that target", async () => {
     faults.handle((_r, res) => json(res, 200, ""));
     const file = writeConfig(
