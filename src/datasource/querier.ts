@@ -15,6 +15,20 @@ export interface ClosableQuerierFactory extends QuerierFactory {
 
 const MAX_ERROR_BODY = 4096;
 
+/** A failed query; `curl` is the request, so a failed evaluation's history entry can show it too. */
+export class DatasourceError extends TsalertError {
+  readonly curl: string;
+  constructor(message: string, curl: string, options?: { cause?: unknown }) {
+    super("TSA_DATASOURCE", message, options);
+    this.curl = curl;
+  }
+}
+
+/** The curl command of a failed query, "" when the error did not come from a datasource request. */
+export function curlOf(err: unknown): string {
+  return err instanceof DatasourceError ? err.curl : "";
+}
+
 function bodySnippet(body: Buffer, client: HttpClient): string {
   const text = client.scrub(body.subarray(0, MAX_ERROR_BODY).toString("utf8"));
   return body.length > MAX_ERROR_BODY ? `${text}... (${body.length} bytes)` : text;
@@ -80,18 +94,18 @@ class GroupQuerier implements Querier {
     } catch (err) {
       if (q.signal?.aborted) throw q.signal.reason ?? err;
       if (err instanceof HttpRequestError && err.kind === "timeout") {
-        throw new TsalertError(
-          "TSA_DATASOURCE",
+        throw new DatasourceError(
           `query to ${shownURL} timed out after ${fmtDuration(this.timeoutMs)} (-datasource.queryTimeout)`,
+          curl,
           { cause: err },
         );
       }
-      throw new TsalertError("TSA_DATASOURCE", (err as Error).message, { cause: err });
+      throw new DatasourceError((err as Error).message, curl, { cause: err });
     }
     if (res.status !== 200) {
-      throw new TsalertError(
-        "TSA_DATASOURCE",
+      throw new DatasourceError(
         `unexpected response code ${res.status} for ${shownURL}. Response body ${bodySnippet(res.body, this.client)}`,
+        curl,
       );
     }
     let result: QueryResult;
@@ -104,7 +118,7 @@ class GroupQuerier implements Querier {
             ? parseVlogs(text)
             : parsePrometheus(text);
     } catch (err) {
-      throw new TsalertError("TSA_DATASOURCE", `error parsing response from ${shownURL}: ${(err as Error).message}`, {
+      throw new DatasourceError(`error parsing response from ${shownURL}: ${(err as Error).message}`, curl, {
         cause: err,
       });
     }

@@ -1,6 +1,6 @@
 // What a real VictoriaMetrics does not do on demand: hang, 500, garbage, huge bodies, resets, odd results.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createQuerierFactory } from "../../src/datasource/index.js";
+import { createQuerierFactory, curlOf } from "../../src/datasource/index.js";
 import type { GroupQuerySettings } from "../../src/datasource/types.js";
 import { TsalertError } from "../../src/errors.js";
 import { type FaultServer, json, startFaultServer } from "../helpers/faults.js";
@@ -88,6 +88,10 @@ describe("responses", () => {
     const err = await queryError(f);
     expect(err.message).toMatch(
       /^unexpected response code 500 for http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query\?.*\. Response body storage is on fire$/,
+    );
+    // The failed evaluation's history entry still gets the request.
+    expect(curlOf(err)).toMatch(
+      /^curl -X POST -H 'Content-Type: application\/json' 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query\?query=up&/,
     );
     await f.close();
   });
