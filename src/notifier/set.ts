@@ -191,8 +191,14 @@ async function configSet(opts: NotifierSetOptions, file: string): Promise<Manage
     return out;
   }
 
-  async function buildDns(c: NotifierFileConfig, seen: Set<string>, previous: Target[][]): Promise<Target[][]> {
+  /** New DNS targets per group, and the previous ones that are gone (closed by the caller once unpublished). */
+  async function buildDns(
+    c: NotifierFileConfig,
+    seen: Set<string>,
+    previous: Target[][],
+  ): Promise<{ groups: Target[][]; gone: Target[] }> {
     const out: Target[][] = [];
+    const gone: Target[] = [];
     for (const [i, g] of c.dns.entries()) {
       const reuse = new Map((previous[i] ?? []).map((t) => [t.notifier.url, t]));
       const found = await resolveDnsGroup(g, resolver, (name, err) =>
@@ -204,10 +210,9 @@ async function configSet(opts: NotifierSetOptions, file: string): Promise<Manage
         if (t) targets.push(t);
       }
       out.push(targets);
-      const stay = new Set(targets.map((t) => t.notifier.addr()));
-      await closeTargets([...reuse.values()], stay);
+      gone.push(...reuse.values());
     }
-    return out;
+    return { groups: out, gone };
   }
 
   function publish(): void {
@@ -215,20 +220,21 @@ async function configSet(opts: NotifierSetOptions, file: string): Promise<Manage
   }
 
   statics = buildStatics(cfg, new Set());
-  dnsTargets = await buildDns(cfg, new Set(statics.map((t) => t.notifier.url)), []);
+  dnsTargets = (await buildDns(cfg, new Set(statics.map((t) => t.notifier.url)), [])).groups;
   publish();
 
   async function refreshDiscovery(): Promise<void> {
     if (closed || cfg.dns.length === 0) return;
     const c = cfg;
     const next = await buildDns(c, new Set(statics.map((t) => t.notifier.url)), dnsTargets);
-    // A reload during the lookups replaced the config; its own targets win.
+    // A reload during the lookups replaced the config (and closed the old targets); its own targets win.
     if (c !== cfg || closed) {
-      await closeTargets(next.flat().filter((t) => !list.includes(t.notifier)));
+      await closeTargets(next.groups.flat().filter((t) => !list.includes(t.notifier)));
       return;
     }
-    dnsTargets = next;
+    dnsTargets = next.groups;
     publish();
+    await closeTargets(next.gone, new Set(list.map((n) => n.addr())));
   }
 
   const timer = setInterval(() => {
@@ -250,7 +256,7 @@ async function configSet(opts: NotifierSetOptions, file: string): Promise<Manage
       if (next.checksum === cfg.checksum) return false;
       const oldTargets = [...statics, ...dnsTargets.flat()];
       const nextStatics = buildStatics(next, new Set());
-      const nextDns = await buildDns(next, new Set(nextStatics.map((t) => t.notifier.url)), []);
+      const nextDns = (await buildDns(next, new Set(nextStatics.map((t) => t.notifier.url)), [])).groups;
       cfg = next;
       statics = nextStatics;
       dnsTargets = nextDns;
