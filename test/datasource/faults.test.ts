@@ -279,6 +279,22 @@ describe("requests", () => {
     await f.close();
   });
 
+  test("showURL keeps credentials in errors and curl; by default they are hidden", async () => {
+    srv.handle((_r, res) => json(res, 500, "x"));
+    const withCreds = srv.url.replace("http://", "http://user:pw@");
+    const hidden = createQuerierFactory({ url: `${withCreds}/?authKey=k1` });
+    const e1 = await queryError(hidden);
+    expect(e1.message).not.toContain("pw");
+    expect(e1.message).not.toContain("k1");
+    expect(curlOf(e1)).toContain("authKey=secret");
+    await hidden.close();
+    const shown = createQuerierFactory({ url: `${withCreds}/?authKey=k1`, showURL: true });
+    const e2 = await queryError(shown);
+    expect(e2.message).toContain(`${withCreds}/api/v1/query?authKey=k1&`);
+    expect(curlOf(e2)).toContain("user:pw@");
+    await shown.close();
+  });
+
   test("bad URL is rejected at creation", () => {
     expect(() => createQuerierFactory({ url: "not a url" })).toThrow(/datasource: invalid URL "not a url"/);
   });
