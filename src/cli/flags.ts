@@ -74,9 +74,15 @@ export const FLAGS: readonly FlagDef[] = [
   f("rule.maxResolveDuration", "duration", "0", "Cap on how far in the future endsAt of a firing alert may be"),
   f("rule.stripFilePath", "bool", "false", "Show rule files as <groupID>/<basename> in API, UI and logs"),
   f("rule.configCheckInterval", "duration", "0", "Deprecated alias of -configCheckInterval"),
-  f("rule.maxActiveAlerts", "int", "0", "Maximum active alerts per rule; more is an evaluation error (0 = off)", {
-    tsalertOnly: true,
-  }),
+  f(
+    "rule.maxActiveAlerts",
+    "int",
+    "0",
+    "Cap on pending+firing alerts across all rules; alerts beyond it are an error of their rule (0 = off)",
+    {
+      tsalertOnly: true,
+    },
+  ),
   f("evaluationInterval", "duration", "1m", "Interval of groups without `interval`"),
   f("group.maxStartDelay", "duration", "5m", "Upper bound of the random start delay of a group"),
   f("disableAlertgroupLabel", "bool", "false", "Do not add the `alertgroup` label to alerts"),
@@ -88,9 +94,15 @@ export const FLAGS: readonly FlagDef[] = [
   f("clusterMode", "bool", "false", "Allow group `tenant` and send tenant-scoped queries", { tsalertOnly: true }),
   f("defaultTenant.prometheus", "string", "", "Tenant of groups without `tenant` in -clusterMode"),
   f("defaultTenant.graphite", "string", "", "Tenant of graphite groups without `tenant` in -clusterMode"),
-  f("state.path", "string", "", "File where alert state is saved on exit and restored on start", {
-    tsalertOnly: true,
-  }),
+  f(
+    "state.path",
+    "string",
+    "",
+    "File alert state is saved to after iterations and on exit, and restored from on start",
+    {
+      tsalertOnly: true,
+    },
+  ),
   f("secret.flags", "array", "", "More flag names whose values are hidden in logs and /flags"),
   f("envflag.enable", "bool", "false", "Read unset flags from environment variables"),
   f("envflag.prefix", "string", "", "Prefix of environment variables read with -envflag.enable"),
@@ -161,6 +173,9 @@ export const FLAGS: readonly FlagDef[] = [
     "true",
     "Align the query time to the group interval (vmalert 1.79.5 flag)",
   ),
+  f("datasource.maxResponseSize", "size", "256MiB", "Largest query response read; bigger is a rule error", {
+    tsalertOnly: true,
+  }),
   ...clientAuthFlags("datasource", "-datasource.url", false),
 
   // Remote read

@@ -1,8 +1,314 @@
-// The normal run mode (datasource, groups, notifier, HTTP server). The lead wires the engine here.
+// The normal run mode: builds datasource, notifiers, remote write/read, engine and HTTP server from the
+// flags, then runs until SIGTERM/SIGINT. Reloads (SIGHUP, /-/reload, -configCheckInterval) re-read rule,
+// template and notifier files and keep the old config when anything in them is wrong.
+import { hostname } from "node:os";
 import type { Logger } from "pino";
+import { loadRules } from "../config/load.js";
+import { formatProblem, hasErrors } from "../config/problems.js";
+import type { GroupConfig } from "../config/types.js";
+import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/index.js";
+import { TsalertError } from "../errors.js";
+import { createHttpServer, type HttpServer, httpOptionsFromFlags } from "../http/index.js";
+import { counter, gauge } from "../metrics.js";
+import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
+import { createRestorer, createStateFile } from "../remoteread/index.js";
+import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
+import { Engine, systemClock } from "../rule/index.js";
+import type { EngineSettings } from "../rule/types.js";
+import { compileTemplate, type TemplateSet } from "../template/index.js";
+import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
+import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
-export async function run(_flags: FlagSet, logger: Logger): Promise<number> {
-  logger.error("evaluation engine not wired yet; use -dryRun or `tsalert lint` to check rule files");
-  return 1;
+/** How long shutdown waits for the remote-write queue to drain. */
+const WRITE_DRAIN_MS = 30_000;
+
+const reloadsTotal = counter("vmalert_config_last_reload_total", "Config reloads attempted");
+const reloadErrorsTotal = counter("vmalert_config_last_reload_errors_total", "Config reloads that failed");
+const reloadOK = gauge("vmalert_config_last_reload_successful", "Whether the last config reload succeeded (1) or not");
+const reloadTime = gauge(
+  "vmalert_config_last_reload_success_timestamp_seconds",
+  "Unix time of the last successful config reload",
+);
+
+interface LoadedConfig {
+  groups: GroupConfig[];
+  templates?: TemplateSet;
+}
+
+/** Rule and template files as the flags name them; throws a TSA_CONFIG error listing every problem. */
+async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
+  const templates = await loadRuleTemplates(flags.list("rule.templates"));
+  if (templates.problem) throw new TsalertError("TSA_CONFIG", formatProblem(templates.problem));
+  const res = await loadRules(flags.list("rule"), loadOptionsFromFlags(flags, templates.set));
+  if (hasErrors(res.problems)) {
+    const lines = res.problems.filter((p) => p.severity === "error").map(formatProblem);
+    throw new TsalertError("TSA_CONFIG", `cannot load rules:\n${lines.join("\n")}`);
+  }
+  return { groups: res.groups, templates: templates.set };
+}
+
+/** vmalert refuses a config whose rules have nowhere to go. */
+function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
+  const rules = groups.flatMap((g) => g.rules);
+  const hasNotifier =
+    flags.list("notifier.url").length > 0 || flags.string("notifier.config") !== "" || flags.bool("notifier.blackhole");
+  if (!hasNotifier && rules.some((r) => r.alert !== undefined)) {
+    throw new TsalertError(
+      "TSA_FLAG",
+      "config contains alerting rules but neither -notifier.url nor -notifier.config nor -notifier.blackhole is set",
+    );
+  }
+  if (flags.string("remoteWrite.url") === "" && rules.some((r) => r.record !== undefined)) {
+    throw new TsalertError("TSA_FLAG", "config contains recording rules but -remoteWrite.url is not set");
+  }
+}
+
+function externalLabels(flags: FlagSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of flags.list("external.label")) {
+    const i = item.indexOf("=");
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+/** vmalert's default -external.url: http(s)://<hostname>:<port of the first -httpListenAddr>. */
+function externalURL(flags: FlagSet): string {
+  const raw = flags.string("external.url");
+  if (raw !== "") return raw.replace(/\/+$/, "");
+  const addr = flags.list("httpListenAddr")[0] ?? ":8880";
+  const port = /:(\d+)$/.exec(addr)?.[1] ?? "8880";
+  const scheme = flags.boolList("tls")[0] ? "https" : "http";
+  return `${scheme}://${hostname()}:${port}`;
+}
+
+function engineSettings(flags: FlagSet): EngineSettings {
+  return {
+    evaluationInterval: flags.duration("evaluationInterval"),
+    evalDelay: flags.duration("rule.evalDelay"),
+    resendDelay: flags.duration("rule.resendDelay"),
+    maxResolveDuration: flags.duration("rule.maxResolveDuration"),
+    externalLabels: externalLabels(flags),
+    externalURL: externalURL(flags),
+    externalURLRaw: flags.string("external.url"),
+    alertSourceTemplate: flags.string("external.alert.source") || undefined,
+    disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
+    maxStartDelay: flags.duration("group.maxStartDelay"),
+    updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
+    resultsLimit: flags.int("rule.resultsLimit"),
+    stripFilePath: flags.bool("rule.stripFilePath"),
+    maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    remoteReadLookback: flags.duration("remoteRead.lookback"),
+  };
+}
+
+function datasourceFactory(flags: FlagSet): ClosableQuerierFactory {
+  const url = flags.string("datasource.url");
+  if (url === "") throw new TsalertError("TSA_FLAG", "-datasource.url is empty: it is required unless -dryRun is set");
+  return createQuerierFactory({
+    url,
+    ...clientOptionsFromFlags(flags, "datasource"),
+    appendTypePrefix: flags.bool("datasource.appendTypePrefix"),
+    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
+    queryStep: flags.duration("datasource.queryStep"),
+    disableStepParam: flags.bool("datasource.disableStepParam"),
+    roundDigits: flags.int("datasource.roundDigits"),
+    lookback: flags.duration("datasource.lookback"),
+    queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    maxResponseBytes: flags.int("datasource.maxResponseSize"),
+  });
+}
+
+function remoteWriter(flags: FlagSet, logger: Logger): RemoteWriter | undefined {
+  const url = flags.string("remoteWrite.url");
+  if (url === "") return undefined;
+  return createRemoteWriter(
+    {
+      url,
+      disablePathAppend: flags.bool("remoteWrite.disablePathAppend"),
+      concurrency: flags.int("remoteWrite.concurrency"),
+      flushInterval: flags.duration("remoteWrite.flushInterval"),
+      maxBatchSize: flags.int("remoteWrite.maxBatchSize"),
+      maxQueueSize: flags.int("remoteWrite.maxQueueSize"),
+      sendTimeout: flags.duration("remoteWrite.sendTimeout"),
+      retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
+      retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
+      client: clientOptionsFromFlags(flags, "remoteWrite"),
+    },
+    logger,
+  );
+}
+
+function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {
+  const url = flags.string("remoteRead.url");
+  if (url === "") return undefined;
+  return createQuerierFactory(
+    {
+      url,
+      ...clientOptionsFromFlags(flags, "remoteRead"),
+      disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
+      queryTimeout: flags.duration("datasource.queryTimeout"),
+      maxResponseBytes: flags.int("datasource.maxResponseSize"),
+    },
+    "remoteRead",
+  );
+}
+
+/** A stoppable running instance; `run` wraps it with signal handling. */
+export interface Instance {
+  engine: Engine;
+  http: HttpServer;
+  reload(reason: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startInstance(flags: FlagSet, logger: Logger): Promise<Instance> {
+  if (flags.list("rule").length === 0) throw new TsalertError("TSA_FLAG", "-rule is empty: pass -rule=PATH_OR_GLOB");
+  if (flags.string("replay.timeFrom") !== "") {
+    throw new TsalertError("TSA_FLAG", "-replay.timeFrom: replay mode is not available in this build");
+  }
+  const initial = await loadConfig(flags);
+  checkDestinations(flags, initial.groups);
+  let templates = initial.templates;
+
+  const settings = engineSettings(flags);
+  const querierFactory = datasourceFactory(flags);
+  const notifiers: ManagedNotifierSet = await createNotifierSet({
+    logger: logger.child({ component: "notifier" }),
+    urls: notifierURLsFromFlags(flags),
+    configFile: flags.string("notifier.config") || undefined,
+    blackhole: flags.bool("notifier.blackhole"),
+    showURL: flags.bool("notifier.showURL"),
+    dnsSDCheckInterval: flags.duration("promscrape.dnsSDCheckInterval"),
+    suppressDuplicateTargetErrors: flags.bool("notifier.suppressDuplicateTargetErrors"),
+  });
+  const writer = remoteWriter(flags, logger.child({ component: "remotewrite" }));
+  const readFactory = restoreQuerierFactory(flags);
+  const restorer = readFactory
+    ? createRestorer({
+        querierFactory: readFactory,
+        lookback: flags.duration("remoteRead.lookback"),
+        disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
+      })
+    : undefined;
+  const statePath = flags.string("state.path");
+  const stateFile = statePath !== "" ? createStateFile(statePath, logger) : undefined;
+
+  const engine = new Engine(
+    {
+      querierFactory,
+      notifiers,
+      writer,
+      restorer,
+      stateFile,
+      // Reads `templates` at compile time, so groups rebuilt by a reload see reloaded -rule.templates.
+      compileTemplate: (text, opts) => compileTemplate(text, { ...opts, set: templates }),
+      clock: systemClock,
+      logger,
+      settings,
+    },
+    { notifierGroups: () => notifiers.notifiersView() },
+  );
+
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = (reason: string): Promise<void> => {
+    // One reload at a time; a request during a reload runs after it, on the files as they are then.
+    const next = reloading.then(async () => {
+      reloadsTotal.inc();
+      try {
+        const cfg = await loadConfig(flags);
+        checkDestinations(flags, cfg.groups);
+        await notifiers.reload();
+        templates = cfg.templates;
+        await engine.update(cfg.groups);
+        reloadOK.set(1);
+        reloadTime.set(Date.now() / 1000);
+        logger.info({ reason, groups: cfg.groups.length }, "config reloaded");
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        reloadErrorsTotal.inc();
+        reloadOK.set(0);
+        engine.setReloadError(msg);
+        logger.error({ reason }, `config reload failed, the previous config stays: ${msg}`);
+        throw err;
+      }
+    });
+    reloading = next.catch(() => {});
+    return next;
+  };
+
+  await engine.start(initial.groups);
+  reloadOK.set(1);
+  reloadTime.set(Date.now() / 1000);
+  const redacted = flags.redactedFlags();
+  let http: HttpServer;
+  try {
+    http = await createHttpServer(
+      httpOptionsFromFlags(flags),
+      engine,
+      {
+        reload: () => reload("/-/reload"),
+        flags: () => Object.fromEntries(redacted.map((f) => [f.name, f.value])),
+      },
+      logger.child({ component: "http" }),
+    );
+  } catch (err) {
+    await engine.stop();
+    await Promise.all([notifiers.close(), writer?.close(0), querierFactory.close(), readFactory?.close()]);
+    throw err;
+  }
+  const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
+  logger.info(
+    { groups: initial.groups.length, rules, http: http.urls, externalURL: settings.externalURL },
+    "tsalert started",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await http.close();
+      await reloading;
+      await engine.stop();
+      await writer?.close(WRITE_DRAIN_MS);
+      await Promise.all([notifiers.close(), querierFactory.close(), readFactory?.close()]);
+    })();
+    return stopping;
+  };
+  return { engine, http, reload, stop };
+}
+
+export async function run(flags: FlagSet, logger: Logger): Promise<number> {
+  let instance: Instance;
+  try {
+    instance = await startInstance(flags, logger);
+  } catch (err) {
+    if (err instanceof TsalertError) {
+      logger.fatal(err.message);
+      return err.code === "TSA_FLAG" ? 2 : 1;
+    }
+    throw err;
+  }
+  const timers: NodeJS.Timeout[] = [];
+  const checkEvery = flags.duration("configCheckInterval") || flags.duration("rule.configCheckInterval");
+  if (checkEvery > 0) {
+    timers.push(setInterval(() => instance.reload("configCheckInterval").catch(() => {}), checkEvery).unref());
+  }
+  const onHup = () => {
+    logger.info("SIGHUP received, reloading config");
+    instance.reload("SIGHUP").catch(() => {});
+  };
+  process.on("SIGHUP", onHup);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  logger.info({ signal }, "shutting down");
+  for (const t of timers) clearInterval(t);
+  process.off("SIGHUP", onHup);
+  await instance.stop();
+  logger.info("stopped");
+  return 0;
 }
