@@ -1,0 +1,332 @@
+// A real stack on loopback for the drills: victoria-metrics (datasource and remote-write target), one or
+// more prometheus-alertmanager, a fault proxy in front of each peer, a feeder writing fresh samples to VM
+// every second, and tsalert (the built binary) talking to the peers only through the proxies.
+// Everything started here is stopped by `stop()`.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ApiAlert, ApiGroup, ApiRule } from "../../../src/rule/api.js";
+import { type RunningServer, startAlertmanager, startVictoriaMetrics, waitFor } from "../../helpers/servers.js";
+import { startTsalert, type TsalertProcess } from "../../helpers/tsalert.js";
+import { type FaultProxy, type HttpFault, type ProxiedRequest, startFaultProxy } from "./proxy.js";
+
+export { waitFor };
+
+/** One alert of a POST /api/v2/alerts body, as tsalert sent it. */
+export interface SentAlert {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL?: string;
+}
+
+/** One POST to an Alertmanager as seen by its proxy. */
+export interface AmPost {
+  /** Date.now() when the proxy received it. */
+  at: number;
+  /** The status the client got (0: connection dropped without an answer). */
+  status: number;
+  alerts: SentAlert[];
+}
+
+export interface AlertmanagerPeer {
+  server: RunningServer;
+  proxy: FaultProxy;
+  /** Every POST /api/v2/alerts that reached the proxy while it spoke HTTP (pass, fail, slow). */
+  posts: AmPost[];
+  /** Forward to the real Alertmanager, recording what passes (the normal state). */
+  pass(): Promise<void>;
+  /** Answer every request with `status` without forwarding (recorded). */
+  fail(status: number): Promise<void>;
+  /** Forward after `ms` (recorded). */
+  slow(ms: number): Promise<void>;
+  /** Refuse connections. */
+  down(): Promise<void>;
+}
+
+export interface Feeder {
+  /** Writes `value` for the series from the next tick on (every tick: a fresh sample at "now"). */
+  set(labels: Record<string, string>, value: number): void;
+  /** Stops writing the series. */
+  remove(labels: Record<string, string>): void;
+  /** Writes the current values now and waits until VM has them. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface MetricSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface StackOptions {
+  /** Rule file content (YAML); group intervals of 1s keep drills short. */
+  rules: string;
+  /** Real Alertmanagers, each behind its own proxy (default 1; 0: -notifier.blackhole). */
+  alertmanagers?: number;
+  /** Point -remoteWrite.url at VM through a proxy (default false). */
+  remoteWrite?: boolean;
+  /** Put this URL behind the datasource proxy instead of VM (e.g. a fake server for garbage answers). */
+  datasourceTarget?: string;
+  /** Extra tsalert flags (vmalert syntax); they come last, so they win. */
+  args?: string[];
+  /** Feeder period, ms (default 1000). */
+  feedEveryMs?: number;
+}
+
+export interface Stack {
+  vm: RunningServer;
+  tsalert: TsalertProcess;
+  datasource: FaultProxy;
+  alertmanagers: AlertmanagerPeer[];
+  remoteWrite?: FaultProxy;
+  feeder: Feeder;
+  /** Temp dir holding the rule file; removed by stop(). */
+  dir: string;
+  /** All samples of tsalert's /metrics. */
+  metrics(): Promise<MetricSample[]>;
+  /** Sum over the series of `name` whose labels include `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** tsalert /api/v1/alerts. */
+  alerts(): Promise<ApiAlert[]>;
+  groups(): Promise<ApiGroup[]>;
+  /** A rule by group and rule name from /api/v1/rules. */
+  rule(group: string, name: string): Promise<ApiRule | undefined>;
+  /** tsalert's memory from /proc: current RSS and high-water mark (VmHWM), in KiB. */
+  memory(): Promise<{ rssKiB: number; hwmKiB: number }>;
+  /** VM /api/v1/export of `match` as {labels, values, timestamps} lines. */
+  exportSeries(match: string): Promise<ExportedSeries[]>;
+  stop(): Promise<void>;
+}
+
+export interface ExportedSeries {
+  metric: Record<string, string>;
+  values: number[];
+  timestamps: number[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export { sleep };
+
+/** Outage length: 60 s with DRILLS_LONG=1 (`npm run drills -- --long`), `shortMs` otherwise. */
+export function outageMs(shortMs = 12_000): number {
+  return process.env.DRILLS_LONG === "1" ? 60_000 : shortMs;
+}
+
+function seriesKey(labels: Record<string, string>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function startFeeder(vmURL: string, everyMs: number): Feeder {
+  const series = new Map<string, { labels: Record<string, string>; value: number }>();
+  let pending: Promise<void> = Promise.resolve();
+  const write = async () => {
+    if (series.size === 0) return;
+    const now = Date.now();
+    const body = [...series.values()]
+      .map((s) => JSON.stringify({ metric: s.labels, values: [s.value], timestamps: [now] }))
+      .join("\n");
+    const res = await fetch(`${vmURL}/api/v1/import`, { method: "POST", body });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`feeder: import answered ${res.status}`);
+    const flush = await fetch(`${vmURL}/internal/force_flush`);
+    await flush.arrayBuffer();
+  };
+  const tick = () => {
+    pending = pending.then(write).catch(() => {});
+  };
+  const timer = setInterval(tick, everyMs);
+  return {
+    set(labels, value) {
+      series.set(seriesKey(labels), { labels, value });
+    },
+    remove(labels) {
+      series.delete(seriesKey(labels));
+    },
+    async flush() {
+      pending = pending.then(write);
+      await pending;
+    },
+    async stop() {
+      clearInterval(timer);
+      await pending.catch(() => {});
+    },
+  };
+}
+
+/** Parses Prometheus text exposition (enough for prom-client's output). */
+export function parseMetrics(text: string): MetricSample[] {
+  const out: MetricSample[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    if (m[2]) {
+      for (const l of m[2].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+        labels[l[1] as string] = (l[2] as string).replace(/\\n/g, "\n").replace(/\\(.)/g, "$1");
+      }
+    }
+    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+/** An HttpFault that records POST bodies of /api/v2/alerts into `posts`, then runs `inner`. */
+function recording(posts: AmPost[], inner: HttpFault): HttpFault {
+  return async (req: ProxiedRequest, res, forward) => {
+    let alerts: SentAlert[] = [];
+    if (req.method === "POST" && req.url.includes("/api/v2/alerts")) {
+      try {
+        alerts = JSON.parse(req.body.toString()) as SentAlert[];
+      } catch {
+        alerts = [];
+      }
+      const post: AmPost = { at: Date.now(), status: 0, alerts };
+      posts.push(post);
+      res.on("finish", () => {
+        post.status = res.statusCode;
+      });
+    }
+    await inner(req, res, forward);
+  };
+}
+
+const forwardAll: HttpFault = async (_req, res, forward) => {
+  const a = await forward();
+  res.writeHead(a.status, a.headers);
+  res.end(a.body);
+};
+
+async function startAlertmanagerPeer(): Promise<AlertmanagerPeer> {
+  const server = await startAlertmanager();
+  const proxy = await startFaultProxy(server.url);
+  const posts: AmPost[] = [];
+  const peer: AlertmanagerPeer = {
+    server,
+    proxy,
+    posts,
+    pass: () => proxy.http(recording(posts, forwardAll)),
+    fail: (status) =>
+      proxy.http(
+        recording(posts, (_req, res) => {
+          res.writeHead(status, { "content-type": "text/plain" });
+          res.end(`drill: injected ${status}\n`);
+        }),
+      ),
+    slow: (ms) =>
+      proxy.http(
+        recording(posts, async (req, res, forward) => {
+          await sleep(ms);
+          if (!res.destroyed) await forwardAll(req, res, forward);
+        }),
+      ),
+    down: () => proxy.refuse(),
+  };
+  await peer.pass();
+  return peer;
+}
+
+async function readProcStatus(pid: number): Promise<{ rssKiB: number; hwmKiB: number }> {
+  const text = await readFile(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? "0");
+  return { rssKiB: field("VmRSS"), hwmKiB: field("VmHWM") };
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  };
+  try {
+    const dir = await mkdtemp(join(tmpdir(), "tsalert-drill-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const vm = await startVictoriaMetrics();
+    cleanups.push(() => vm.stop());
+    const datasource = await startFaultProxy(opts.datasourceTarget ?? vm.url);
+    cleanups.push(() => datasource.stop());
+    const alertmanagers: AlertmanagerPeer[] = [];
+    for (let i = 0; i < (opts.alertmanagers ?? 1); i++) {
+      const peer = await startAlertmanagerPeer();
+      cleanups.push(async () => {
+        await peer.proxy.stop();
+        await peer.server.stop();
+      });
+      alertmanagers.push(peer);
+    }
+    let remoteWrite: FaultProxy | undefined;
+    if (opts.remoteWrite) {
+      remoteWrite = await startFaultProxy(vm.url);
+      const rw = remoteWrite;
+      cleanups.push(() => rw.stop());
+    }
+    const feeder = startFeeder(vm.url, opts.feedEveryMs ?? 1000);
+    cleanups.push(() => feeder.stop());
+
+    const rulesFile = join(dir, "rules.yml");
+    await writeFile(rulesFile, opts.rules);
+    const args = [
+      `-rule=${rulesFile}`,
+      `-datasource.url=${datasource.url}`,
+      "-evaluationInterval=1s",
+      "-loggerLevel=INFO",
+      ...(alertmanagers.length > 0
+        ? alertmanagers.map((a) => `-notifier.url=${a.proxy.url}`)
+        : ["-notifier.blackhole"]),
+      ...(remoteWrite ? [`-remoteWrite.url=${remoteWrite.url}`, "-remoteWrite.flushInterval=200ms"] : []),
+      ...(opts.args ?? []),
+    ];
+    const tsalert = await startTsalert({ args });
+    cleanups.push(async () => {
+      await tsalert.stop();
+    });
+
+    const metrics = async () => {
+      const res = await fetch(`${tsalert.url}/metrics`);
+      return parseMetrics(await res.text());
+    };
+    const groups = async () => (await tsalert.get<{ data: { groups: ApiGroup[] } }>("/api/v1/rules")).data.groups;
+    return {
+      vm,
+      tsalert,
+      datasource,
+      alertmanagers,
+      remoteWrite,
+      feeder,
+      dir,
+      metrics,
+      async metric(name, labels = {}) {
+        let sum = 0;
+        for (const s of await metrics()) {
+          if (s.name !== name) continue;
+          if (Object.entries(labels).every(([k, v]) => s.labels[k] === v)) sum += s.value;
+        }
+        return sum;
+      },
+      async alerts() {
+        return (await tsalert.get<{ data: { alerts: ApiAlert[] } }>("/api/v1/alerts")).data.alerts;
+      },
+      groups,
+      async rule(group, name) {
+        return (await groups()).find((g) => g.name === group)?.rules.find((r) => r.name === name);
+      },
+      memory: () => readProcStatus(tsalert.proc.pid ?? 0),
+      async exportSeries(match) {
+        const res = await fetch(`${vm.url}/api/v1/export?match[]=${encodeURIComponent(match)}`);
+        const text = await res.text();
+        if (!res.ok) throw new Error(`export ${match}: ${res.status} ${text}`);
+        return text
+          .split("\n")
+          .filter((l) => l.trim() !== "")
+          .map((l) => JSON.parse(l) as ExportedSeries);
+      },
+      stop: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
