@@ -134,7 +134,9 @@ export class AlertingRule implements Rule {
       const msg = errorMessage(err);
       this.fail(start, ts, undefined, msg);
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
-      return { series: [], alerts: [] };
+      // The state stays frozen, and so must Alertmanager's view of it: without re-sends its endsAt
+      // (4 intervals ahead) runs out and a datasource outage pages as "resolved" (drill 1).
+      return { series: [], alerts: await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration()) };
     }
     const queryDone = clock.now();
     this.samplesGauge.set(res.data.length);
