@@ -272,6 +272,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       `-rule=${rulesFile}`,
       `-datasource.url=${datasource.url}`,
       "-evaluationInterval=1s",
+      // Query "now": the feeder's samples are fresh, and results must follow it within a second or two.
+      "-rule.evalDelay=0s",
       "-loggerLevel=INFO",
       ...(alertmanagers.length > 0
         ? alertmanagers.map((a) => `-notifier.url=${a.proxy.url}`)
@@ -329,4 +331,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await cleanup();
     throw err;
   }
+}
+
+/** With DRILLS_DEBUG=1: prints the tail of tsalert's log and its groups (for a drill that failed). */
+export async function debugDump(stack: Stack | undefined): Promise<void> {
+  if (!process.env.DRILLS_DEBUG || !stack) return;
+  const groups = await stack.groups().catch((err: unknown) => String(err));
+  console.log(`${stack.tsalert.logs().slice(-8000)}\n${JSON.stringify(groups).slice(0, 4000)}`);
 }
