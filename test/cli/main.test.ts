@@ -77,9 +77,13 @@ describe("tsalert main", () => {
     expect(r.err).toContain("no groups found");
   });
 
-  it("the run mode reports that the engine is not wired and fails", async () => {
-    const r = await runMain(["-loggerOutput=stdout", "-loggerFormat=json"]);
-    expect(r.code).toBe(1);
+  it("the run mode refuses to start without -rule or -datasource.url, naming the flag", async () => {
+    const noRules = await runMain(["-loggerOutput=stdout", "-loggerFormat=json"]);
+    expect(noRules.code).toBe(2);
+    const f = join(tmp, "one.rules");
+    writeFileSync(f, "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: vector(1)\n");
+    const noDatasource = await runMain([`-rule=${f}`, "-remoteWrite.url=http://127.0.0.1:1"]);
+    expect(noDatasource.code).toBe(2);
   });
 });
 
