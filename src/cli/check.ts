@@ -3,8 +3,12 @@ import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
 import type { ConfigProblem, LoadOptions, LoadResult } from "../config/types.js";
 import { TsalertError } from "../errors.js";
+import { CHECK_IDS, CHECKS, createMetricSource, lintRules, MISSING_METRIC } from "../lint/index.js";
+import { createHttpClient } from "../net/index.js";
+import { clientOptionsFromFlags } from "./clientflags.js";
 import { FLAGS_BY_NAME } from "./flags.js";
-import { parseFlags } from "./flagset.js";
+import { type FlagSet, parseFlags } from "./flagset.js";
+import { parseGoDuration } from "./goduration.js";
 import type { CliIO } from "./io.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
@@ -68,42 +72,102 @@ export function githubAnnotation(p: ConfigProblem): string {
   return `::${p.severity === "warning" ? "warning" : "error"} ${props.join(",")}::${ghData(p.message)}`;
 }
 
-const LINT_USAGE = "usage: tsalert lint [--format=text|json|github] [-rule.* / -clusterMode flags] FILES_OR_GLOBS...\n";
+const LINT_USAGE =
+  "usage: tsalert lint [--format=text|json|github] [--fail-on-warning] [--disable=ID,...] [--lookback=DURATION]\n" +
+  "                    [-datasource.url=URL [-datasource.* auth flags]] [-evaluationInterval=D] [-rule.* / -clusterMode flags]\n" +
+  "                    FILES_OR_GLOBS...\n";
 
-/** `tsalert lint FILES...`: exit 0 clean, 1 problems, 2 usage error. */
-export async function lint(argv: string[], io: CliIO): Promise<number> {
-  let format: string = "text";
-  const flagArgs: string[] = [];
-  const files: string[] = [];
+interface LintArgs {
+  format: string;
+  failOnWarning: boolean;
+  disabled: string[];
+  lookback?: string;
+  flagArgs: string[];
+  files: string[];
+}
+
+/** lint's own flags; the rest go to the vmalert flag parser (loader, datasource and interval flags). */
+const LINT_VALUE_FLAGS = new Set(["format", "disable", "lookback"]);
+
+function parseLintArgs(argv: string[]): LintArgs | string {
+  const out: LintArgs = { format: "text", failOnWarning: false, disabled: [], flagArgs: [], files: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const m = /^--?format(?:=(.*))?$/.exec(a);
-    if (m) {
-      const v = m[1] ?? argv[++i];
-      if (v === undefined) {
-        io.err(`tsalert lint: flag needs an argument: --format\n${LINT_USAGE}`);
-        return 2;
-      }
-      format = v;
+    const m = /^--?([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (m && LINT_VALUE_FLAGS.has(m[1])) {
+      const v = m[2] ?? argv[++i];
+      if (v === undefined) return `flag needs an argument: --${m[1]}`;
+      if (m[1] === "format") out.format = v;
+      else if (m[1] === "lookback") out.lookback = v;
+      else
+        out.disabled.push(
+          ...v
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean),
+        );
+    } else if (m && m[1] === "fail-on-warning") {
+      out.failOnWarning = m[2] === undefined || m[2] === "true";
     } else if (a.startsWith("-") && a.length > 1) {
-      flagArgs.push(a);
+      out.flagArgs.push(a);
       const name = a.replace(/^--?/, "").split("=")[0];
       const def = FLAGS_BY_NAME.get(name);
       if (def && !a.includes("=") && def.type !== "bool" && def.type !== "arrayBool" && i + 1 < argv.length) {
-        flagArgs.push(argv[++i]);
+        out.flagArgs.push(argv[++i]);
       }
-    } else files.push(a);
+    } else out.files.push(a);
   }
-  if (format !== "text" && format !== "json" && format !== "github") {
-    io.err(`tsalert lint: invalid value "${format}" for flag --format: want text, json or github\n`);
+  if (out.format !== "text" && out.format !== "json" && out.format !== "github") {
+    return `invalid value "${out.format}" for flag --format: want text, json or github`;
+  }
+  const unknown = out.disabled.filter((id) => !CHECK_IDS.includes(id));
+  if (unknown.length > 0) return `unknown check ${unknown.join(", ")} in --disable; known: ${CHECK_IDS.join(", ")}`;
+  return out;
+}
+
+/** Text output of one problem: lint warnings end with their check id. */
+function textLine(p: ConfigProblem): string {
+  return p.rule ? `${formatProblem(p)} [${p.rule}]` : formatProblem(p);
+}
+
+function githubLine(p: ConfigProblem): string {
+  if (!p.rule) return githubAnnotation(p);
+  // The check id becomes the annotation title.
+  return githubAnnotation(p).replace(/^(::\w+ )/, `$1title=${ghProp(p.rule)},`);
+}
+
+/**
+ * `tsalert lint FILES...`: loader problems (syntax, semantics) and then lint warnings. Exit 0 when there
+ * is no error (warnings allowed unless --fail-on-warning), 1 otherwise, 2 on a usage error.
+ */
+export async function lint(argv: string[], io: CliIO): Promise<number> {
+  const args = parseLintArgs(argv);
+  if (typeof args === "string") {
+    io.err(`tsalert lint: ${args}\n${LINT_USAGE}`);
     return 2;
   }
+  const { format, files } = args;
   let opts: LoadOptions;
+  let flags: FlagSet;
+  let lookbackMs: number | undefined;
   try {
-    const { flags } = parseFlags(flagArgs);
+    ({ flags } = parseFlags(args.flagArgs));
     if (flags.bool("help")) {
       io.out(LINT_USAGE);
+      io.out(`\nchecks (silence one rule with "# tsalert-disable-next-line ID" above it):\n`);
+      for (const c of CHECKS) io.out(`  ${c.id.padEnd(26)} ${c.summary}\n`);
+      io.out(`  ${MISSING_METRIC.padEnd(26)} metric without series in -datasource.url (only with that flag)\n`);
       return 0;
+    }
+    if (args.lookback !== undefined) {
+      const ms = parseGoDuration(args.lookback);
+      if (ms === null || ms <= 0) {
+        throw new TsalertError(
+          "TSA_FLAG",
+          `invalid value "${args.lookback}" for flag --lookback: want a duration like 24h`,
+        );
+      }
+      lookbackMs = ms;
     }
     files.push(...flags.list("rule"));
     const templates = await loadRuleTemplates(flags.list("rule.templates"));
@@ -124,23 +188,51 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const res = await loadRules(files, opts);
-  const failed = hasErrors(res.problems);
+  const dsURL = flags.string("datasource.url");
+  const client = dsURL !== "" ? createHttpClient(clientOptionsFromFlags(flags, "datasource"), "lint datasource") : null;
+  let warnings: ConfigProblem[];
+  try {
+    warnings = await lintRules(res, {
+      defaultInterval: flags.duration("evaluationInterval"),
+      disabled: args.disabled,
+      metrics: client
+        ? createMetricSource(client, {
+            url: dsURL,
+            lookbackMs,
+            timeoutMs: flags.duration("datasource.queryTimeout") || undefined,
+          })
+        : undefined,
+    });
+  } finally {
+    await client?.close();
+  }
+  const problems = [...res.problems, ...warnings];
+  const errorCount = problems.filter((p) => p.severity === "error").length;
+  const warningCount = problems.length - errorCount;
+  const failed = errorCount > 0 || (args.failOnWarning && warningCount > 0);
+  const errorFiles = new Set(problems.map((p) => p.file)).size;
+  const tail =
+    errorCount > 0
+      ? `${plural(errorCount, "error")} in ${plural(errorFiles, "file")}`
+      : `${summary(res)}${warningCount > 0 ? `; ${plural(warningCount, "warning")}` : ""}`;
   if (format === "json") {
     const rules = res.groups.reduce((n, g) => n + g.rules.length, 0);
-    const body = { ok: !failed, groups: res.groups.length, rules, files: res.files, problems: res.problems };
+    const body = {
+      ok: !failed,
+      groups: res.groups.length,
+      rules,
+      files: res.files,
+      errors: errorCount,
+      warnings: warningCount,
+      problems,
+    };
     io.out(`${JSON.stringify(body, null, 2)}\n`);
   } else if (format === "github") {
-    for (const p of res.problems) io.out(`${githubAnnotation(p)}\n`);
-    io.out(
-      `${failed ? `${plural(res.problems.filter((p) => p.severity === "error").length, "error")}` : summary(res)}\n`,
-    );
+    for (const p of problems) io.out(`${githubLine(p)}\n`);
+    io.out(`${errorCount > 0 ? plural(errorCount, "error") : tail}\n`);
   } else {
-    for (const p of res.problems) io.out(`${formatProblem(p)}\n`);
-    if (failed)
-      io.out(
-        `${plural(res.problems.filter((p) => p.severity === "error").length, "error")} in ${plural(new Set(res.problems.map((p) => p.file)).size, "file")}\n`,
-      );
-    else io.out(`${summary(res)}\n`);
+    for (const p of problems) io.out(`${textLine(p)}\n`);
+    io.out(`${tail}\n`);
   }
   return failed ? 1 : 0;
 }

@@ -62,6 +62,8 @@ export interface ConfigProblem {
   col: number;
   message: string;
   severity: "error" | "warning";
+  /** The lint check that reported it (`tsalert lint`), e.g. "rate-on-gauge"; unset for loader problems. */
+  rule?: string;
 }
 
 /**
