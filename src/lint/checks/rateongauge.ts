@@ -17,10 +17,13 @@ const COUNTER_FUNCS = new Set([
 const GAUGE_FUNCS = new Set(["deriv", "deriv_fast", "delta", "delta_prometheus", "idelta", "predict_linear"]);
 
 const COUNTER_SUFFIX = /_(total|count|sum|bucket)$/;
+/** Byte counters of exporters older than the `_total` convention (`*_transmit_bytes`, `*_read_bytes`). */
+const TRAFFIC_BYTES =
+  /_(transmit|transmitted|receive|received|sent|recv|read|written|write|tx|rx|in|out|io|transferred)_bytes$/;
 /** Units and words that name a level rather than a running total. */
 const GAUGE_HINTS: [RegExp, string][] = [
   [
-    /_(bytes|ratio|percent|percentage|celsius|fahrenheit|temperature|temp|volts|amperes|watts|info|gauge|current|size|capacity|limit|free|available|avail|usage|utilization|inflight|in_flight|in_progress|queue_length|length|depth|pending|up)$/,
+    /_(bytes|ratio|percent|percentage|celsius|fahrenheit|temperature|temp|volts|amperes|watts|info|gauge|size|capacity|limit|free|available|avail|usage|utilization|inflight|in_flight|in_progress|queue_length|length|depth|pending|up)$/,
     "",
   ],
   [/_timestamp(_seconds)?$/, "a timestamp"],
@@ -32,7 +35,7 @@ const GAUGE_HINTS: [RegExp, string][] = [
  * any hint is left alone: older exporters name counters without `_total`.
  */
 export function gaugeReason(name: string): string | null {
-  if (COUNTER_SUFFIX.test(name)) return null;
+  if (COUNTER_SUFFIX.test(name) || TRAFFIC_BYTES.test(name)) return null;
   for (const [re, what] of GAUGE_HINTS) {
     const m = re.exec(name);
     if (m) return what || `a gauge (suffix ${JSON.stringify(m[0])})`;

@@ -8,9 +8,9 @@ export function recordNameProblem(name: string): string | null {
   const parts = name.split(":");
   if (parts.length === 1) return "it has no colons";
   if (parts.length === 2) return "it has two parts, not three";
-  const [level, metric] = parts;
+  // An empty level (`:node_memory:sum`) is the convention for "no labels left"; metric and operations are not optional.
+  const metric = parts[1];
   const ops = parts.slice(2).join(":");
-  if (level === "") return "the level part is empty";
   if (metric === "") return "the metric part is empty";
   if (ops === "" || parts.slice(2).some((p) => p === "")) return "the operations part is empty";
   return null;
