@@ -6,7 +6,7 @@ export interface Directives {
   all: boolean;
   ids: Set<string>;
   /** Ids named in directives, with their 1-based line, to report unknown ones. */
-  named?: { id: string; line: number }[];
+  named?: { id: string; line: number; col: number }[];
 }
 
 const DIRECTIVE = /^#\s*tsalert-disable-next-line\b(.*)$/;
@@ -35,7 +35,7 @@ export function directivesAbove(lines: readonly string[], anchors: readonly numb
       if (ids.length === 0) out.all = true;
       for (const id of ids) {
         out.ids.add(id);
-        out.named?.push({ id, line: i + 1 });
+        out.named?.push({ id, line: i + 1, col: (lines[i] ?? "").indexOf("#") + 1 });
       }
     }
   }

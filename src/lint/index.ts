@@ -141,7 +141,7 @@ function unknownDirectiveIds(rules: readonly LintRule[], directives: Map<LintRul
       out.push({
         file: r.rule.pos.file,
         line: n.line,
-        col: 1,
+        col: n.col,
         message: `unknown check ${JSON.stringify(n.id)} in tsalert-disable-next-line; known: ${CHECK_IDS.join(", ")}`,
         severity: "warning",
         rule: DISABLE_COMMENT,
