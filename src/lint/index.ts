@@ -86,7 +86,7 @@ export async function lintRules(
     if (off.has(id) || (d && isDisabled(d, id))) return;
     out.push(toProblem(id, f));
   };
-  for (const check of CHECKS) {
+  for (const check of opts.checks ?? CHECKS) {
     if (off.has(check.id)) continue;
     let found: Finding[];
     try {

@@ -59,6 +59,8 @@ export interface LintOptions {
   defaultInterval?: number;
   /** Check ids switched off for every rule (`--disable`). */
   disabled?: readonly string[];
+  /** The checks to run (default: all of CHECKS); for tests and embedders. */
+  checks?: readonly LintCheck[];
   /** When set, the `missing-metric` check runs against it. */
   metrics?: MetricSource;
 }

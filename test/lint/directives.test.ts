@@ -102,3 +102,25 @@ describe("directive parsing", () => {
     expect(directivesAbove(lines, [1]).ids.size).toBe(0);
   });
 });
+
+describe("runner", () => {
+  it("a check that throws becomes an error naming it; the other checks still report", async () => {
+    const broken = {
+      id: "broken",
+      summary: "throws",
+      run: () => {
+        throw new Error("boom");
+      },
+    };
+    const { recordName } = await import("../../src/lint/checks/recordname.js");
+    const l = await lintText(file(""), { checks: [broken, recordName] });
+    expect(l.warnings.filter((w) => w.severity === "error")).toEqual([
+      expect.objectContaining({
+        file: "tsalert lint",
+        rule: "broken",
+        message: expect.stringContaining("check broken failed: Error: boom"),
+      }),
+    ]);
+    expect(l.warnings.filter((w) => w.rule === "record-name")).toHaveLength(2);
+  });
+});
