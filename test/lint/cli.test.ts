@@ -28,8 +28,8 @@ describe("tsalert lint output", () => {
     expect(r.code).toBe(0);
     const lines = r.out.trimEnd().split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(new RegExp(`^${warnings}:7:15: warning: ${escape(LOAD_MSG)}.* \\[missing-for\\]$`));
-    expect(lines[1]).toMatch(new RegExp(`^${warnings}:8:17: warning: ${escape(NAME_MSG)}.* \\[record-name\\]$`));
+    expect(lines[0]).toMatch(new RegExp(`^${warnings}:7:15: warning: ${reEscape(LOAD_MSG)}.* \\[missing-for\\]$`));
+    expect(lines[1]).toMatch(new RegExp(`^${warnings}:8:17: warning: ${reEscape(NAME_MSG)}.* \\[record-name\\]$`));
     expect(lines[2]).toBe("1 group, 2 rules in 1 file; 2 warnings");
   });
 
@@ -102,6 +102,6 @@ describe("tsalert lint flags", () => {
   });
 });
 
-function escape(s: string): string {
+function reEscape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,7 +1,7 @@
 // `# tsalert-disable-next-line` comments and --disable.
 import { afterAll, describe, expect, it } from "vitest";
 import { directivesAbove, parseDirective } from "../../src/lint/directives.js";
-import { cleanup, lintText, of } from "./lintfile.js";
+import { cleanup, lintText } from "./lintfile.js";
 
 afterAll(cleanup);
 
