@@ -4,7 +4,7 @@ import type { CliIO } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { createMetricSource } from "../../src/lint/index.js";
 import { createHttpClient } from "../../src/net/index.js";
-import { freePort, importSeries, type RunningServer, startVictoriaMetrics } from "../helpers/servers.js";
+import { freePort, importSeries, type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { at, cleanup, writeRules } from "./lintfile.js";
 
 let vm: RunningServer;
@@ -18,6 +18,15 @@ beforeAll(async () => {
     { labels: { __name__: "up", job: "x" }, values: [1], timestamps: [now] },
     { labels: { __name__: "old_metric", job: "x" }, values: [1], timestamps: [now - 3 * DAY] },
   ]);
+  await waitFor(
+    async () => {
+      const q = new URLSearchParams({ "match[]": '{__name__=~".+"}', start: String((now - 4 * DAY) / 1000) });
+      const body = (await (await fetch(`${vm.url}/api/v1/label/__name__/values?${q}`)).json()) as { data: string[] };
+      return body.data.length === 3;
+    },
+    20_000,
+    "imported series to be searchable",
+  );
 });
 
 afterAll(async () => {
