@@ -3,7 +3,7 @@ import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
 import type { ConfigProblem, LoadOptions, LoadResult } from "../config/types.js";
 import { TsalertError } from "../errors.js";
-import { CHECK_IDS, CHECKS, createMetricSource, lintRules, MISSING_METRIC } from "../lint/index.js";
+import { CHECK_IDS, CHECKS, createMetricSource, DISABLE_COMMENT, lintRules, MISSING_METRIC } from "../lint/index.js";
 import { createHttpClient } from "../net/index.js";
 import { clientOptionsFromFlags } from "./clientflags.js";
 import { FLAGS_BY_NAME } from "./flags.js";
@@ -120,7 +120,7 @@ function parseLintArgs(argv: string[]): LintArgs | string {
   if (out.format !== "text" && out.format !== "json" && out.format !== "github") {
     return `invalid value "${out.format}" for flag --format: want text, json or github`;
   }
-  const unknown = out.disabled.filter((id) => !CHECK_IDS.includes(id));
+  const unknown = out.disabled.filter((id) => !CHECK_IDS.includes(id) && id !== DISABLE_COMMENT);
   if (unknown.length > 0) return `unknown check ${unknown.join(", ")} in --disable; known: ${CHECK_IDS.join(", ")}`;
   return out;
 }
@@ -157,6 +157,7 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
       io.out(`\nchecks (silence one rule with "# tsalert-disable-next-line ID" above it):\n`);
       for (const c of CHECKS) io.out(`  ${c.id.padEnd(26)} ${c.summary}\n`);
       io.out(`  ${MISSING_METRIC.padEnd(26)} metric without series in -datasource.url (only with that flag)\n`);
+      io.out(`  ${DISABLE_COMMENT.padEnd(26)} unknown check id in a tsalert-disable-next-line comment\n`);
       return 0;
     }
     if (args.lookback !== undefined) {

@@ -118,7 +118,7 @@ export async function lintRules(
       });
     }
   }
-  out.push(...unknownDirectiveIds(rules, directives));
+  if (!off.has(DISABLE_COMMENT)) out.push(...unknownDirectiveIds(rules, directives));
   const order = new Map(res.files.map((f, i) => [f, i]));
   return out.sort(
     (a, b) =>

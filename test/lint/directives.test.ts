@@ -77,6 +77,10 @@ describe("tsalert-disable-next-line", () => {
       "7:17 record-name",
     ]);
     expect(l.warnings[0].message).toContain('unknown check "record-nmae"');
+    const off = await lintText(file("      # tsalert-disable-next-line record-nmae\n"), {
+      disabled: ["disable-comment"],
+    });
+    expect(off.warnings.map((w) => w.rule)).not.toContain("disable-comment");
   });
 
   it("--disable switches a check off everywhere", async () => {
