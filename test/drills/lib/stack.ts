@@ -94,6 +94,15 @@ export interface Stack {
   groups(): Promise<ApiGroup[]>;
   /** A rule by group and rule name from /api/v1/rules. */
   rule(group: string, name: string): Promise<ApiRule | undefined>;
+  /**
+   * Stops tsalert (SIGTERM, or SIGKILL with `kill`) and starts it again on the same port with the same
+   * flags plus `extraArgs`; `stack.tsalert` is the new process afterwards. Resolves with the old exit.
+   */
+  restart(opts?: { kill?: boolean; extraArgs?: string[] }): Promise<number | string>;
+  /** The flags tsalert was (last) started with. */
+  args: string[];
+  /** The rule file tsalert reads (rewrite it and send SIGHUP or POST /-/reload to reload). */
+  rulesFile: string;
   /** tsalert's memory from /proc: current RSS and high-water mark (VmHWM), in KiB. */
   memory(): Promise<{ rssKiB: number; hwmKiB: number }>;
   /** VM /api/v1/export of `match` as {labels, values, timestamps} lines. */
@@ -282,16 +291,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.args ?? []),
     ];
     const tsalert = await startTsalert({ args });
+    // The process running now: restart() replaces it.
+    let current = tsalert;
     cleanups.push(async () => {
-      await tsalert.stop();
+      await current.stop();
     });
 
     const metrics = async () => {
-      const res = await fetch(`${tsalert.url}/metrics`);
+      const res = await fetch(`${stack.tsalert.url}/metrics`);
       return parseMetrics(await res.text());
     };
-    const groups = async () => (await tsalert.get<{ data: { groups: ApiGroup[] } }>("/api/v1/rules")).data.groups;
-    return {
+    const groups = async () => (await stack.tsalert.get<{ data: { groups: ApiGroup[] } }>("/api/v1/rules")).data.groups;
+    const stack: Stack = {
       vm,
       tsalert,
       datasource,
@@ -299,6 +310,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       remoteWrite,
       feeder,
       dir,
+      args,
+      rulesFile,
       metrics,
       async metric(name, labels = {}) {
         let sum = 0;
@@ -309,13 +322,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         return sum;
       },
       async alerts() {
-        return (await tsalert.get<{ data: { alerts: ApiAlert[] } }>("/api/v1/alerts")).data.alerts;
+        return (await stack.tsalert.get<{ data: { alerts: ApiAlert[] } }>("/api/v1/alerts")).data.alerts;
       },
       groups,
       async rule(group, name) {
         return (await groups()).find((g) => g.name === group)?.rules.find((r) => r.name === name);
       },
-      memory: () => readProcStatus(tsalert.proc.pid ?? 0),
+      async restart(o = {}) {
+        const old = stack.tsalert;
+        const exit = o.kill ? await old.kill() : await old.stop();
+        stack.args = [...args, ...(o.extraArgs ?? [])];
+        current = await startTsalert({ args: stack.args, port: old.port });
+        stack.tsalert = current;
+        return exit;
+      },
+      memory: () => readProcStatus(stack.tsalert.proc.pid ?? 0),
       async exportSeries(match) {
         const res = await fetch(`${vm.url}/api/v1/export?match[]=${encodeURIComponent(match)}`);
         const text = await res.text();
@@ -327,6 +348,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       stop: cleanup,
     };
+    return stack;
   } catch (err) {
     await cleanup();
     throw err;
