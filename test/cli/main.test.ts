@@ -127,7 +127,7 @@ describe("tsalert lint", () => {
 
   it("takes loader flags and exits 0 on clean files", async () => {
     const f = join(tmp, "tenant.rules");
-    writeFileSync(f, "groups:\n- name: t\n  tenant: '7'\n  rules:\n  - record: r\n    expr: up\n");
+    writeFileSync(f, "groups:\n- name: t\n  tenant: '7'\n  rules:\n  - record: job:up:copy\n    expr: up\n");
     expect((await runMain(["lint", f])).code).toBe(1);
     const r = await runMain(["lint", "-clusterMode", f]);
     expect(r).toEqual({ code: 0, out: "1 group, 1 rule in 1 file\n", err: "" });
