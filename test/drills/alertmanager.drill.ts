@@ -1,5 +1,5 @@
 // Drill 4: one of two Alertmanagers is down (connections refused, 12 s; 60 s with --long), then answers
-// 500, then is slow. Alerts fire and resolve meanwhile. Expected: the healthy Alertmanager gets every
+// 500, then hangs, then is slow. Alerts fire and resolve meanwhile. Expected: the healthy Alertmanager gets every
 // change on time; the failing one gets the firing alerts after it recovers (re-sent by -rule.resendDelay)
 // and the resolutions that happened meanwhile; evaluation is never held up.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +53,7 @@ async function amActiveIDs(url: string): Promise<string[]> {
     .sort();
 }
 
-describe("drill 4: Alertmanager down, 500, slow", () => {
+describe("drill 4: Alertmanager down, 500, hung, slow", () => {
   let stack: Stack;
   const figures = { alertsLost: 0, recoverySeconds: 0, healthyLatencyMax: 0, maxGapHealthy: 0 };
   const set = (id: string, v: number) => stack.feeder.set({ __name__: "drill_am_value", id }, v);
@@ -68,6 +68,7 @@ describe("drill 4: Alertmanager down, 500, slow", () => {
     set("b", 0);
     set("c", 1);
     set("d", 0);
+    set("e", 0);
     await stack.feeder.flush();
     await waitFor(
       async () => {
@@ -199,6 +200,29 @@ describe("drill 4: Alertmanager down, 500, slow", () => {
     await failingCatchesUp({ a: true, b: false, d: true }, back);
   });
 
+  it("one hangs: sends time out (-notifier.sendTimeout), requests in flight stay bounded", async () => {
+    const [failing, healthy] = stack.alertmanagers as [Stack["alertmanagers"][number], Stack["alertmanagers"][number]];
+    const addr = `${failing.proxy.url}/api/v2/alerts`;
+    const errsBefore = await stack.metric("vmalert_alerts_send_errors_total", { addr });
+    const itersBefore = await iterations();
+    await failing.proxy.hang();
+    const start = Date.now();
+    set("e", 1);
+    await healthyGets("e", true, await tsalertState("e", true));
+    await sleep(7000);
+    const elapsed = (Date.now() - start) / 1000;
+    expect(await iterations()).toBeGreaterThanOrEqual(itersBefore + Math.floor(elapsed) - 3);
+    // A send every resend period, each cut after 5 s: a few at once, never one per evaluation forever.
+    const maxOpen = failing.proxy.stats().maxOpen;
+    expect(maxOpen).toBeGreaterThan(0);
+    expect(maxOpen).toBeLessThanOrEqual(Math.ceil(5000 / RESEND_MS) + 2);
+    expect(await stack.metric("vmalert_alerts_send_errors_total", { addr })).toBeGreaterThan(errsBefore);
+    figures.maxGapHealthy = Math.max(figures.maxGapHealthy, maxGap(healthy.posts, start, Date.now()));
+    const back = Date.now();
+    await failing.pass();
+    await failingCatchesUp({ a: true, b: false, d: true, e: true }, back);
+  });
+
   it("one is slow: nothing waits for it, its answers arrive late", async () => {
     const [failing, healthy] = stack.alertmanagers as [Stack["alertmanagers"][number], Stack["alertmanagers"][number]];
     await failing.slow(3000);
@@ -212,11 +236,11 @@ describe("drill 4: Alertmanager down, 500, slow", () => {
     figures.maxGapHealthy = Math.max(figures.maxGapHealthy, maxGap(healthy.posts, start, Date.now()));
     expect(figures.maxGapHealthy).toBeLessThanOrEqual(RESEND_MS / 1000 + 3);
     // Slow, not failed: its posts were answered (late) with the real Alertmanager's 200.
-    await failingCatchesUp({ a: false, d: true }, start);
+    await failingCatchesUp({ a: false, d: true, e: true }, start);
     await failing.pass();
     const mem = await stack.memory();
     await recordFigures("alertmanager", {
-      title: "Alertmanager down / 500 / slow (1 of 2)",
+      title: "Alertmanager down / 500 / hung / slow (1 of 2)",
       outageSeconds: outageMs() / 1000,
       alertsLost: figures.alertsLost,
       recoverySeconds: figures.recoverySeconds,
