@@ -22,6 +22,8 @@ import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 /** How long shutdown waits for the remote-write queue to drain. */
 const WRITE_DRAIN_MS = 30_000;
+/** How long shutdown lets iterations in flight finish, so none is written to remote storage in part. */
+const EVAL_DRAIN_MS = 5_000;
 
 const reloadsTotal = counter("vmalert_config_last_reload_total", "Config reloads attempted");
 const reloadErrorsTotal = counter("vmalert_config_last_reload_errors_total", "Config reloads that failed");
@@ -271,7 +273,7 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     stopping ??= (async () => {
       await http.close();
       await reloading;
-      await engine.stop();
+      await engine.stop(EVAL_DRAIN_MS);
       await writer?.close(WRITE_DRAIN_MS);
       await Promise.all([notifiers.close(), querierFactory.close(), readFactory?.close()]);
     })();

@@ -43,6 +43,8 @@ export class Group {
   private stopCtl = new AbortController();
   private sendCtl = new AbortController();
   private evalCtl?: AbortController;
+  /** Set by a graceful stop: the iteration in flight finishes, no new one starts. */
+  private draining = false;
   private chain: Promise<unknown> = Promise.resolve();
   private loop?: Promise<void>;
   private inflight = new Set<Promise<void>>();
@@ -146,7 +148,17 @@ export class Group {
     await this.withLock(() => this.apply(cfg));
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the group. With `graceMs`, an iteration in flight may finish first (up to that long), so a
+   * shutdown does not leave half an iteration's results in remote storage; no new one starts meanwhile.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    if (graceMs > 0 && this.evalCtl) {
+      this.draining = true;
+      const grace = new AbortController();
+      await Promise.race([this.chain, sleep(this.deps.clock, graceMs, grace.signal).catch(() => {})]);
+      grace.abort();
+    }
     this.stopCtl.abort(new Error("group stopped"));
     this.evalCtl?.abort(new Error("group stopped"));
     await this.loop;
@@ -235,7 +247,7 @@ export class Group {
   }
 
   private async iterate(evalTS: number, restore: boolean): Promise<void> {
-    if (this.stopCtl.signal.aborted) return;
+    if (this.stopCtl.signal.aborted || this.draining) return;
     const { clock, writer, logger } = this.deps;
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;

@@ -107,10 +107,13 @@ export class Engine implements EngineView {
     this.reloadError = "";
   }
 
-  /** Stops all groups (cancelling in-flight evaluations) and writes the state file a last time. */
-  async stop(): Promise<void> {
+  /**
+   * Stops all groups and writes the state file a last time. Iterations in flight are cancelled, or with
+   * `graceMs` given the time to finish first (a graceful shutdown: no half-written iteration).
+   */
+  async stop(graceMs = 0): Promise<void> {
     const groups = [...this.groupsByID.values()];
-    await Promise.all(groups.map((g) => g.stop()));
+    await Promise.all(groups.map((g) => g.stop(graceMs)));
     if (this.deps.stateFile) {
       this.saveTimer?.cancel();
       this.saveTimer = undefined;
