@@ -101,7 +101,7 @@ async function runOutage(stack: Stack, outage: number) {
       cmp = await compare(stack, Math.floor(Date.now() / 1000) * 1000 - 2000);
       return cmp.lost === dropped;
     },
-    // The longest retry backoff after an outage of this length, and then some.
+    // Retry delays double, so the first retry after the outage may come up to an outage later.
     outage + 30_000,
     "VM to hold every sample that was not dropped",
   ).catch((err: unknown) => {
