@@ -11,7 +11,7 @@ import { TsalertError } from "../errors.js";
 import { createHttpServer, type HttpServer, httpOptionsFromFlags } from "../http/index.js";
 import { counter, gauge } from "../metrics.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
-import { createRestorer, createStateFile } from "../remoteread/index.js";
+import { createRestorer, createStateFile, parseTenant, tenantURL } from "../remoteread/index.js";
 import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
 import { Engine, systemClock } from "../rule/index.js";
 import type { EngineSettings } from "../rule/types.js";
@@ -103,7 +103,25 @@ function engineSettings(flags: FlagSet): EngineSettings {
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
     remoteReadLookback: flags.duration("remoteRead.lookback"),
+    clusterMode: flags.bool("clusterMode"),
+    defaultTenants: defaultTenants(flags),
   };
+}
+
+/** -defaultTenant.*: checked at start, so a typo fails with the flag named rather than in a group. */
+function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: string } {
+  const out: { prometheus?: string; graphite?: string } = {};
+  for (const type of ["prometheus", "graphite"] as const) {
+    const v = flags.string(`defaultTenant.${type}`).trim();
+    if (v === "") continue;
+    try {
+      parseTenant(v);
+    } catch (err) {
+      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    out[type] = v;
+  }
+  return out;
 }
 
 function datasourceFactory(flags: FlagSet): ClosableQuerierFactory {
@@ -124,12 +142,12 @@ function datasourceFactory(flags: FlagSet): ClosableQuerierFactory {
   });
 }
 
-function remoteWriter(flags: FlagSet, logger: Logger): RemoteWriter | undefined {
-  const url = flags.string("remoteWrite.url");
-  if (url === "") return undefined;
+function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWriter | undefined {
+  const base = flags.string("remoteWrite.url");
+  if (base === "") return undefined;
   return createRemoteWriter(
     {
-      url,
+      url: tenant === undefined ? base : tenantURL(base, "insert", tenant),
       disablePathAppend: flags.bool("remoteWrite.disablePathAppend"),
       concurrency: flags.int("remoteWrite.concurrency"),
       flushInterval: flags.duration("remoteWrite.flushInterval"),
@@ -157,6 +175,35 @@ function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefin
     },
     "remoteRead",
   );
+}
+
+/**
+ * -clusterMode: one writer per tenant, built on the first group of that tenant and kept for the process
+ * lifetime (a reload that drops a tenant leaves its idle writer; it costs a timer, not a connection).
+ */
+interface TenantWriters {
+  writerFor(tenant: string): RemoteWriter | undefined;
+  close(deadlineMs: number): Promise<void>;
+}
+
+function tenantWriters(flags: FlagSet, logger: Logger): TenantWriters {
+  const writers = new Map<string, RemoteWriter>();
+  return {
+    writerFor(tenant) {
+      // Keyed as written: "1" and "1:0" are one tenant to VictoriaMetrics but different paths to a proxy.
+      const key = tenant.trim();
+      let w = writers.get(key);
+      if (!w) {
+        w = remoteWriter(flags, logger.child({ tenant: key }), key);
+        if (!w) return undefined;
+        writers.set(key, w);
+      }
+      return w;
+    },
+    async close(deadlineMs) {
+      await Promise.all([...writers.values()].map((w) => w.close(deadlineMs)));
+    },
+  };
 }
 
 /** A stoppable running instance; `run` wraps it with signal handling. */
@@ -188,6 +235,7 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     suppressDuplicateTargetErrors: flags.bool("notifier.suppressDuplicateTargetErrors"),
   });
   const writer = remoteWriter(flags, logger.child({ component: "remotewrite" }));
+  const tenants = tenantWriters(flags, logger.child({ component: "remotewrite" }));
   const readFactory = restoreQuerierFactory(flags);
   const restorer = readFactory
     ? createRestorer({
@@ -204,6 +252,7 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
       querierFactory,
       notifiers,
       writer,
+      writerFor: settings.clusterMode ? tenants.writerFor : undefined,
       restorer,
       stateFile,
       // Reads `templates` at compile time, so groups rebuilt by a reload see reloaded -rule.templates.
@@ -259,7 +308,13 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     );
   } catch (err) {
     await engine.stop();
-    await Promise.all([notifiers.close(), writer?.close(0), querierFactory.close(), readFactory?.close()]);
+    await Promise.all([
+      notifiers.close(),
+      writer?.close(0),
+      tenants.close(0),
+      querierFactory.close(),
+      readFactory?.close(),
+    ]);
     throw err;
   }
   const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
@@ -274,7 +329,7 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
       await http.close();
       await reloading;
       await engine.stop(EVAL_DRAIN_MS);
-      await writer?.close(WRITE_DRAIN_MS);
+      await Promise.all([writer?.close(WRITE_DRAIN_MS), tenants.close(WRITE_DRAIN_MS)]);
       await Promise.all([notifiers.close(), querierFactory.close(), readFactory?.close()]);
     })();
     return stopping;

@@ -5,6 +5,7 @@ import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
+import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
@@ -16,7 +17,7 @@ import * as m from "./metrics.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
 import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay } from "./schedule.js";
-import type { EngineDeps } from "./types.js";
+import type { EngineDeps, EngineSettings } from "./types.js";
 
 export interface GroupStartOptions {
   /** Process start (not a reload): restore state from the remote-read restorer after the first evaluation. */
@@ -39,6 +40,8 @@ export class Group {
   private readonly fraction: number;
   private readonly cron?: CronSchedule;
   private mergedLabelsBase: Record<string, string> = {};
+  /** vm_account_id/vm_project_id of the group's tenant; they win over rule labels. */
+  private tenantLabels: Record<string, string> = {};
   private notifierHeaders: Record<string, string> = {};
   private stopCtl = new AbortController();
   private sendCtl = new AbortController();
@@ -93,13 +96,19 @@ export class Group {
     this.cfg = cfg;
     const ctx = this.ctx;
     ctx.limit = cfg.limit > 0 ? cfg.limit : (s.resultsLimit ?? 0);
+    const tenant = groupTenant(cfg, s);
     ctx.querySettings = {
       type: cfg.type,
       evaluationInterval: ctx.interval,
       params: cfg.params,
       headers: cfg.headers,
-      tenant: cfg.tenant,
+      tenant,
     };
+    // Rules see the deps through ctx: a tenant group's writer is its tenant's, so no rule of it can write
+    // to another tenant's URL (queries and restores follow querySettings.tenant).
+    ctx.deps =
+      tenant !== undefined && this.deps.writerFor ? { ...this.deps, writer: this.deps.writerFor(tenant) } : this.deps;
+    this.tenantLabels = tenant !== undefined ? tenantLabels(tenant) : {};
     ctx.querier = this.deps.querierFactory.forGroup(ctx.querySettings);
     m.groupResultsLimit.labels(this.metricLabels).set(ctx.limit);
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
@@ -122,7 +131,7 @@ export class Group {
   }
 
   private newRule(rc: RuleConfig): Rule {
-    const merged = { ...this.mergedLabelsBase, ...rc.labels };
+    const merged = { ...this.mergedLabelsBase, ...rc.labels, ...this.tenantLabels };
     if (rc.alert !== undefined) return new AlertingRule(rc, merged, this.ctx, this.alertSource);
     return new RecordingRule(rc, merged, this.ctx);
   }
@@ -248,7 +257,8 @@ export class Group {
 
   private async iterate(evalTS: number, restore: boolean): Promise<void> {
     if (this.stopCtl.signal.aborted || this.draining) return;
-    const { clock, writer, logger } = this.deps;
+    const { clock, logger } = this.deps;
+    const writer = this.ctx.deps.writer;
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;
     m.iterationTotal.labels(this.metricLabels).inc();
@@ -322,7 +332,7 @@ export class Group {
   }
 
   private async flush(ms: number, signal: AbortSignal): Promise<void> {
-    const writer = this.deps.writer;
+    const writer = this.ctx.deps.writer;
     if (!writer) return;
     const link = linked(signal);
     const timer = this.deps.clock.setTimer(ms, () => link.ctl.abort(new Error("flush deadline")));
@@ -427,6 +437,14 @@ export function groupIdentity(cfg: GroupConfig, evaluationInterval: number): Gro
 /** The ID a group config gets (reference §2.6, newest). */
 export function groupConfigID(cfg: GroupConfig, evaluationInterval: number): string {
   return groupHash(groupIdentity(cfg, evaluationInterval)).decimal();
+}
+
+/** The group's tenant: its own, else with -clusterMode the -defaultTenant.* of its type. */
+export function groupTenant(cfg: GroupConfig, s: EngineSettings): string | undefined {
+  if (cfg.tenant !== undefined && cfg.tenant !== "") return cfg.tenant;
+  if (!s.clusterMode) return undefined;
+  const def = cfg.type === "graphite" ? s.defaultTenants?.graphite : s.defaultTenants?.prometheus;
+  return def ? def : undefined;
 }
 
 function parseHeaders(list: string[]): Record<string, string> {

@@ -45,12 +45,22 @@ export interface EngineSettings {
   remoteReadLookback?: number;
   /** Max concurrent notifier requests in flight per group and notifier before sends are skipped (64). */
   maxInflightSends?: number;
+  /** -clusterMode: groups get their tenant's URLs and `vm_account_id`/`vm_project_id` labels. */
+  clusterMode?: boolean;
+  /** -defaultTenant.prometheus / -defaultTenant.graphite: tenant of groups without `tenant` (clusterMode only). */
+  defaultTenants?: { prometheus?: string; graphite?: string };
 }
 
 export interface EngineDeps {
   querierFactory: QuerierFactory;
   notifiers: NotifierSet;
   writer?: RemoteWriter;
+  /**
+   * -clusterMode: the remote writer of one tenant (`<-remoteWrite.url>/insert/<tenant>/prometheus`); groups
+   * with a tenant write only through it, never through `writer`. Undefined result = no remote write.
+   */
+  writerFor?(tenant: string): RemoteWriter | undefined;
+  /** Restores through the querier of each group's own tenant (the tenant is in RestoreQuery.group). */
   restorer?: AlertRestorer;
   stateFile?: StateFile;
   compileTemplate: CompileTemplate;
