@@ -2,6 +2,7 @@
 // VictoriaMetrics in real time, Alertmanager and /metrics readers, VM export. Everything that starts
 // something returns a stop function the test calls.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -154,3 +155,59 @@ export async function tempDir(prefix: string): Promise<TempDir> {
 
 /** Flags that make a test instance follow real time closely: queries at "now", groups start at once. */
 export const FAST_ARGS = ["-evaluationInterval=1s", "-rule.evalDelay=0s", "-group.maxStartDelay=0s"];
+
+export interface WriteProxy {
+  url: string;
+  /** Remote-write requests forwarded so far. */
+  writes(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A pass-through in front of VictoriaMetrics' /api/v1/write that makes every write searchable before
+ * answering (VM's /internal/force_flush): VM otherwise buffers fresh rows for about a second, which would
+ * hide whether a client waited for its write before querying. Nothing else is changed.
+ */
+export async function startSearchableWriteProxy(vmURL: string): Promise<WriteProxy> {
+  let writes = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      try {
+        const headers: Record<string, string> = {};
+        for (const h of ["content-type", "content-encoding", "x-prometheus-remote-write-version"]) {
+          const v = req.headers[h];
+          if (typeof v === "string") headers[h] = v;
+        }
+        const up = await fetch(vmURL + (req.url ?? "/"), {
+          method: req.method,
+          headers,
+          body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
+        });
+        const body = Buffer.from(await up.arrayBuffer());
+        if (up.ok && req.method === "POST") {
+          writes++;
+          await (await fetch(`${vmURL}/internal/force_flush`)).arrayBuffer();
+        }
+        res.writeHead(up.status);
+        res.end(body);
+      } catch (err) {
+        res.writeHead(502);
+        res.end(String(err));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    writes: () => writes,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
