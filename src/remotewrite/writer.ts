@@ -28,6 +28,11 @@ const HEADERS: Record<string, string> = {
   "User-Agent": "vmalert",
 };
 
+/**
+ * Retry delays double up to this. Uncapped, a batch that failed through a 60 s outage slept up to another
+ * minute after the storage came back, and the full queue dropped fresh results meanwhile (drill 5).
+ */
+const MAX_RETRY_DELAY_MS = 5_000;
 /** Log "queue is full" and friends at most this often; the counter has the exact numbers. */
 const DROP_LOG_INTERVAL_MS = 5_000;
 const MAX_SERVER_MESSAGE = 512;
@@ -187,7 +192,10 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
         drop(batch.length, `giving up after ${retries + 1} attempts in ${retryMaxTime}ms: ${res.reason}`, false);
         return;
       }
-      const base = retryMinInterval * 2 ** Math.min(retries, 30);
+      const base = Math.max(
+        retryMinInterval,
+        Math.min(retryMinInterval * 2 ** Math.min(retries, 30), MAX_RETRY_DELAY_MS),
+      );
       const delay = Math.min(left, base / 2 + (Math.random() * base) / 2);
       if (retries === 0) log.warn({ rows: batch.length }, `remote write failed, retrying: ${res.reason}`);
       retries++;
