@@ -140,4 +140,31 @@ describe("drill 1: datasource down", () => {
       extra: { iterationsDuringOutage: itersDuring, ruleErrors: errsDuring },
     });
   });
+  it("connections reset instead of refused: the same frozen state, errors name the reset", async () => {
+    const before = await stack.alerts();
+    const firing = before.find((a) => a.name === "DrillDownFiring");
+    const pending = before.find((a) => a.name === "DrillDownPending");
+    expect(firing?.state).toBe("firing");
+    const errsBefore = await stack.metric("vmalert_alerting_rules_errors_total", { alertname: "DrillDownFiring" });
+    await stack.datasource.reset();
+    const start = Date.now();
+    while (Date.now() - start < 6000) {
+      await sleep(1000);
+      const now = await stack.alerts();
+      expect(now.find((a) => a.name === "DrillDownFiring")?.activeAt).toBe(firing?.activeAt);
+      expect(now.find((a) => a.name === "DrillDownFiring")?.state).toBe("firing");
+      expect(now.find((a) => a.name === "DrillDownPending")?.activeAt).toBe(pending?.activeAt);
+      expect(now.find((a) => a.name === "DrillDownPending")?.state).toBe("pending");
+      expect((await amActive(stack)).length).toBe(1);
+    }
+    const rule = await stack.rule("drill-down", "DrillDownFiring");
+    expect(rule?.health).toBe("err");
+    expect(rule?.lastError).toMatch(/ECONNRESET|socket|closed|reset/i);
+    expect(
+      (await stack.metric("vmalert_alerting_rules_errors_total", { alertname: "DrillDownFiring" })) - errsBefore,
+    ).toBeGreaterThanOrEqual(3);
+    await stack.datasource.pass();
+    await waitFor(async () => (await stack.rule("drill-down", "DrillDownFiring"))?.health === "ok", 20_000, "recovery");
+    expect((await stack.alerts()).find((a) => a.name === "DrillDownFiring")?.activeAt).toBe(firing?.activeAt);
+  });
 });
