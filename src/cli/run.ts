@@ -50,6 +50,10 @@ async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
   return { groups: res.groups, templates: templates.set };
 }
 
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** vmalert refuses a config whose rules have nowhere to go. */
 function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
   const rules = groups.flatMap((g) => g.rules);
@@ -315,7 +319,10 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
       querierFactory.close(),
       readFactory?.close(),
     ]);
-    throw err;
+    const addrs = flags.list("httpListenAddr").join(",") || ":8880";
+    throw new TsalertError("TSA_HTTP", `-httpListenAddr=${addrs}: cannot start the HTTP server: ${errorText(err)}`, {
+      cause: err,
+    });
   }
   const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
   logger.info(
@@ -342,11 +349,9 @@ export async function run(flags: FlagSet, logger: Logger): Promise<number> {
   try {
     instance = await startInstance(flags, logger);
   } catch (err) {
-    if (err instanceof TsalertError) {
-      logger.fatal(err.message);
-      return err.code === "TSA_FLAG" ? 2 : 1;
-    }
-    throw err;
+    // A startup failure is the user's to fix: one clear line, no stack trace.
+    logger.fatal(err instanceof TsalertError ? err.message : `cannot start: ${errorText(err)}`);
+    return err instanceof TsalertError && err.code === "TSA_FLAG" ? 2 : 1;
   }
   const timers: NodeJS.Timeout[] = [];
   const checkEvery = flags.duration("configCheckInterval") || flags.duration("rule.configCheckInterval");
