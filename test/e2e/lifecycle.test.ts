@@ -131,11 +131,7 @@ describe("lifecycle (issue 7)", () => {
 
     await dir.write("life.yml", CHANGED);
     p.proc.kill("SIGHUP");
-    await waitFor(
-      async () => (await rules(p)).some((r) => r.name === "LifeNew"),
-      10_000,
-      "LifeNew after SIGHUP",
-    );
+    await waitFor(async () => (await rules(p)).some((r) => r.name === "LifeNew"), 10_000, "LifeNew after SIGHUP");
     const afterHup = await rules(p);
     expect(afterHup.map((r) => r.name)).toEqual(["LifeUp", "e2e:life:sum", "LifeNew"]);
     expect(afterHup.find((r) => r.name === "e2e:life:sum")?.query).toBe("sum(e2e_life) * 2");
@@ -186,11 +182,7 @@ describe("lifecycle (issue 7)", () => {
     const p = await start(file, ["-configCheckInterval=1s"]);
     expect((await rules(p)).map((r) => r.name)).toEqual(["LifeUp", "e2e:life:sum"]);
     await dir.write("check.yml", CHANGED);
-    await waitFor(
-      async () => (await rules(p)).some((r) => r.name === "LifeNew"),
-      10_000,
-      "LifeNew without a signal",
-    );
+    await waitFor(async () => (await rules(p)).some((r) => r.name === "LifeNew"), 10_000, "LifeNew without a signal");
     await dir.write("check.yml", BROKEN);
     await waitFor(
       async () => (await gauge(p, "vmalert_config_last_reload_successful")) === 0,
