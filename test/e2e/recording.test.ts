@@ -128,9 +128,8 @@ describe("recording rules (issue 5)", () => {
     expect(seen).toHaveLength(1);
     const s = seen[0] as ExportedSeries;
     expect(s.metric).toEqual({ __name__: "e2e:clock:seen", team: "storage", cluster: "e2e" });
-    const clock = new Map<number, number>();
     const c = (await exportSeries(vm.url, "e2e:clock"))[0] as ExportedSeries;
-    c.timestamps.forEach((ts, i) => clock.set(ts, c.values[i] as number));
+    const clock = new Map(c.timestamps.map((ts, i) => [ts, c.values[i]]));
     // Each iteration's e2e:clock:seen equals the e2e:clock written at the same timestamp: the group waited
     // for remote write to deliver rule 1's sample before rule 2 queried. A race shows as the value of the
     // iteration before (one second less).
