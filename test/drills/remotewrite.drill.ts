@@ -4,6 +4,7 @@
 // Expected: with queue room nothing is lost; with a small -remoteWrite.maxQueueSize the loss equals
 // vmalert_remotewrite_dropped_rows_total exactly; the queue never grows past its capacity.
 import { afterEach, describe, expect, it } from "vitest";
+import type { FaultProxy } from "./lib/proxy.js";
 import { mib, recordFigures } from "./lib/report.js";
 import { debugDump, outageMs, type Stack, sleep, startStack, waitFor } from "./lib/stack.js";
 
@@ -74,14 +75,15 @@ async function startRwStack(args: string[]): Promise<Stack> {
 }
 
 /**
- * Refuses remote write for `outage` ms, sampling the queue size, then waits until VM holds everything
- * that was not dropped: batches still in their retry backoff count as neither sent nor dropped yet.
+ * Injects a fault into remote write (refused connections by default) for `outage` ms, sampling the queue
+ * size, then waits until VM holds everything that was not dropped: batches still in their retry backoff
+ * count as neither sent nor dropped yet.
  */
-async function runOutage(stack: Stack, outage: number) {
+async function runOutage(stack: Stack, outage: number, inject?: (rw: FaultProxy) => Promise<void>) {
   const rw = stack.remoteWrite;
   if (!rw) throw new Error("stack without remote write");
   let maxQueue = 0;
-  await rw.refuse();
+  await (inject ? inject(rw) : rw.refuse());
   const start = Date.now();
   while (Date.now() - start < outage) {
     await sleep(500);
@@ -169,6 +171,33 @@ describe("drill 5: remote write down", () => {
       recoverySeconds,
       maxRssMiB: mib(mem.hwmKiB),
       extra: { produced: cmp.produced, queueCapacity: capacity },
+    });
+  });
+
+  it("a 500 is retried (nothing lost), a 400 is dropped at once and counted", async () => {
+    stack = await startRwStack(["-remoteWrite.maxQueueSize=5000", "-remoteWrite.retryMaxTime=60s"]);
+    const answer = (status: number) => (rw: FaultProxy) =>
+      rw.http((_req, res) => {
+        res.writeHead(status, { "content-type": "text/plain" });
+        res.end(`drill: injected ${status}`);
+      });
+    const r500 = await runOutage(stack, 5000, answer(500));
+    expect(r500.dropped).toBe(0);
+    expect(r500.cmp.lost).toBe(0);
+    const r400 = await runOutage(stack, 5000, answer(400));
+    expect(r400.dropped).toBeGreaterThanOrEqual(3 * SERIES);
+    expect(r400.cmp.lost).toBe(r400.dropped);
+    expect(stack.tsalert.logs()).toMatch(
+      /server rejected the batch \(not retried\): unexpected response code 400: drill: injected 400/,
+    );
+    const mem = await stack.memory();
+    await recordFigures("remotewrite-rejected", {
+      title: "remote write answers 500, then 400",
+      samplesLost: r400.cmp.lost,
+      samplesDropped: r400.dropped,
+      recoverySeconds: r500.recoverySeconds,
+      maxRssMiB: mib(mem.hwmKiB),
+      extra: { lostTo500: r500.cmp.lost },
     });
   });
 });
