@@ -2,6 +2,7 @@
 
 import { substituteEnv } from "../config/envsubst.js";
 import { TsalertError } from "../errors.js";
+import { redactURL } from "../net/redact.js";
 import { splitArrayValue } from "./arrayvalue.js";
 import { FLAGS, FLAGS_BY_NAME, type FlagDef, type FlagType } from "./flags.js";
 import { formatGoDuration, parseGoDuration } from "./goduration.js";
@@ -234,7 +235,9 @@ export class FlagSet {
     const secrets = this.secretNames();
     return FLAGS.map((def) => {
       const s = this.#state(def.name);
-      let value = isArrayFlag(def) ? s.items.map((v) => describeValue(def, v)).join(",") : describeValue(def, s.value);
+      // URL values (-datasource.url, -notifier.url, ...) may carry credentials in userinfo or the query.
+      const shown = (v: Scalar) => redactURL(describeValue(def, v));
+      let value = isArrayFlag(def) ? s.items.map(shown).join(",") : shown(s.value);
       if (secrets.has(def.name) && value !== "") value = "secret";
       return { name: def.name, value, isSet: s.set };
     });
