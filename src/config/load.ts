@@ -104,12 +104,12 @@ export function parseRuleText(
 
 function parseInto(file: string, source: string, opts: SemanticOptions, problems: ConfigProblem[]): GroupConfig[] {
   let lines = new LineCounter();
-  let docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
+  let docs = parseAllDocuments(source, YAML_OPTIONS(lines));
   if (docs.some((d) => d.errors.length > 0)) {
     const fixed = reindentQuotedContinuations(source);
     if (fixed) {
       const lines2 = new LineCounter();
-      const docs2 = parseAllDocuments(fixed.text, { lineCounter: lines2, prettyErrors: false });
+      const docs2 = parseAllDocuments(fixed.text, YAML_OPTIONS(lines2));
       if (docs2.every((d) => d.errors.length === 0)) {
         lines = lines2;
         docs = docs2;
@@ -167,7 +167,13 @@ function parseInto(file: string, source: string, opts: SemanticOptions, problems
   return groups;
 }
 
+// logLevel "error": the yaml library would print its warnings (e.g. a map used as a key) on stderr, outside
+// any file:line problem; what they warn about is reported by the schema checks instead.
+const YAML_OPTIONS = (lineCounter: LineCounter) => ({ lineCounter, prettyErrors: false, logLevel: "error" as const });
+
 function firstLine(msg: string): string {
+  // The yaml parser recurses per nesting level; thousands of `[` or `{` overflow the stack (found by drill 10).
+  if (msg.includes("Maximum call stack size exceeded")) return "collections nested too deeply";
   return msg.split("\n")[0];
 }
 
