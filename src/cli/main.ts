@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
+import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
@@ -24,6 +25,7 @@ function flagError(io: CliIO, err: TsalertError): number {
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   if (argv[0] === "lint") return lint(argv.slice(1), io);
+  if (argv[0] === "unittest") return unittest(argv.slice(1), io);
   let flags: FlagSet;
   let logger: Logger;
   try {
