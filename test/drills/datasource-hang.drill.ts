@@ -120,6 +120,27 @@ describe("drill 2: datasource hangs", () => {
     figures.outageSeconds = outage / 1000;
   });
 
+  it("a slow datasource within the timeout: results stay right, no errors", async () => {
+    const errsBefore = await stack.metric("vmalert_execution_errors_total");
+    // Each chunk both ways is held back 300 ms: a query takes about 0.6 s of the 1 s timeout.
+    await stack.datasource.delay(300);
+    const start = Date.now();
+    await sleep(5000);
+    for (const [group, name] of [
+      ["drill-hung", "DrillHung"],
+      ["drill-healthy", "DrillHealthy"],
+    ] as const) {
+      const r = await stack.rule(group, name);
+      expect(r?.lastError, `${name} while slow`).toBe("");
+      expect(Date.parse(r?.lastEvaluation ?? "")).toBeGreaterThan(start);
+      // The fault was in effect: the query took the two delays.
+      expect(r?.evaluationTime).toBeGreaterThanOrEqual(0.55);
+    }
+    expect(await stack.metric("vmalert_execution_errors_total")).toBe(errsBefore);
+    expect((await stack.alerts()).filter((a) => a.state === "firing").length).toBe(2);
+    await stack.datasource.pass();
+  });
+
   it("a silent TCP peer and a stalled body both end in the query timeout", async () => {
     // Silent: accepted, nothing ever comes back.
     await stack.datasource.hang();
