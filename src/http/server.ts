@@ -111,6 +111,8 @@ export interface HttpServer {
 
 const OPEN_PATHS = new Set(["/health", "/ping", "/-/healthy", "/-/ready", "/robots.txt", "/favicon.ico"]);
 const MAX_FORM_BYTES = 1 << 20;
+/** How long an answer waits for the rest of a request body nobody reads before the connection closes. */
+const BODY_DRAIN_MS = 2000;
 const COMPRESS_MIN_BYTES = 1024;
 // Async so that compressing a large /api/v1/rules answer does not stall evaluations on the event loop.
 const gzipAsync = promisify(gzip);
@@ -144,6 +146,24 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
     chunks.push(chunk);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** Reads and drops what is left of the request body, for at most `ms`. */
+function discardBody(req: IncomingMessage, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off("end", done);
+      req.off("close", done);
+      req.off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    req.on("end", done);
+    req.on("close", done);
+    req.on("error", done);
+    req.resume();
+  });
 }
 
 /** Splits the raw request target without URL-parsing it as a host (`//x` stays a path). */
@@ -331,6 +351,9 @@ export async function createHttpServer(
   }
 
   async function send(req: IncomingMessage, res: ServerResponse, reply: Reply): Promise<void> {
+    // Closing a socket with unread request bytes makes the kernel reset it, and the reset can destroy the
+    // answer before the client reads it: let the rest of the body arrive (discarded) first (found by drill 11).
+    if (!req.complete) await discardBody(req, BODY_DRAIN_MS);
     let body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
     const headers: Record<string, string> = { ...corsHeaders(), "X-Content-Type-Options": "nosniff", ...reply.headers };
     if (opts.headers?.csp) headers["Content-Security-Policy"] = opts.headers.csp;
