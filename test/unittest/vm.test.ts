@@ -1,0 +1,80 @@
+// `tsalert unittest` against real VictoriaMetrics: its own temporary instance, an existing one
+// (-datasource.url), a bad -vm.binary, and the CLI's exit codes.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { type RunningServer, startVictoriaMetrics } from "../helpers/servers.js";
+
+const dir = join(import.meta.dirname, "../fixtures/unittest");
+
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  let out = "";
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
+  const code = await main(["unittest", "-loggerLevel=FATAL", ...args], io);
+  return { code, out };
+}
+
+describe("tsalert unittest on real VictoriaMetrics", () => {
+  let vm: RunningServer;
+  beforeAll(async () => {
+    vm = await startVictoriaMetrics();
+  });
+  afterAll(async () => {
+    await vm?.stop();
+  });
+
+  it("passes files with recording output, ALERTS, gaps, staleness and test isolation (temporary VM)", async () => {
+    const { code, out } = await cli([join(dir, "vm-pass.yml"), join(dir, "vm-isolation.yml")]);
+    expect(out.match(/SUCCESS/g)?.length).toBe(3);
+    expect(code).toBe(0);
+  });
+
+  it("runs on an existing VictoriaMetrics given by -datasource.url, and isolates tests", async () => {
+    const { code, out } = await cli([
+      `-datasource.url=${vm.url}`,
+      join(dir, "vm-isolation.yml"),
+      join(dir, "vm-pass.yml"),
+    ]);
+    expect(out.match(/SUCCESS/g)?.length).toBe(3);
+    expect(code).toBe(0);
+    const res = await fetch(
+      `${vm.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=946684000`,
+    );
+    const body = (await res.json()) as { data: Record<string, string>[] };
+    // Rule results went into that database (through remote write).
+    expect(body.data.some((m) => m.__name__ === "job:errors:ratio")).toBe(true);
+  });
+
+  it("exits 1 with a diff when an expectation fails, naming file:line", async () => {
+    const { code, out } = await cli([join(dir, "fixture-fail.yml"), join(dir, "vm-pass.yml")]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/fixture-fail\.yml:12/);
+    expect(out).toContain("vm-pass.yml\n  SUCCESS");
+    expect(out).toContain("======== FAILED ========");
+  });
+
+  it("reports bad input notation as file:line", async () => {
+    const { code, out } = await cli([join(dir, "bad-values.yml")]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/bad-values\.yml:7: values: bad value "4y2"/);
+  });
+
+  it("reports a -vm.binary that cannot start", async () => {
+    const { code, out } = await cli(["-vm.binary=/nonexistent/victoria-metrics", join(dir, "vm-pass.yml")]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/cannot start \/nonexistent\/victoria-metrics/);
+  });
+
+  it("rejects unknown flags and a missing file list with exit code 2", async () => {
+    expect((await cli(["-bogus=1", "x.yml"])).code).toBe(2);
+    const none = await cli([]);
+    expect(none.code).toBe(2);
+    expect(none.out).toContain("no test files given");
+  });
+
+  it("reports a --files glob that matches nothing", async () => {
+    const { code, out } = await cli([`--files=${join(dir, "nothing-*.yml")}`]);
+    expect(code).toBe(1);
+    expect(out).toContain("matches no files");
+  });
+});
