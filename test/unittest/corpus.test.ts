@@ -51,7 +51,10 @@ const DIVERGES: Record<string, { why: string; shows: RegExp | null }> = {
 
 async function runCLI(args: string[]): Promise<{ code: number; out: string }> {
   let out = "";
-  const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
+  const add = (t: string) => {
+    out += t;
+  };
+  const io = { out: add, err: add };
   const code = await unittest(["-loggerLevel=FATAL", ...args], io);
   return { code, out };
 }

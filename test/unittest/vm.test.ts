@@ -9,7 +9,10 @@ const dir = join(import.meta.dirname, "../fixtures/unittest");
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
   let out = "";
-  const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
+  const add = (t: string) => {
+    out += t;
+  };
+  const io = { out: add, err: add };
   const code = await main(["unittest", "-loggerLevel=FATAL", ...args], io);
   return { code, out };
 }
