@@ -50,6 +50,11 @@ async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
   return { groups: res.groups, templates: templates.set };
 }
 
+/** Identifies a loaded rule set: a reload yielding the same one changes nothing. */
+function configSignature(groups: GroupConfig[]): string {
+  return JSON.stringify(groups.map((g) => [g.file, g.name, g.checksum]));
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -268,11 +273,15 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     { notifierGroups: () => notifiers.notifiersView() },
   );
 
+  let applied = configSignature(initial.groups);
   let reloading: Promise<void> = Promise.resolve();
   const reload = (reason: string): Promise<void> => {
     // One reload at a time; a request during a reload runs after it, on the files as they are then.
+    // -configCheckInterval polls: like vmalert, a poll is not counted as a reload and a poll that finds
+    // nothing changed stays quiet (it would log every interval otherwise).
+    const poll = reason === "configCheckInterval";
     const next = reloading.then(async () => {
-      reloadsTotal.inc();
+      if (!poll) reloadsTotal.inc();
       try {
         const cfg = await loadConfig(flags);
         checkDestinations(flags, cfg.groups);
@@ -280,7 +289,10 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
         templates = cfg.templates;
         await engine.update(cfg.groups);
         reloadOK.set(1);
-        reloadTime.set(Date.now() / 1000);
+        const signature = configSignature(cfg.groups);
+        if (signature === applied && poll) return;
+        if (signature !== applied) reloadTime.set(Date.now() / 1000);
+        applied = signature;
         logger.info({ reason, groups: cfg.groups.length }, "config reloaded");
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
