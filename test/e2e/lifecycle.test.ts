@@ -181,8 +181,14 @@ describe("lifecycle (issue 7)", () => {
     const file = await dir.write("check.yml", GOOD);
     const p = await start(file, ["-configCheckInterval=1s"]);
     expect((await rules(p)).map((r) => r.name)).toEqual(["LifeUp", "e2e:life:sum"]);
+    // Polls that find nothing changed are quiet and are not counted as reloads (as in vmalert).
+    await sleep(2500);
+    expect(p.logs()).not.toContain("config reloaded");
+    expect(await gauge(p, "vmalert_config_last_reload_total")).toBe(0);
     await dir.write("check.yml", CHANGED);
     await waitFor(async () => (await rules(p)).some((r) => r.name === "LifeNew"), 10_000, "LifeNew without a signal");
+    await sleep(2500);
+    expect(p.logs().match(/config reloaded/g)).toHaveLength(1);
     await dir.write("check.yml", BROKEN);
     await waitFor(
       async () => (await gauge(p, "vmalert_config_last_reload_successful")) === 0,
