@@ -357,32 +357,49 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
 }
 
 export async function run(flags: FlagSet, logger: Logger): Promise<number> {
-  let instance: Instance;
+  // Signals are handled from the start: Node's default action for SIGHUP (and SIGTERM) would end the
+  // process while it still loads rules or restores state. A SIGHUP then reloads once started.
+  let instance: Instance | undefined;
+  let hupPending = false;
+  const onHup = () => {
+    logger.info("SIGHUP received, reloading config");
+    if (instance) instance.reload("SIGHUP").catch(() => {});
+    else hupPending = true;
+  };
+  let onStop: (signal: NodeJS.Signals) => void = () => {};
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    onStop = resolve;
+  });
+  const onTerm = () => onStop("SIGTERM");
+  const onInt = () => onStop("SIGINT");
+  process.on("SIGHUP", onHup);
+  process.once("SIGTERM", onTerm);
+  process.once("SIGINT", onInt);
+  const release = () => {
+    process.off("SIGHUP", onHup);
+    process.off("SIGTERM", onTerm);
+    process.off("SIGINT", onInt);
+  };
   try {
     instance = await startInstance(flags, logger);
   } catch (err) {
+    release();
     // A startup failure is the user's to fix: one clear line, no stack trace.
     logger.fatal(err instanceof TsalertError ? err.message : `cannot start: ${errorText(err)}`);
     return err instanceof TsalertError && err.code === "TSA_FLAG" ? 2 : 1;
   }
+  const running = instance;
+  if (hupPending) running.reload("SIGHUP").catch(() => {});
   const timers: NodeJS.Timeout[] = [];
   const checkEvery = flags.duration("configCheckInterval") || flags.duration("rule.configCheckInterval");
   if (checkEvery > 0) {
-    timers.push(setInterval(() => instance.reload("configCheckInterval").catch(() => {}), checkEvery).unref());
+    timers.push(setInterval(() => running.reload("configCheckInterval").catch(() => {}), checkEvery).unref());
   }
-  const onHup = () => {
-    logger.info("SIGHUP received, reloading config");
-    instance.reload("SIGHUP").catch(() => {});
-  };
-  process.on("SIGHUP", onHup);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
+  const signal = await stopSignal;
   logger.info({ signal }, "shutting down");
   for (const t of timers) clearInterval(t);
-  process.off("SIGHUP", onHup);
-  await instance.stop();
+  release();
+  await running.stop();
   logger.info("stopped");
   return 0;
 }
