@@ -1,5 +1,7 @@
 // Issue 7 end to end: reloads (SIGHUP, /-/reload, -configCheckInterval) and graceful shutdown of the
 // built tsalert, against a real VictoriaMetrics fed in real time.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiAlert, ApiGroup, ApiRule } from "../../src/rule/api.js";
 import {
@@ -196,6 +198,52 @@ describe("lifecycle (issue 7)", () => {
       "the periodic check to report the broken file",
     );
     expect((await rules(p)).map((r) => r.name)).toEqual(["LifeUp", "e2e:life:sum", "LifeNew"]);
+  });
+
+  it("a SIGHUP or SIGTERM while the rules are still loading does not kill the process", async () => {
+    for (const signal of ["SIGHUP", "SIGTERM"] as const) {
+      // A rule file over HTTP that is answered only when released: until then tsalert is starting up.
+      let release = () => {};
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let requested = () => {};
+      const asked = new Promise<void>((r) => {
+        requested = r;
+      });
+      const server = createServer((_req, res) => {
+        requested();
+        void released.then(() => res.end(GOOD));
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const ruleURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rules.yml`;
+      try {
+        const p = await startTsalert({
+          args: [`-rule=${ruleURL}`, `-datasource.url=${vm.url}`, `-remoteWrite.url=${vm.url}`, "-notifier.blackhole"],
+          waitReady: false,
+        });
+        running.push(p);
+        await asked;
+        p.proc.kill(signal);
+        await sleep(300);
+        release();
+        if (signal === "SIGHUP") {
+          // Started anyway, then ran the reload it was asked for.
+          await waitFor(async () => p.logs().includes("config reloaded"), 15_000, "the reload after startup");
+          expect((await fetch(`${p.url}/health`)).status).toBe(200);
+          expect(p.logs()).toContain("SIGHUP received");
+          expect(await p.stop()).toBe(0);
+        } else {
+          // Finished starting, then shut down cleanly.
+          expect(await p.exited, p.logs()).toBe(0);
+          expect(p.logs()).toContain("stopped");
+        }
+      } finally {
+        release();
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    }
   });
 
   it("SIGTERM exits 0 and flushes remote write: the last iteration's result reaches VictoriaMetrics", async () => {
