@@ -5,8 +5,17 @@ import { parseHeaderList } from "../net/headers.js";
 import { toCurl } from "./curl.js";
 import { type DatasourceOptions, DEFAULT_QUERY_TIMEOUT_MS } from "./options.js";
 import { parseGraphite, parsePrometheus, parseVlogs } from "./parse.js";
+import { buildRangeURL, parseMatrix } from "./range.js";
 import { buildURL, type GroupRequestPlan, planGroup, queryTime } from "./request.js";
-import type { GroupQuerySettings, Querier, QuerierFactory, QueryOptions, QueryResult } from "./types.js";
+import type {
+  GroupQuerySettings,
+  Querier,
+  QuerierFactory,
+  QueryOptions,
+  QueryResult,
+  RangeQueryOptions,
+  RangeQueryResult,
+} from "./types.js";
 
 export interface ClosableQuerierFactory extends QuerierFactory {
   /** Closes pooled connections; queriers must not be used afterwards. */
@@ -18,9 +27,12 @@ const MAX_ERROR_BODY = 4096;
 /** A failed query; `curl` is the request, so a failed evaluation's history entry can show it too. */
 export class DatasourceError extends TsalertError {
   readonly curl: string;
-  constructor(message: string, curl: string, options?: { cause?: unknown }) {
+  /** HTTP status of a non-200 answer (replay does not retry 400/422). */
+  readonly status?: number;
+  constructor(message: string, curl: string, options?: { cause?: unknown; status?: number }) {
     super("TSA_DATASOURCE", message, options);
     this.curl = curl;
+    if (options?.status !== undefined) this.status = options.status;
   }
 }
 
@@ -78,6 +90,52 @@ class GroupQuerier implements Querier {
 
   async query(expr: string, q: QueryOptions): Promise<QueryResult> {
     const url = buildURL(this.plan, expr, queryTime(this.opts, this.plan, q.time));
+    const { text, curl } = await this.fetch(url, q.signal);
+    let result: QueryResult;
+    try {
+      result =
+        this.plan.type === "graphite"
+          ? parseGraphite(text)
+          : this.plan.type === "vlogs"
+            ? parseVlogs(text)
+            : parsePrometheus(text);
+    } catch (err) {
+      throw new DatasourceError(
+        `error parsing response from ${this.client.redact(url)}: ${(err as Error).message}`,
+        curl,
+        {
+          cause: err,
+        },
+      );
+    }
+    result.curl = curl;
+    return result;
+  }
+
+  async queryRange(expr: string, r: RangeQueryOptions): Promise<RangeQueryResult> {
+    const url = buildRangeURL(this.plan, expr, r);
+    // A range query covers many points: -datasource.queryTimeout applies, not the group interval cap.
+    const { text, curl } = await this.fetch(url, r.signal, effectiveTimeout(this.opts, 0));
+    try {
+      const result = parseMatrix(text);
+      result.curl = curl;
+      return result;
+    } catch (err) {
+      throw new DatasourceError(
+        `error parsing response from ${this.client.redact(url)}: ${(err as Error).message}`,
+        curl,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  private async fetch(
+    url: string,
+    signal?: AbortSignal,
+    timeoutMs = this.timeoutMs,
+  ): Promise<{ text: string; curl: string }> {
     const shownURL = this.client.redact(url);
     const curl = toCurl("POST", shownURL, this.curlHeaders);
     let res: Awaited<ReturnType<HttpClient["request"]>>;
@@ -86,16 +144,16 @@ class GroupQuerier implements Querier {
         url,
         method: "POST",
         headers: this.headers,
-        signal: q.signal,
-        timeoutMs: this.timeoutMs,
+        signal,
+        timeoutMs,
         maxBodyBytes: this.opts.maxResponseBytes,
         retryOnReset: true,
       });
     } catch (err) {
-      if (q.signal?.aborted) throw q.signal.reason ?? err;
+      if (signal?.aborted) throw signal.reason ?? err;
       if (err instanceof HttpRequestError && err.kind === "timeout") {
         throw new DatasourceError(
-          `query to ${shownURL} timed out after ${fmtDuration(this.timeoutMs)} (-datasource.queryTimeout)`,
+          `query to ${shownURL} timed out after ${fmtDuration(timeoutMs)} (-datasource.queryTimeout)`,
           curl,
           { cause: err },
         );
@@ -106,24 +164,10 @@ class GroupQuerier implements Querier {
       throw new DatasourceError(
         `unexpected response code ${res.status} for ${shownURL}. Response body ${bodySnippet(res.body, this.client)}`,
         curl,
+        { status: res.status },
       );
     }
-    let result: QueryResult;
-    try {
-      const text = res.body.toString("utf8");
-      result =
-        this.plan.type === "graphite"
-          ? parseGraphite(text)
-          : this.plan.type === "vlogs"
-            ? parseVlogs(text)
-            : parsePrometheus(text);
-    } catch (err) {
-      throw new DatasourceError(`error parsing response from ${shownURL}: ${(err as Error).message}`, curl, {
-        cause: err,
-      });
-    }
-    result.curl = curl;
-    return result;
+    return { text: res.body.toString("utf8"), curl };
   }
 }
 

@@ -23,8 +23,35 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
+export interface RangeQueryOptions {
+  /** ms, inclusive */
+  start: number;
+  /** ms, inclusive */
+  end: number;
+  /** ms between points */
+  step: number;
+  signal?: AbortSignal;
+}
+
+export interface RangeSeries {
+  labels: Record<string, string>;
+  /** Ascending by timestamp (ms). */
+  points: { timestamp: number; value: number }[];
+}
+
+export interface RangeQueryResult {
+  data: RangeSeries[];
+  /** The request as a curl command, credentials redacted unless -datasource.showURL. */
+  curl?: string;
+}
+
 export interface Querier {
   query(expr: string, opts: QueryOptions): Promise<QueryResult>;
+  /**
+   * `/api/v1/query_range` (replay). Optional so other queriers (fakes, tests) need not implement it;
+   * the HTTP querier of createQuerierFactory does, for prometheus-type groups.
+   */
+  queryRange?(expr: string, opts: RangeQueryOptions): Promise<RangeQueryResult>;
 }
 
 /** Per-group settings a querier is built for. */
