@@ -212,10 +212,11 @@ describe("drill 4: Alertmanager down, 500, hung, slow", () => {
     await sleep(7000);
     const elapsed = (Date.now() - start) / 1000;
     expect(await iterations()).toBeGreaterThanOrEqual(itersBefore + Math.floor(elapsed) - 3);
-    // A send every resend period, each cut after 5 s: a few at once, never one per evaluation forever.
+    // At most a send per evaluation (alerts' resend times differ), each cut after 5 s: about five at
+    // once, however long the hang lasts.
     const maxOpen = failing.proxy.stats().maxOpen;
     expect(maxOpen).toBeGreaterThan(0);
-    expect(maxOpen).toBeLessThanOrEqual(Math.ceil(5000 / RESEND_MS) + 2);
+    expect(maxOpen).toBeLessThanOrEqual(5000 / 1000 + 2);
     expect(await stack.metric("vmalert_alerts_send_errors_total", { addr })).toBeGreaterThan(errsBefore);
     figures.maxGapHealthy = Math.max(figures.maxGapHealthy, maxGap(healthy.posts, start, Date.now()));
     const back = Date.now();
