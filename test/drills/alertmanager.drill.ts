@@ -209,7 +209,7 @@ describe("drill 4: Alertmanager down, 500, hung, slow", () => {
     const start = Date.now();
     set("e", 1);
     await healthyGets("e", true, await tsalertState("e", true));
-    await sleep(7000);
+    await sleep(outageMs(7000));
     const elapsed = (Date.now() - start) / 1000;
     expect(await iterations()).toBeGreaterThanOrEqual(itersBefore + Math.floor(elapsed) - 3);
     // At most a send per evaluation (alerts' resend times differ), each cut after 5 s: about five at
