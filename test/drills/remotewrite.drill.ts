@@ -188,8 +188,17 @@ describe("drill 5: remote write down", () => {
     });
   });
 
-  it("a 500 is retried (nothing lost), a 400 is dropped at once and counted", async () => {
-    ({ stack, log } = await startRwStack(["-remoteWrite.maxQueueSize=5000", "-remoteWrite.retryMaxTime=60s"]));
+  it("a hang and a 500 are retried (nothing lost), a 400 is dropped at once and counted", async () => {
+    ({ stack, log } = await startRwStack([
+      "-remoteWrite.maxQueueSize=5000",
+      "-remoteWrite.retryMaxTime=60s",
+      "-remoteWrite.sendTimeout=2s",
+    ]));
+    // Accepted, never answered: each attempt ends at -remoteWrite.sendTimeout and is retried.
+    const hung = await runOutage(stack, log, 6000, (rw) => rw.hang());
+    expect(hung.dropped).toBe(0);
+    expect(hung.cmp.lost).toBe(0);
+    expect(stack.tsalert.logs()).toMatch(/remote write failed, retrying: .*timed out after 2000ms/);
     const answer = (status: number) => (rw: FaultProxy) =>
       rw.http((_req, res) => {
         res.writeHead(status, { "content-type": "text/plain" });
@@ -206,12 +215,12 @@ describe("drill 5: remote write down", () => {
     );
     const mem = await stack.memory();
     await recordFigures("remotewrite-rejected", {
-      title: "remote write answers 500, then 400",
+      title: "remote write hangs, answers 500, then 400",
       samplesLost: r400.cmp.lost,
       samplesDropped: r400.dropped,
       recoverySeconds: r500.recoverySeconds,
       maxRssMiB: mib(mem.hwmKiB),
-      extra: { lostTo500: r500.cmp.lost },
+      extra: { lostToHang: hung.cmp.lost, lostTo500: r500.cmp.lost },
     });
   });
 });
