@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
+import { replayCommand, runReplay } from "../replay/cli.js";
 import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
@@ -26,6 +27,7 @@ function flagError(io: CliIO, err: TsalertError): number {
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   if (argv[0] === "lint") return lint(argv.slice(1), io);
   if (argv[0] === "unittest") return unittest(argv.slice(1), io);
+  if (argv[0] === "replay") return replayCommand(argv.slice(1), { ...io, errIsTTY: io === processIO && process.stderr.isTTY });
   let flags: FlagSet;
   let logger: Logger;
   try {
@@ -61,6 +63,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     const opts = loadOptionsFromFlags(flags, templates.set);
     return dryRun(flags.list("rule"), opts, io, flags.string("external.alert.source"));
+  }
+  if (flags.string("replay.timeFrom") !== "") {
+    return runReplay(flags, logger, { ...io, errIsTTY: io === processIO && process.stderr.isTTY });
   }
   return run(flags, logger);
 }
