@@ -102,6 +102,18 @@ describe("drill 3: datasource garbage", () => {
     await expectRuleError("HTML", (_r, res) => send(res, 200, "<html>proxy error</html>"), /invalid JSON/);
   });
 
+  it("a connection cut in the middle of the body", async () => {
+    await expectRuleError(
+      "cut mid-body",
+      (_r, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"status":"success","data":{"resultType":"vector","result":[');
+        setTimeout(() => res.destroy(), 20);
+      },
+      /cannot send request to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query.*(terminated|closed|socket|reset)/i,
+    );
+  });
+
   it("200 with status error, and a 500", async () => {
     await expectRuleError(
       "status error",
