@@ -85,7 +85,9 @@ const statuses = fileStatuses();
 const figures = readFigures();
 // A drill file may record several figure sets ("remotewrite", "remotewrite-overflow").
 const fileOf = (figName) =>
-  [...statuses.keys()].filter((f) => figName === f || figName.startsWith(`${f}-`)).sort((a, b) => b.length - a.length)[0];
+  [...statuses.keys()]
+    .filter((f) => figName === f || figName.startsWith(`${f}-`))
+    .sort((a, b) => b.length - a.length)[0];
 const lines = [];
 const covered = new Set();
 for (const fig of figures.sort((a, b) => String(a.name).localeCompare(String(b.name)))) {
