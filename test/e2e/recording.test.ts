@@ -36,6 +36,12 @@ const RULES = `groups:
         expr: time()
       - record: e2e:clock:seen
         expr: e2e:clock
+  - name: e2e-alert-series
+    interval: 1s
+    rules:
+      - alert: RecHot
+        expr: e2e_load{room="b"} > 5
+        for: 2s
 `;
 
 let vm: RunningServer;
@@ -60,6 +66,7 @@ beforeAll(async () => {
       `-datasource.url=${vm.url}`,
       `-remoteWrite.url=${writeProxy.url}`,
       "-external.label=cluster=e2e",
+      "-notifier.blackhole",
       ...FAST_ARGS,
     ],
   });
@@ -137,5 +144,31 @@ describe("recording rules (issue 5)", () => {
     expect(pairs.length).toBeGreaterThanOrEqual(5);
     for (const [got, want] of pairs) expect(got).toBe(want);
     expect(writeProxy.writes()).toBeGreaterThanOrEqual(pairs.length);
+  });
+
+  it("alerting rules write ALERTS (pending, then firing) and ALERTS_FOR_STATE = activeAt", async () => {
+    const labels = { alertname: "RecHot", alertgroup: "e2e-alert-series", room: "b", host: "h1", cluster: "e2e" };
+    await waitForSamples('ALERTS{alertname="RecHot",alertstate="firing"}', 2);
+    const alerts = await exportSeries(vm.url, 'ALERTS{alertname="RecHot"}');
+    const byState = new Map(alerts.map((s) => [s.metric.alertstate, s]));
+    expect([...byState.keys()].sort()).toEqual(["firing", "pending"]);
+    for (const [state, s] of byState) {
+      expect(s.metric).toEqual({ __name__: "ALERTS", alertstate: state, ...labels });
+    }
+    const pending = byState.get("pending") as ExportedSeries;
+    const firing = byState.get("firing") as ExportedSeries;
+    // Pending samples first (value 1), then a staleness marker (exported as null) when it fires.
+    const stale = (v: number | null) => v === null || Number.isNaN(v);
+    const pendingValues = pending.values as (number | null)[];
+    expect(pendingValues.length).toBeGreaterThanOrEqual(2);
+    expect(pendingValues.slice(0, -1).every((v) => v === 1)).toBe(true);
+    expect(stale(pendingValues.at(-1) as number | null)).toBe(true);
+    expect(Math.min(...firing.timestamps) - Math.min(...pending.timestamps)).toBeGreaterThanOrEqual(2000);
+    expect(new Set(firing.values)).toEqual(new Set([1]));
+
+    const forState = (await exportSeries(vm.url, 'ALERTS_FOR_STATE{alertname="RecHot"}'))[0] as ExportedSeries;
+    expect(forState.metric).toEqual({ __name__: "ALERTS_FOR_STATE", ...labels });
+    // activeAt (Unix seconds) of the one alert: the timestamp of its first pending evaluation.
+    expect(new Set(forState.values)).toEqual(new Set([Math.min(...pending.timestamps) / 1000]));
   });
 });
