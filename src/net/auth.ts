@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { Dispatcher } from "undici";
 import { request } from "undici";
 import { TsalertError } from "../errors.js";
+import { scrubSecrets } from "./redact.js";
 import type { AuthOptions, OAuth2Options } from "./types.js";
 
 const FILE_TTL_MS = 1000;
@@ -149,7 +150,11 @@ function oauth2TokenSource(o: OAuth2Options, dispatcher: Dispatcher, context: st
         res = again;
       }
       if (res.status < 200 || res.status >= 300) {
-        throw new Error(`token endpoint answered ${res.status}: ${res.text.slice(0, 512)}`);
+        // The endpoint may quote the request, client secret included (found by the security drill).
+        const s = await secret();
+        const quoted = [s, encodeURIComponent(s), basicHeader(encodeURIComponent(o.clientID), encodeURIComponent(s))];
+        const text = scrubSecrets(res.text, [...quoted, ...quoted.map((q) => q.replace(/^Basic /, ""))]);
+        throw new Error(`token endpoint answered ${res.status}: ${text.slice(0, 512)}`);
       }
       const body = JSON.parse(res.text) as { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
       if (typeof body.access_token !== "string" || body.access_token === "") {

@@ -20,7 +20,7 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { TsalertError } from "../errors.js";
 import { type AuthHeaders, createAuth } from "./auth.js";
-import { redactURL, scrubSecrets } from "./redact.js";
+import { redactURL, scrubSecrets, urlSecrets } from "./redact.js";
 import type { ClientOptions, TlsOptions } from "./types.js";
 
 export interface HttpRequest {
@@ -143,6 +143,14 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
       if (space > 0) sent.add(v.slice(space + 1));
     }
   }
+  /** Credentials in a request URL: the userinfo password and values of credential-like parameters. */
+  function rememberURL(url: string): void {
+    const secrets = urlSecrets(url);
+    if (secrets.length === 0) return;
+    const asHeaders: Record<string, string> = {};
+    for (const [i, v] of secrets.entries()) asHeaders[i] = v;
+    remember(asHeaders);
+  }
   const scrub = (text: string) => (opts.showURL ? text : scrubSecrets(text, sent));
 
   async function once(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
@@ -150,6 +158,7 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
     // Case-insensitive merge: a later "content-type" replaces an earlier "Content-Type".
     const authHeaders = await auth();
     remember(authHeaders);
+    rememberURL(req.url);
     for (const src of [authHeaders, extra, req.headers]) {
       if (src) for (const [k, v] of Object.entries(src)) headers[k.toLowerCase()] = v;
     }

@@ -39,3 +39,24 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join("<secret>");
   return out;
 }
+
+/** The credentials a URL carries: its userinfo password and the values of credential-like parameters. */
+export function urlSecrets(url: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  if (u.password !== "") {
+    out.push(u.password);
+    try {
+      out.push(decodeURIComponent(u.password));
+    } catch {
+      // A malformed escape: the raw form above is what travels.
+    }
+  }
+  for (const [name, value] of u.searchParams) if (SECRET_PARAM.test(name) && value !== "") out.push(value);
+  return out;
+}
