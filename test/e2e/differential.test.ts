@@ -4,7 +4,16 @@
 // The rules stay within what 1.79.5 already did the same way (see the [1.79.5] notes of the reference).
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AmAlert, amAlerts, FAST_ARGS, type Feeder, startFeeder, type TempDir, tempDir } from "../helpers/e2e.js";
+import {
+  type AmAlert,
+  amAlerts,
+  exportSeries,
+  FAST_ARGS,
+  type Feeder,
+  startFeeder,
+  type TempDir,
+  tempDir,
+} from "../helpers/e2e.js";
 import { freePort, type RunningServer, startAlertmanager, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { startTsalert, type TsalertProcess } from "../helpers/tsalert.js";
 
@@ -35,9 +44,24 @@ const RULES = `groups:
         expr: e2e_diff{instance="b"} > 0
         labels:
           page: "yes"
+  - name: e2e-diff-rec
+    interval: 1s
+    labels:
+      source: diff
+    rules:
+      - record: e2e:diff:sum
+        expr: sum(e2e_diff) by (job)
+      - record: e2e:diff:scaled
+        expr: e2e_diff * 2
+        labels:
+          unit: double
 `;
 
-const SHARED_ARGS = ["-external.label=cluster=diff", "-external.url=http://engine.example:8880"];
+const SHARED_ARGS = [
+  "-external.label=cluster=diff",
+  "-external.url=http://engine.example:8880",
+  "-remoteWrite.flushInterval=500ms",
+];
 
 interface RunningVmalert {
   url: string;
@@ -111,8 +135,22 @@ beforeAll(async () => {
   await feeder.flush();
   const rules = await dir.write("diff.yml", RULES);
   const common = [`-rule=${rules}`, `-datasource.url=${vm.url}`, "-evaluationInterval=1s", ...SHARED_ARGS];
-  vmalert = await startVmalert([...common, `-notifier.url=${amVmalert.url}`]);
-  tsalert = await startTsalert({ args: [...common, `-notifier.url=${amTsalert.url}`, ...FAST_ARGS] });
+  // Both write into the one VictoriaMetrics; the `engine` label keeps their series apart.
+  vmalert = await startVmalert([
+    ...common,
+    `-notifier.url=${amVmalert.url}`,
+    `-remoteWrite.url=${vm.url}`,
+    "-external.label=engine=vmalert",
+  ]);
+  tsalert = await startTsalert({
+    args: [
+      ...common,
+      `-notifier.url=${amTsalert.url}`,
+      `-remoteWrite.url=${vm.url}`,
+      "-external.label=engine=tsalert",
+      ...FAST_ARGS,
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -125,6 +163,11 @@ afterAll(async () => {
   await dir?.remove();
 });
 
+function withoutEngine(labels: Record<string, string>): Record<string, string> {
+  const { engine: _, ...rest } = labels;
+  return rest;
+}
+
 interface Comparable {
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -136,7 +179,7 @@ interface Comparable {
 function comparable(alerts: AmAlert[]): Comparable[] {
   return alerts
     .map((a) => ({
-      labels: a.labels,
+      labels: withoutEngine(a.labels),
       annotations: a.annotations,
       state: a.status.state,
       generatorHost: new URL(a.generatorURL).host,
@@ -181,5 +224,44 @@ describe("differential: vmalert 1.79.5 and tsalert send the same alerts", () => 
     const [afterVmalert, afterTsalert] = await settled(["DiffHigh/b", "DiffNoFor/b", "DiffAbsent/"]);
     expect(afterTsalert).toEqual(afterVmalert);
     expect(afterTsalert.find((a) => a.labels.instance === "b")?.annotations.all).toBe("a=1 b=1.234567e+06 c=5 ");
+  });
+
+  it("write the same recording results and ALERTS series through remote write", async () => {
+    /**
+     * Series of one engine: labels without `engine`, with the set of values (ALERTS_FOR_STATE: activeAt,
+     * not compared). 1.79.5 wrote ALERTS_FOR_STATE only for rules with `for`; newer vmalert, and tsalert,
+     * write it for every alert, so it is compared for the `for` rule only.
+     */
+    const written = async (engine: string) => {
+      await fetch(`${vm.url}/internal/force_flush`).then((r) => r.arrayBuffer());
+      const series = await exportSeries(vm.url, `{__name__=~"e2e:diff:.*|ALERTS|ALERTS_FOR_STATE",engine="${engine}"}`);
+      return series
+        .filter((s) => s.metric.__name__ !== "ALERTS_FOR_STATE" || s.metric.alertname === "DiffHigh")
+        .map((s) => ({
+          labels: withoutEngine(s.metric),
+          values:
+            s.metric.__name__ === "ALERTS_FOR_STATE" ? [] : [...new Set(s.values.filter((v) => v !== null))].sort(),
+        }))
+        .sort((x, y) => (JSON.stringify(x.labels) < JSON.stringify(y.labels) ? -1 : 1));
+    };
+    const names = (w: Awaited<ReturnType<typeof written>>) => w.map((s) => s.labels.__name__);
+    let fromVmalert: Awaited<ReturnType<typeof written>> = [];
+    let fromTsalert: Awaited<ReturnType<typeof written>> = [];
+    await waitFor(
+      async () => {
+        [fromVmalert, fromTsalert] = [await written("vmalert"), await written("tsalert")];
+        return JSON.stringify(fromVmalert) === JSON.stringify(fromTsalert);
+      },
+      20_000,
+      "the same series from both engines",
+    ).catch(() => {});
+    expect(fromTsalert).toEqual(fromVmalert);
+    expect(names(fromTsalert)).toContain("e2e:diff:sum");
+    expect(names(fromTsalert)).toContain("e2e:diff:scaled");
+    expect(names(fromTsalert)).toContain("ALERTS");
+    expect(fromTsalert.find((s) => s.labels.__name__ === "e2e:diff:sum")).toEqual({
+      labels: { __name__: "e2e:diff:sum", job: "j", source: "diff", cluster: "diff" },
+      values: expect.any(Array),
+    });
   });
 });
