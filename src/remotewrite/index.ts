@@ -1,5 +1,6 @@
 export { createMemoryWriter, type MemoryWriter } from "./memory.js";
 export { encodeWriteRequest } from "./protobuf.js";
+export { snappyCompress } from "./snappy.js";
 export { isStaleNaN, staleNaN, staleSample } from "./stale.js";
 export type { Post, PostResult } from "./transport.js";
 export * from "./types.js";
