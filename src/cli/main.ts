@@ -27,7 +27,8 @@ function flagError(io: CliIO, err: TsalertError): number {
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   if (argv[0] === "lint") return lint(argv.slice(1), io);
   if (argv[0] === "unittest") return unittest(argv.slice(1), io);
-  if (argv[0] === "replay") return replayCommand(argv.slice(1), { ...io, errIsTTY: io === processIO && process.stderr.isTTY });
+  if (argv[0] === "replay")
+    return replayCommand(argv.slice(1), { ...io, errIsTTY: io === processIO && process.stderr.isTTY });
   let flags: FlagSet;
   let logger: Logger;
   try {

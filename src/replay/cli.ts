@@ -92,7 +92,13 @@ async function loadGroups(
 ): Promise<{ groups: GroupConfig[]; error: string }> {
   const res = await loadRules(patterns, loadOptionsFromFlags(flags, templates));
   if (hasErrors(res.problems)) {
-    return { groups: [], error: res.problems.filter((p) => p.severity === "error").map(formatProblem).join("\n") };
+    return {
+      groups: [],
+      error: res.problems
+        .filter((p) => p.severity === "error")
+        .map(formatProblem)
+        .join("\n"),
+    };
   }
   if (res.groups.length === 0) return { groups: [], error: `no groups found in ${patterns.join(", ")}` };
   return { groups: res.groups, error: "" };
@@ -176,7 +182,9 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
       return 1;
     }
     if (summary.skipped.length > 0) io.out(`\nskipped after errors: ${summary.skipped.join(", ")}\n`);
-    io.out(`\n${summary.points} points of ${summary.rules} rules in ${summary.groups} groups, ${summary.requests} requests\nreplay succeed!\n`);
+    io.out(
+      `\n${summary.points} points of ${summary.rules} rules in ${summary.groups} groups, ${summary.requests} requests\nreplay succeed!\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ReplayError) return fail(io, err);
@@ -208,7 +216,8 @@ function splitArgs(argv: string[]): { compare?: [string, string]; from?: string;
     if (m[1] === "compare") {
       const first = m[2] ?? argv[++i];
       const second = argv[++i];
-      if (first === undefined || second === undefined) throw new ReplayOptionsError("--compare needs two rule files: OLD NEW");
+      if (first === undefined || second === undefined)
+        throw new ReplayOptionsError("--compare needs two rule files: OLD NEW");
       out.compare = [first, second];
     } else {
       const v = m[2] ?? argv[++i];
@@ -243,7 +252,11 @@ export async function replayCommand(argv: string[], io: ReplayIO): Promise<numbe
     }
     throw err;
   }
-  const logger = createLogger({ level: flags.string("loggerLevel"), format: flags.string("loggerFormat"), output: "stderr" });
+  const logger = createLogger({
+    level: flags.string("loggerLevel"),
+    format: flags.string("loggerFormat"),
+    output: "stderr",
+  });
   if (!split.compare) return runReplay(flags, logger, io);
   return runCompare(split.compare, flags, logger, io);
 }
@@ -288,8 +301,13 @@ async function runCompare(files: [string, string], flags: FlagSet, logger: Logge
         return 1;
       }
       const diffs = diffHistories(oldH, newH);
-      io.out(`OLD: ${files[0]}\nNEW: ${files[1]}\nrange: ${new Date(opts.from).toISOString()} .. ${new Date(opts.to).toISOString()}\n\n`);
-      const step = Math.max(flags.duration("evaluationInterval"), ...[...sets[0], ...sets[1]].map((g) => g.interval ?? 0));
+      io.out(
+        `OLD: ${files[0]}\nNEW: ${files[1]}\nrange: ${new Date(opts.from).toISOString()} .. ${new Date(opts.to).toISOString()}\n\n`,
+      );
+      const step = Math.max(
+        flags.duration("evaluationInterval"),
+        ...[...sets[0], ...sets[1]].map((g) => g.interval ?? 0),
+      );
       io.out(formatDifferences(diffs, step));
       return diffs.length === 0 ? 0 : 1;
     } finally {

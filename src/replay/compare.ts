@@ -101,7 +101,8 @@ export function formatDifferences(diffs: AlertDifference[], step: number): strin
     const h = (d.old ?? d.new) as FiringHistory;
     const name = `${h.alertname}{${d.key}}`;
     if (d.kind === "only-old") lines.push(`- ${name}\n    fired only with OLD: ${spans(d.old?.firing ?? [], step)}`);
-    else if (d.kind === "only-new") lines.push(`+ ${name}\n    fired only with NEW: ${spans(d.new?.firing ?? [], step)}`);
+    else if (d.kind === "only-new")
+      lines.push(`+ ${name}\n    fired only with NEW: ${spans(d.new?.firing ?? [], step)}`);
     else {
       lines.push(
         `~ ${name}\n    OLD: ${spans(d.old?.firing ?? [], step)}\n    NEW: ${spans(d.new?.firing ?? [], step)}`,
@@ -109,6 +110,8 @@ export function formatDifferences(diffs: AlertDifference[], step: number): strin
     }
   }
   const n = (k: AlertDifference["kind"]) => diffs.filter((d) => d.kind === k).length;
-  lines.push(`\n${diffs.length} alerts differ: ${n("only-old")} only with OLD, ${n("only-new")} only with NEW, ${n("changed")} fired at different times`);
+  lines.push(
+    `\n${diffs.length} alerts differ: ${n("only-old")} only with OLD, ${n("only-new")} only with NEW, ${n("changed")} fired at different times`,
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -21,7 +21,9 @@ export class ReplayOptionsError extends Error {}
 /** RFC3339 (with or without fractional seconds / zone offset) to ms. */
 export function parseRFC3339(flag: string, text: string): number {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {
-    throw new ReplayOptionsError(`${flag}: cannot parse ${JSON.stringify(text)}: want RFC3339, e.g. 2024-01-02T15:04:05Z`);
+    throw new ReplayOptionsError(
+      `${flag}: cannot parse ${JSON.stringify(text)}: want RFC3339, e.g. 2024-01-02T15:04:05Z`,
+    );
   }
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new ReplayOptionsError(`${flag}: invalid time ${JSON.stringify(text)}`);
@@ -45,7 +47,9 @@ export function replayOptions(raw: RawReplayFlags, now: number): ReplayOptions {
   if (from > now) throw new ReplayOptionsError(`-replay.timeFrom ${raw.timeFrom} is in the future`);
   if (to > now) throw new ReplayOptionsError(`-replay.timeTo ${raw.timeTo} is in the future`);
   if (to <= from) {
-    throw new ReplayOptionsError(`-replay.timeTo must be later than -replay.timeFrom (empty range ${raw.timeFrom} .. ${raw.timeTo || "now"})`);
+    throw new ReplayOptionsError(
+      `-replay.timeTo must be later than -replay.timeFrom (empty range ${raw.timeFrom} .. ${raw.timeTo || "now"})`,
+    );
   }
   if (!Number.isInteger(raw.maxDatapointsPerQuery) || raw.maxDatapointsPerQuery < 1) {
     throw new ReplayOptionsError(`-replay.maxDatapointsPerQuery must be at least 1, got ${raw.maxDatapointsPerQuery}`);

@@ -19,8 +19,8 @@ import type {
 } from "../datasource/types.js";
 import type { NotifierSet } from "../notifier/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
-import { FakeClock, goTruncate, sleep, systemClock } from "../rule/index.js";
 import { Group } from "../rule/group.js";
+import { FakeClock, goTruncate, sleep, systemClock } from "../rule/index.js";
 import type { CompileTemplate, EngineSettings } from "../rule/types.js";
 import type { ReplayOptions } from "./options.js";
 import type { Progress } from "./progress.js";
@@ -142,7 +142,8 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
     const { first, count } = replayTimestamps(opts.from, opts.to, interval);
     const chunks = Math.ceil(count / opts.maxDatapointsPerQuery);
     print(`\nGroup "${raw.name}"\ninterval: \t${interval / 1000}s\nrequests to make: \t${chunks * raw.rules.length}`);
-    if (raw.type !== "prometheus") throw new ReplayError(`group "${raw.name}": replay supports prometheus-type groups only, not ${raw.type}`);
+    if (raw.type !== "prometheus")
+      throw new ReplayError(`group "${raw.name}": replay supports prometheus-type groups only, not ${raw.type}`);
     summary.groups++;
     const clock = new FakeClock(first);
     let chunkQ: ChunkQuerier | undefined;
