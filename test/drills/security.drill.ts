@@ -359,6 +359,41 @@ describe("security drills", () => {
     expect(b.logs()).toMatch(/token/);
   });
 
+  it("startup errors about credential flags name the flag, never the secret", async () => {
+    const cases = [
+      [`-datasource.bearerToken=${S.dsBearerFile}`, `-datasource.bearerTokenFile=${join(dir, "missing")}`],
+      [`-datasource.basicAuth.password=${S.dsPassword}`, `-datasource.basicAuth.passwordFile=${join(dir, "ds.token")}`],
+      [
+        "-remoteWrite.oauth2.clientID=rwclient",
+        "-remoteWrite.oauth2.tokenUrl=http://127.0.0.1:1/token",
+        `-remoteWrite.oauth2.clientSecret=${S.rwClientSecret}`,
+        `-remoteWrite.oauth2.clientSecretFile=${join(dir, "rr.secret")}`,
+      ],
+      [`-httpAuth.password=${S.httpPassword}`, "-evaluationInterval=bogus"],
+      [`-reloadAuthKey=file://${join(dir, "missing.key")}`, `-metricsAuthKey=${S.metricsKey}`],
+    ];
+    const found: string[] = [];
+    for (const extra of cases) {
+      const t = await startTsalert({
+        args: [
+          `-rule=${join(dir, "rules.yml")}`,
+          `-datasource.url=http://dsuser:${S.dsPassword}@127.0.0.1:1`,
+          "-notifier.blackhole",
+          "-remoteWrite.url=http://127.0.0.1:1",
+          ...extra,
+        ],
+        waitReady: false,
+      });
+      running.push(t);
+      const code = await Promise.race([t.exited, new Promise((r) => setTimeout(() => r("running"), 10_000))]);
+      expect(code, extra.join(" ")).not.toBe(0);
+      expect(code, `${extra.join(" ")}: ${t.logs()}`).not.toBe("running");
+      expect(t.logs()).not.toMatch(/\n\s+at /);
+      found.push(...findSecrets(extra.join(" "), t.logs(), FORMS));
+    }
+    expect(found).toEqual([]);
+  });
+
   it("-httpAuth.* protects every route except health; auth keys protect theirs", async () => {
     const withKeys = await start(
       fixDir([`-datasource.url=${vm.url}`, "-notifier.blackhole", `-remoteWrite.url=${vm.url}`, ...serverFlags]),
