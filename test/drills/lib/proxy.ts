@@ -1,7 +1,12 @@
 // A TCP fault proxy between tsalert and one peer (datasource, Alertmanager, remote write). The peer stays
 // real; the proxy cuts, stalls, slows or rewrites the traffic on command. Every mode change drops the
 // connections already open, so kept-alive clients meet the new mode on their next request.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
 
 export type ProxyMode = "pass" | "refuse" | "reset" | "hang" | "delay" | "http";
@@ -29,9 +34,9 @@ export type HttpFault = (req: ProxiedRequest, res: ServerResponse, forward: () =
 export interface ProxyStats {
   /** Connections accepted since start. */
   accepted: number;
-  /** Connections open right now. */
+  /** Client connections open right now. */
   open: number;
-  /** Most connections open at once in the current mode (reset by every mode change). */
+  /** Most client connections open at once in the current mode (reset by every mode change). */
   maxOpen: number;
   /** HTTP requests seen in "http" mode. */
   httpRequests: number;
@@ -79,9 +84,8 @@ async function forwardHTTP(host: string, port: number, req: ProxiedRequest): Pro
     headers[k] = Array.isArray(v) ? v.join(", ") : v;
   }
   headers["content-length"] = String(req.body.length);
-  const { request } = await import("node:http");
   return new Promise((resolve, reject) => {
-    const r = request({ host, port, method: req.method, path: req.url, headers, agent: false }, (res) => {
+    const r = httpRequest({ host, port, method: req.method, path: req.url, headers, agent: false }, (res) => {
       readAll(res).then((body) => {
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) {
@@ -103,7 +107,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let mode: ProxyMode = "pass";
   let delayMs = 0;
   let fault: HttpFault = (_req, _res, forward) => forward();
+  /** Every socket of the proxy (clients and their peer connections), for dropping them at once. */
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
   const stats: ProxyStats = { accepted: 0, open: 0, maxOpen: 0, httpRequests: 0 };
 
   const httpSide = createHttpServer({ keepAlive: true }, (req, res) => {
@@ -133,12 +139,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const onConnection = (client: Socket) => {
     stats.accepted++;
     sockets.add(client);
-    stats.open = sockets.size;
-    stats.maxOpen = Math.max(stats.maxOpen, sockets.size);
+    clients.add(client);
+    stats.open = clients.size;
+    stats.maxOpen = Math.max(stats.maxOpen, clients.size);
     client.on("error", () => {});
     client.on("close", () => {
       sockets.delete(client);
-      stats.open = sockets.size;
+      clients.delete(client);
+      stats.open = clients.size;
     });
     switch (mode) {
       case "reset":
@@ -187,6 +195,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const dropAll = () => {
     for (const s of sockets) s.resetAndDestroy();
     sockets.clear();
+    clients.clear();
     stats.open = 0;
     stats.maxOpen = 0;
   };
