@@ -177,7 +177,7 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
     });
     if (summary.interruptedAt !== undefined) {
       io.out(
-        `\nreplay interrupted: ${summary.points} points of ${summary.rules} rules written; resume with -replay.timeFrom=${new Date(summary.interruptedAt).toISOString()}\n`,
+        `\nreplay interrupted in ${summary.interruptedIn} at ${new Date(summary.interruptedAt).toISOString()}: ${summary.points} points written; the groups before it are complete\n`,
       );
       return 1;
     }

@@ -46,8 +46,10 @@ export interface ReplaySummary {
   requests: number;
   /** Rules skipped after a query error (-replay.continueWithExecutionErr). */
   skipped: string[];
-  /** Set when stopped early: the first timestamp (ms) not fully replayed, for a resumed run. */
+  /** Set when stopped early: the first timestamp (ms) of the rule in progress not replayed. */
   interruptedAt?: number;
+  /** Where it stopped: `group "g" rule "r"`; groups before it are complete. */
+  interruptedIn?: string;
 }
 
 export class ReplayError extends Error {}
@@ -137,7 +139,11 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
   );
   const budget = { max: 0, active: 0 };
   for (const raw of groups) {
-    if (aborted(deps.signal)) break;
+    if (aborted(deps.signal)) {
+      summary.interruptedAt ??= opts.from;
+      summary.interruptedIn ??= `group "${raw.name}"`;
+      break;
+    }
     const interval = raw.interval && raw.interval > 0 ? raw.interval : deps.settings.evaluationInterval;
     const { first, count } = replayTimestamps(opts.from, opts.to, interval);
     const chunks = Math.ceil(count / opts.maxDatapointsPerQuery);
@@ -169,8 +175,13 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
     try {
       const cq = chunkQ as unknown as ChunkQuerier;
       for (let ri = 0; ri < group.rules.length; ri++) {
-        if (aborted(deps.signal)) break;
         const rule = group.rules[ri];
+        if (aborted(deps.signal)) {
+          // Stopped during -replay.rulesDelay: this rule has not started.
+          summary.interruptedAt ??= first;
+          summary.interruptedIn ??= `group "${raw.name}" rule "${rule.name}"`;
+          break;
+        }
         const expr = raw.rules[ri].expr;
         const label = `group "${raw.name}" rule "${rule.name}"`;
         let requests = 0;
@@ -188,6 +199,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
               const ts = start + k * interval;
               if (aborted(deps.signal)) {
                 summary.interruptedAt ??= ts;
+                summary.interruptedIn ??= label;
                 break;
               }
               clock.jump(ts - clock.now());
@@ -212,6 +224,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
         deps.progress?.ruleDone(label, done, requests);
         if (aborted(deps.signal)) {
           summary.interruptedAt ??= first + done * interval;
+          summary.interruptedIn ??= label;
           break;
         }
         // Later rules may read this one's results: deliver them, then give the storage time to index.
