@@ -11,7 +11,8 @@ import { createMemoryWriter } from "../../src/remotewrite/memory.js";
 import { replay } from "../../src/replay/replay.js";
 import { compileTemplate } from "../../src/template/index.js";
 import { exportSeries, importSeries } from "../helpers/replay.js";
-import { type RunningServer, startVictoriaMetrics } from "../helpers/servers.js";
+import { type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
+import { startTsalert } from "../helpers/tsalert.js";
 
 const OLD = `groups:
   - name: g
@@ -220,5 +221,37 @@ describe("replay CLI on real VictoriaMetrics", () => {
     expect(summary.interruptedAt).toBe(START + 25 * 60_000);
     const written = writer.named("temp:copy").flatMap((s) => s.samples.map((p) => p.timestamp));
     expect(new Set(written).size).toBe(25);
+  });
+
+  it("SIGINT stops a running replay process cleanly (exit 1, where it stopped)", { timeout: 60_000 }, async () => {
+    const rules = ["groups:", "  - name: slow", "    interval: 1m", "    rules:"];
+    for (let i = 0; i < 5; i++) rules.push(`      - record: temp:c${i}`, `        expr: temp + ${i}`);
+    await writeFile(join(dir, "slow.yml"), `${rules.join("\n")}\n`);
+    const p = await startTsalert({
+      waitReady: false,
+      args: [
+        "replay",
+        `-rule=${join(dir, "slow.yml")}`,
+        `-datasource.url=${source.url}`,
+        `-remoteWrite.url=${target.url}`,
+        `--from=${iso(START)}`,
+        `--to=${iso(START + 99 * 60_000)}`,
+        "-replay.rulesDelay=30s",
+        "-replay.disableProgressBar",
+      ],
+    });
+    try {
+      await waitFor(async () => p.logs().includes('rule "temp:c0": 100 points'), 20_000, "first rule done");
+      p.proc.kill("SIGINT");
+      const code = await p.exited;
+      expect(code).toBe(1);
+      expect(p.logs()).toMatch(/replay interrupted in group "slow" rule "temp:c1"/);
+      expect(p.logs()).not.toContain("replay succeed!");
+    } finally {
+      await p.kill();
+    }
+    // What the first rule wrote was delivered before exit.
+    const got = await exportSeries(target.url, "temp:c0", START - 60_000);
+    expect(got[0]?.points.size).toBe(100);
   });
 });
