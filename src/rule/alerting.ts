@@ -40,11 +40,11 @@ export interface Alert {
   lastSent: number;
   end: number;
   restored: boolean;
-  /** Cached label arrays of the ALERTS / ALERTS_FOR_STATE series. */
+  /**
+   * The labels as a sorted array, built once. The ALERTS / ALERTS_FOR_STATE label arrays are made from
+   * it per write and not kept: at tens of thousands of alerts, three cached arrays each cost ~30 MiB.
+   */
   sorted?: Label[];
-  seriesPending?: Label[];
-  seriesFiring?: Label[];
-  seriesFor?: Label[];
   generatorURL?: string;
 }
 
@@ -73,6 +73,12 @@ export class AlertingRule implements Rule {
   readonly annotationTexts: Record<string, string>;
   readonly debug: boolean;
   alerts = new Map<string, Alert>();
+  /**
+   * Set by the group at process start. The first evaluation whose query succeeds restores its new alerts'
+   * activeAt from ALERTS_FOR_STATE before it writes or sends anything, so neither storage nor
+   * Alertmanager sees a restored alert start over as pending for one interval.
+   */
+  restoreFrom?: AlertRestorer;
   private history: History;
   private labelTpls: RuleTexts;
   private annTpls: RuleTexts;
@@ -177,6 +183,7 @@ export class AlertingRule implements Rule {
     const stale: TimeSeries[] = [];
     const tsMs = Math.floor(ts / 1000) * 1000;
     const updated = new Set<string>();
+    const created = new Set<Alert>();
     for (let i = 0; i < prepared.length; i++) {
       const p = prepared[i];
       if (i === dupAt) {
@@ -195,7 +202,9 @@ export class AlertingRule implements Rule {
           this.debugLog(ts, a, "INACTIVE => PENDING");
         }
         a.value = p.value;
-        a.annotations = p.annotations;
+        // Unchanged texts keep the old object: a fresh one per alert per iteration would be promoted
+        // with the long-lived alert and become old-generation garbage at the next iteration.
+        if (!sameTexts(a.annotations, p.annotations)) a.annotations = p.annotations;
         a.keepFiringSince = 0;
         continue;
       }
@@ -216,7 +225,17 @@ export class AlertingRule implements Rule {
         restored: false,
       };
       this.alerts.set(p.key, na);
+      created.add(na);
       this.debugLog(ts, na, "created in state PENDING");
+    }
+
+    const restorer = this.restoreFrom;
+    if (restorer) {
+      this.restoreFrom = undefined;
+      if (created.size > 0 && this.forMs > 0) {
+        const found = await this.queryRestore(restorer, ts);
+        if (found) stale.push(...this.restoreAlerts(found, ts, created).stale);
+      }
     }
 
     let active = 0;
@@ -420,16 +439,7 @@ export class AlertingRule implements Rule {
 
   private seriesLabels(a: Alert, kind: "pending" | "firing" | "for"): Label[] {
     a.sorted ??= withLabels([], a.labels);
-    if (kind === "for") {
-      a.seriesFor ??= withLabels(a.sorted, { __name__: "ALERTS_FOR_STATE" });
-      return a.seriesFor;
-    }
-    if (kind === "pending") {
-      a.seriesPending ??= withLabels(a.sorted, { __name__: "ALERTS", alertstate: "pending" });
-      return a.seriesPending;
-    }
-    a.seriesFiring ??= withLabels(a.sorted, { __name__: "ALERTS", alertstate: "firing" });
-    return a.seriesFiring;
+    return mergeSorted(a.sorted, SERIES_EXTRA[kind]);
   }
 
   private toSeries(stale: TimeSeries[], tsMs: number): TimeSeries[] {
@@ -470,12 +480,6 @@ export class AlertingRule implements Rule {
       });
     }
     return out;
-  }
-
-  /** Alerts to send right now with the engine's settings (after a restore). */
-  sendNow(): Promise<NotifierAlert[]> {
-    const { clock, settings } = this.group.deps;
-    return this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
   }
 
   private defaultSource(a: Alert): string {
@@ -522,17 +526,23 @@ export class AlertingRule implements Rule {
 
   // --- restore ---
 
-  /** Remote-read restore (§8.3 + tsalert): after the first evaluation at process start. */
+  /** Remote-read restore (§8.3 + tsalert) of the alerts the rule holds now. */
   async restore(restorer: AlertRestorer, firstTs: number): Promise<RestoreOutcome> {
     if (this.forMs <= 0 || this.alerts.size === 0) return { series: [], promoted: 0 };
+    const found = await this.queryRestore(restorer, firstTs);
+    if (!found) return { series: [], promoted: 0 };
+    return this.applyRestored(found, firstTs);
+  }
+
+  /** ALERTS_FOR_STATE of this rule as of `firstTs` - 1s; null (logged) when the query fails. */
+  private async queryRestore(restorer: AlertRestorer, firstTs: number): Promise<RestoredAlert[] | null> {
     const g = this.group;
     const ruleLabels: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.labels)) {
       if (!(v.includes("{{") && v.includes("}}"))) ruleLabels[k] = v;
     }
-    let found: RestoredAlert[];
     try {
-      found = await restorer.restore({
+      return await restorer.restore({
         groupName: g.name,
         alertName: this.name,
         ruleLabels,
@@ -543,13 +553,23 @@ export class AlertingRule implements Rule {
       g.deps.logger.error(
         `group "${g.name}": rule "${this.name}": failed to restore alerts state: ${errorMessage(err)}`,
       );
-      return { series: [], promoted: 0 };
+      return null;
     }
-    return this.applyRestored(found, firstTs);
   }
 
   /** Applies restored activeAt values; a restored alert past `for` fires at once with its original start. */
   applyRestored(found: RestoredAlert[], ts: number): RestoreOutcome {
+    const out = this.restoreAlerts(found, ts);
+    this.finishCounts();
+    return { series: this.group.deps.writer ? out.stale : [], promoted: out.promoted };
+  }
+
+  /** Restores pending, not yet restored alerts (of `only`, when given); returns the stale ALERTS{pending}. */
+  private restoreAlerts(
+    found: RestoredAlert[],
+    ts: number,
+    only?: Set<Alert>,
+  ): { stale: TimeSeries[]; promoted: number } {
     const stale: TimeSeries[] = [];
     let promoted = 0;
     const tsMs = Math.floor(ts / 1000) * 1000;
@@ -557,7 +577,7 @@ export class AlertingRule implements Rule {
       const labels = { ...r.labels };
       delete labels.__name__;
       const a = this.alerts.get(alertKey(labels));
-      if (!a || a.restored || a.state !== "pending") continue;
+      if (!a || a.restored || a.state !== "pending" || (only && !only.has(a))) continue;
       a.activeAt = r.activeAt;
       a.restored = true;
       this.group.deps.logger.info(`alert "${this.name}" (${a.id}) restored to state at ${rfc3339Nano(a.activeAt)}`);
@@ -569,8 +589,7 @@ export class AlertingRule implements Rule {
         stale.push(staleSeries(this.seriesLabels(a, "pending"), tsMs));
       }
     }
-    this.finishCounts();
-    return { series: this.group.deps.writer ? stale : [], promoted };
+    return { stale, promoted };
   }
 
   snapshot(): AlertSnapshot[] {
@@ -700,6 +719,43 @@ export class AlertingRule implements Rule {
     if (withUpdates) r.updates = this.history.entries();
     return r;
   }
+}
+
+/** Labels the ALERTS / ALERTS_FOR_STATE series add, sorted by name; shared by every alert (never mutated). */
+const SERIES_EXTRA: Record<"pending" | "firing" | "for", readonly Label[]> = {
+  pending: [
+    { name: "__name__", value: "ALERTS" },
+    { name: "alertstate", value: "pending" },
+  ],
+  firing: [
+    { name: "__name__", value: "ALERTS" },
+    { name: "alertstate", value: "firing" },
+  ],
+  for: [{ name: "__name__", value: "ALERTS_FOR_STATE" }],
+};
+
+/** Merges two name-sorted label arrays; on a name in both, `extra`'s label wins. */
+function mergeSorted(sorted: readonly Label[], extra: readonly Label[]): Label[] {
+  const out: Label[] = [];
+  let j = 0;
+  for (const l of sorted) {
+    while (j < extra.length && extra[j].name < l.name) out.push(extra[j++]);
+    if (j < extra.length && extra[j].name === l.name) continue;
+    out.push(l);
+  }
+  while (j < extra.length) out.push(extra[j++]);
+  return out;
+}
+
+function sameTexts(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
 
 export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
