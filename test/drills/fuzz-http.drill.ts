@@ -155,8 +155,12 @@ function build(seed: number, port: number, ids: Ids): Built {
   else if (pathOp === 3) path += "/";
   else if (pathOp === 4) path = `/..${path}/../..`;
   else if (pathOp === 5) path += "%00";
-  else if (pathOp === 6) path = `/${"a".repeat(1 << (10 + Math.floor(rnd() * 8)))}`;
-  else if (pathOp === 7) path = path.toUpperCase();
+  else if (pathOp === 6) {
+    path = `/${"a".repeat(1 << (10 + Math.floor(rnd() * 8)))}`;
+    // A request line past the server's header limit is refused by the HTTP parser (431): with a body still
+    // arriving, the connection may close before the answer is read.
+    if (path.length > 8192) malformed = true;
+  } else if (pathOp === 7) path = path.toUpperCase();
   else if (pathOp === 8) path = `${path};x=1`;
 
   const params: string[] = [];
