@@ -68,4 +68,10 @@ tests:
     const res2 = await runTestFile(file, { ...opts, disableAlertgroupLabel: true });
     expect(res2.ok).toBe(true);
   });
+
+  it("--run keeps only the tests whose name matches", async () => {
+    const file = await readTestFile(join(dir, "fixture-fail.yml"));
+    expect((await runTestFile(file, { ...opts, run: /^nothing/ })).ok).toBe(true);
+    expect((await runTestFile(file, { ...opts, run: /wrong/ })).ok).toBe(false);
+  });
 });
