@@ -38,6 +38,9 @@ export interface TestResult {
   failures: string[];
 }
 
+/** VictoriaMetrics refuses samples further ahead of its clock than this. */
+const MAX_FUTURE_MS = 2 * 86_400_000;
+
 const validators: Validators = {
   expr: (expr, type) => (type === "prometheus" ? validateExpr(expr) : null),
 };
@@ -127,6 +130,14 @@ async function runTest(file: TestFile, groups: GroupConfig[], test: TestGroup, o
     backend = await opts.backend();
     await backend.reset(test.startTime);
     const series = test.inputSeries.map((s) => inputToSeries(s.labels, s.points, test.startTime, test.interval));
+    const lastAt = (points: unknown[]) => test.startTime + (points.length - 1) * test.interval;
+    const late = test.inputSeries.find((s) => lastAt(s.points) > Date.now() + MAX_FUTURE_MS);
+    if (late) {
+      // Those samples are dropped silently; say why the expectations on them fail.
+      failures.push(
+        `    input series at ${where(file, late.line)} reaches ${new Date(lastAt(late.points)).toISOString()}: VictoriaMetrics drops samples more than 2 days ahead of now`,
+      );
+    }
     if (series.length > 0) await backend.write(series);
     const qf = createQuerierFactory({ url: backend.url, nocache: true, queryTimeout: 0 }, "unittest datasource");
     querierFactory = qf;

@@ -25,6 +25,7 @@ describe("expandValues", () => {
     expect(() => expandValues("1 4y2")).toThrow(/"4y2"/);
     expect(() => expandValues("1+x3")).toThrow(NotationError);
     expect(() => expandValues("abc")).toThrow(NotationError);
+    expect(() => expandValues("{{schema:1 sum:3}}x2")).toThrow(/native histogram values/);
   });
 });
 
