@@ -38,6 +38,8 @@ export interface RuleFailure {
   error: string;
 }
 
+const STEP_TIMEOUT_MS = 60_000;
+
 const NO_NOTIFIERS: NotifierSet = { notifiers: () => [], close: async () => {} };
 
 interface Driven {
@@ -109,7 +111,24 @@ export class StepRunner {
       d.wake = resolve;
     });
     await d.clock.advance(advance);
-    await done;
+    // A real-time bound: a hung query or a dead group loop must fail the test, not hang the run.
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `group "${d.group.cfg.name}" did not finish its evaluation at ${new Date(this.now).toISOString()} within ${STEP_TIMEOUT_MS / 1000}s`,
+            ),
+          ),
+        STEP_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([done, limit]);
+    } finally {
+      clearTimeout(timer);
+    }
     d.wake = undefined;
     // Later groups (and the next step) read what this one wrote.
     await this.deps.writer?.flush();
