@@ -74,4 +74,25 @@ tests:
     expect((await runTestFile(file, { ...opts, run: /^nothing/ })).ok).toBe(true);
     expect((await runTestFile(file, { ...opts, run: /wrong/ })).ok).toBe(false);
   });
+
+  it("keep_firing_for and label templates behave as in the live engine (same rule code)", async () => {
+    const rules = join(dir, "keep.yml");
+    const text = `rule_files: [${rules}]
+tests:
+  - query_results:
+      - {eval_time: 0, expr: 'errors > 0', result: [{labels: '{job="api"}', value: 3}]}
+      - {eval_time: 2m, expr: 'errors > 0', result: []}
+    alert_rule_test:
+      - eval_time: 3m
+        groupname: k
+        alertname: Errors
+        exp_alerts: [{exp_labels: {job: api, tier: api-tier}}]
+      - eval_time: 4m
+        groupname: k
+        alertname: Errors
+        exp_alerts: []
+`;
+    const res = await runTestFile(parseTestFile(join(dir, "keep-test.yml"), text), opts);
+    expect(res.output).toContain("SUCCESS");
+  });
 });
