@@ -328,7 +328,7 @@ describe("security drills", () => {
       ["remote read access token", (h) => h.includes(`Bearer ${S.accessToken}`)],
       ["datasource bearer file", (h) => h.includes(`Bearer ${S.dsBearerFile}`)],
       ["notifier basic (file)", (h) => h.includes(b64("amuser", S.amPasswordFile))],
-      // Userinfo of a -notifier.url is not sent as basic auth (unlike Go's client); the token parameter is.
+      ["notifier URL userinfo", (h) => h.includes(b64("amurl", S.amURLPassword))],
       ["notifier URL token parameter", (h) => h.includes(`token=${S.amURLPassword}`)],
       [
         "oauth2 client secret (file)",
