@@ -300,7 +300,8 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
         reloadOK.set(0);
         engine.setReloadError(msg);
         logger.error({ reason }, `config reload failed, the previous config stays: ${msg}`);
-        throw err;
+        // Reported above; callers (/-/reload) get a TsalertError they need not log again.
+        throw err instanceof TsalertError ? err : new TsalertError("TSA_CONFIG", msg, { cause: err });
       }
     });
     reloading = next.catch(() => {});
