@@ -260,7 +260,8 @@ export async function createHttpServer(
         try {
           await hooks.reload();
         } catch (err) {
-          logger.error({ err }, "reload requested via /-/reload failed");
+          // A config error was already logged by the reload itself (file:line, no stack); log only the unexpected.
+          if (!(err instanceof TsalertError)) logger.error({ err }, "reload requested via /-/reload failed");
           return text(500, `reload failed: ${(err as Error).message ?? String(err)}`);
         }
         return text(200, "");
