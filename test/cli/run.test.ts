@@ -2,7 +2,7 @@
 // reloads that must keep the old config (a new alerting rule without a notifier), reloads while a reload
 // runs, the default -external.url, and stop(). Datasource and remote write point at a closed loopback
 // port: these tests are about the wiring, not about queries (test/e2e has the real servers).
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Logger, pino } from "pino";
@@ -43,6 +43,12 @@ function captureLogger(): CapturedLogger {
 }
 
 const flagsOf = (argv: string[]) => parseFlags(argv, {}).flags;
+
+/** Replaces a file at once (a reload in progress never reads it half-written). */
+async function replaceFile(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.tmp`, content);
+  await rename(`${path}.tmp`, path);
+}
 
 const RECORDING = "groups:\n  - name: r\n    interval: 1s\n    rules:\n      - record: r:x\n        expr: vector(1)\n";
 const WITH_ALERT = `${RECORDING}      - alert: NowAlerting\n        expr: vector(1)\n`;
@@ -110,9 +116,9 @@ describe("startInstance", () => {
   it("a reload asked for during a reload runs after it, on the file as it is then", async () => {
     const inst = instance as Instance;
     const rules = join(dir, "reload.yml");
-    await writeFile(rules, RECORDING.replace("vector(1)", "vector(3)"));
+    await replaceFile(rules, RECORDING.replace("vector(1)", "vector(3)"));
     const first = inst.reload("first");
-    await writeFile(rules, RECORDING.replace("vector(1)", "vector(4)"));
+    await replaceFile(rules, RECORDING.replace("vector(1)", "vector(4)"));
     const second = inst.reload("second");
     await Promise.all([first, second]);
     expect(inst.engine.groups()[0]?.rules[0]?.query).toBe("vector(4)");

@@ -168,6 +168,10 @@ describe("lifecycle (issue 7)", () => {
     expect(body).toContain(`${file}:8`);
     expect(await gauge(p, "vmalert_config_last_reload_successful")).toBe(0);
     expect(await gauge(p, "vmalert_config_last_reload_errors_total")).toBe(errorsBefore + 2);
+    // Reported once per failed reload, as a message with file:line, never with a stack trace.
+    expect(p.logs().match(/config reload failed/g)).toHaveLength(2);
+    expect(p.logs()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(p.logs()).not.toContain('"stack"');
 
     // Fixed file, /-/reload: back to 1, the banner is gone.
     await dir.write("life.yml", CHANGED);

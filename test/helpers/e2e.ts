@@ -1,7 +1,7 @@
 // Shared pieces of the end-to-end tests (test/e2e): a feeder writing fresh samples to a real
 // VictoriaMetrics in real time, Alertmanager and /metrics readers, VM export. Everything that starts
 // something returns a stop function the test calls.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,7 +135,7 @@ export async function exportSeries(vmURL: string, match: string): Promise<Export
 
 export interface TempDir {
   path: string;
-  /** Writes `content` to `name` inside the dir; returns the full path. */
+  /** Writes `content` to `name` inside the dir (atomically); returns the full path. */
   write(name: string, content: string): Promise<string>;
   remove(): Promise<void>;
 }
@@ -145,8 +145,10 @@ export async function tempDir(prefix: string): Promise<TempDir> {
   return {
     path,
     async write(name, content) {
+      // Replaced in one step: a reload polling the file never reads it half-written.
       const file = join(path, name);
-      await writeFile(file, content);
+      await writeFile(`${file}.tmp`, content);
+      await rename(`${file}.tmp`, file);
       return file;
     },
     remove: () => rm(path, { recursive: true, force: true }),
