@@ -27,7 +27,7 @@ export interface UnittestArgs {
 
 export const UNITTEST_USAGE = `Usage: tsalert unittest [flags] [FILE ...]
 Runs rule unit tests (vmalert-tool or promtool test files) on a temporary VictoriaMetrics.
-  --files=PATH|GLOB          test file(s); repeatable; positional arguments work too
+  --files=PATH|GLOB|URL      test file(s); repeatable; positional arguments work too
   -external.label=k=v        external label (repeatable; wins over a test's external_labels)
   -external.url=URL          $externalURL in templates
   -disableAlertgroupLabel    no alertgroup label on alerts (then groupname must not be set)
@@ -55,6 +55,8 @@ export function parseUnittestArgs(argv: string[]): UnittestArgs {
     "format",
     "run",
     "loggerLevel",
+    // vmalert-tool's port of its embedded servers; tsalert picks a free loopback port itself.
+    "httpListenPort",
   ]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -113,6 +115,8 @@ export function parseUnittestArgs(argv: string[]): UnittestArgs {
         break;
       case "loggerLevel":
         out.loggerLevel = value;
+        break;
+      case "httpListenPort":
         break;
     }
   }

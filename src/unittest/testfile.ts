@@ -233,11 +233,17 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
   if (!isMap(doc.contents) && root !== null && root !== undefined) r.fail([], "want a mapping at the top");
   const top = r.obj(root, [], KEYS.top, "test file");
   const fmt = format ?? detectFormat(top);
-  const dir = dirname(path);
+  const remote = /^https?:\/\//.test(path);
+  const dir = remote ? "" : dirname(path);
   const ruleFiles = r
     .list(top.rule_files, ["rule_files"], "rule_files")
     .map((f, i) => r.str(f, ["rule_files", i], "rule_files entry", true))
-    .map((f) => (/^https?:\/\//.test(f) || isAbsolute(f) ? f : resolve(dir, f)));
+    .map((f) => {
+      if (/^https?:\/\//.test(f)) return f;
+      // Relative to the test file, also when that is a URL.
+      if (remote) return new URL(f, path).toString();
+      return isAbsolute(f) ? f : resolve(dir, f);
+    });
   const evaluationInterval = r.dur(
     top.evaluation_interval,
     ["evaluation_interval"],
@@ -367,10 +373,17 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
   };
 }
 
+/** Reads a test file from disk or an http(s) URL (as vmalert-tool's --files accepts). */
 export async function readTestFile(path: string, format?: TestFormat): Promise<TestFile> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    if (/^https?:\/\//.test(path)) {
+      const res = await fetch(path, { signal: AbortSignal.timeout(30_000) });
+      text = await res.text();
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    } else {
+      text = await readFile(path, "utf8");
+    }
   } catch (err) {
     throw new TestFileError(`${path}: cannot read: ${(err as Error).message}`);
   }

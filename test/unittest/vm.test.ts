@@ -80,4 +80,28 @@ describe("tsalert unittest on real VictoriaMetrics", () => {
     expect(code).toBe(1);
     expect(out).toContain("matches no files");
   });
+
+  it("reads a test file and its rule files from an http URL", async () => {
+    const { createServer } = await import("node:http");
+    const { readFile } = await import("node:fs/promises");
+    const srv = createServer((req, res) => {
+      readFile(join(dir, (req.url ?? "/").slice(1))).then(
+        (b) => res.end(b),
+        () => {
+          res.writeHead(404);
+          res.end();
+        },
+      );
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+    const addr = srv.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    try {
+      const { code, out } = await cli(["-httpListenPort=8880", `--files=http://127.0.0.1:${port}/fixture-pass.yml`]);
+      expect(out).toContain("SUCCESS");
+      expect(code).toBe(0);
+    } finally {
+      await new Promise((r) => srv.close(r));
+    }
+  });
 });
