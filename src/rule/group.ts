@@ -20,7 +20,7 @@ import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay }
 import type { EngineDeps, EngineSettings } from "./types.js";
 
 export interface GroupStartOptions {
-  /** Process start (not a reload): restore state from the remote-read restorer after the first evaluation. */
+  /** Process start (not a reload): restore state from the remote-read restorer in the first evaluation. */
   restore: boolean;
   /** -state.path snapshot to load before the first evaluation. */
   snapshot?: StateSnapshot | null;
@@ -279,6 +279,9 @@ export class Group {
     const rules = this.rules;
     let dirty = false;
     let flushLate = false;
+    if (restore && this.deps.restorer) {
+      for (const r of rules) if (r instanceof AlertingRule) r.restoreFrom = this.deps.restorer;
+    }
     try {
       for (let i = 0; i < rules.length && !signal.aborted; i += conc) {
         if (dirty && writer) {
@@ -310,17 +313,6 @@ export class Group {
             writer.push(o.series);
             dirty = true;
           }
-        }
-      }
-      if (restore && this.deps.restorer && !signal.aborted) {
-        for (const r of rules) {
-          if (!(r instanceof AlertingRule)) continue;
-          const restored = await r.restore(this.deps.restorer, ts);
-          if (restored.series.length > 0 && writer) writer.push(restored.series);
-          if (restored.promoted === 0) continue;
-          // Alerts a restore promoted to firing go out now, not one interval later.
-          const alerts = await r.sendNow();
-          if (alerts.length > 0) this.send(alerts);
         }
       }
     } finally {
