@@ -1,7 +1,6 @@
 // The normal run mode: builds datasource, notifiers, remote write/read, engine and HTTP server from the
 // flags, then runs until SIGTERM/SIGINT. Reloads (SIGHUP, /-/reload, -configCheckInterval) re-read rule,
 // template and notifier files and keep the old config when anything in them is wrong.
-import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
@@ -11,13 +10,13 @@ import { TsalertError } from "../errors.js";
 import { createHttpServer, type HttpServer, httpOptionsFromFlags } from "../http/index.js";
 import { counter, gauge } from "../metrics.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
-import { createRestorer, createStateFile, parseTenant, tenantURL } from "../remoteread/index.js";
+import { createRestorer, createStateFile } from "../remoteread/index.js";
 import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
 import { Engine, systemClock } from "../rule/index.js";
-import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
+import { datasourceOptions, engineSettings, remoteWriterOptions } from "./options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 /** How long shutdown waits for the remote-write queue to drain. */
@@ -75,100 +74,13 @@ function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
   }
 }
 
-function externalLabels(flags: FlagSet): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of flags.list("external.label")) {
-    const i = item.indexOf("=");
-    out[item.slice(0, i)] = item.slice(i + 1);
-  }
-  return out;
-}
-
-/** vmalert's default -external.url: http(s)://<hostname>:<port of the first -httpListenAddr>. */
-function externalURL(flags: FlagSet): string {
-  const raw = flags.string("external.url");
-  if (raw !== "") return raw.replace(/\/+$/, "");
-  const addr = flags.list("httpListenAddr")[0] ?? ":8880";
-  const port = /:(\d+)$/.exec(addr)?.[1] ?? "8880";
-  const scheme = flags.boolList("tls")[0] ? "https" : "http";
-  return `${scheme}://${hostname()}:${port}`;
-}
-
-function engineSettings(flags: FlagSet): EngineSettings {
-  return {
-    evaluationInterval: flags.duration("evaluationInterval"),
-    evalDelay: flags.duration("rule.evalDelay"),
-    resendDelay: flags.duration("rule.resendDelay"),
-    maxResolveDuration: flags.duration("rule.maxResolveDuration"),
-    externalLabels: externalLabels(flags),
-    externalURL: externalURL(flags),
-    externalURLRaw: flags.string("external.url"),
-    alertSourceTemplate: flags.string("external.alert.source") || undefined,
-    disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
-    maxStartDelay: flags.duration("group.maxStartDelay"),
-    updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
-    resultsLimit: flags.int("rule.resultsLimit"),
-    stripFilePath: flags.bool("rule.stripFilePath"),
-    maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
-    queryTimeout: flags.duration("datasource.queryTimeout"),
-    remoteReadLookback: flags.duration("remoteRead.lookback"),
-    clusterMode: flags.bool("clusterMode"),
-    defaultTenants: defaultTenants(flags),
-  };
-}
-
-/** -defaultTenant.*: checked at start, so a typo fails with the flag named rather than in a group. */
-function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: string } {
-  const out: { prometheus?: string; graphite?: string } = {};
-  for (const type of ["prometheus", "graphite"] as const) {
-    const v = flags.string(`defaultTenant.${type}`).trim();
-    if (v === "") continue;
-    try {
-      parseTenant(v);
-    } catch (err) {
-      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    out[type] = v;
-  }
-  return out;
-}
-
 function datasourceFactory(flags: FlagSet): ClosableQuerierFactory {
-  const url = flags.string("datasource.url");
-  if (url === "") throw new TsalertError("TSA_FLAG", "-datasource.url is empty: it is required unless -dryRun is set");
-  return createQuerierFactory({
-    url,
-    ...clientOptionsFromFlags(flags, "datasource"),
-    appendTypePrefix: flags.bool("datasource.appendTypePrefix"),
-    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
-    queryStep: flags.duration("datasource.queryStep"),
-    disableStepParam: flags.bool("datasource.disableStepParam"),
-    roundDigits: flags.int("datasource.roundDigits"),
-    lookback: flags.duration("datasource.lookback"),
-    queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
-    queryTimeout: flags.duration("datasource.queryTimeout"),
-    maxResponseBytes: flags.int("datasource.maxResponseSize"),
-  });
+  return createQuerierFactory(datasourceOptions(flags));
 }
 
 function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWriter | undefined {
-  const base = flags.string("remoteWrite.url");
-  if (base === "") return undefined;
-  return createRemoteWriter(
-    {
-      url: tenant === undefined ? base : tenantURL(base, "insert", tenant),
-      disablePathAppend: flags.bool("remoteWrite.disablePathAppend"),
-      concurrency: flags.int("remoteWrite.concurrency"),
-      flushInterval: flags.duration("remoteWrite.flushInterval"),
-      maxBatchSize: flags.int("remoteWrite.maxBatchSize"),
-      maxQueueSize: flags.int("remoteWrite.maxQueueSize"),
-      sendTimeout: flags.duration("remoteWrite.sendTimeout"),
-      retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
-      retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
-      client: clientOptionsFromFlags(flags, "remoteWrite"),
-    },
-    logger,
-  );
+  const opts = remoteWriterOptions(flags, tenant);
+  return opts ? createRemoteWriter(opts, logger) : undefined;
 }
 
 function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {

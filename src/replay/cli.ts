@@ -1,8 +1,8 @@
 // Replay from the command line: vmalert's flag mode (`-replay.timeFrom` set), the `tsalert replay`
 // subcommand with the same flags, and `tsalert replay --compare OLD NEW --from --to`.
 import type { Logger } from "pino";
-import { clientOptionsFromFlags } from "../cli/clientflags.js";
 import { type FlagSet, parseFlags } from "../cli/flagset.js";
+import { datasourceOptions, engineSettings, remoteWriterOptions } from "../cli/options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
@@ -25,48 +25,22 @@ export interface ReplayIO {
   errIsTTY?: boolean;
 }
 
-function externalLabels(flags: FlagSet): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of flags.list("external.label")) {
-    const i = item.indexOf("=");
-    if (i > 0) out[item.slice(0, i)] = item.slice(i + 1);
-  }
-  return out;
-}
-
+/** The live engine's settings, minus what only matters in real time (delays, resends, caps, timeouts). */
 function settingsFromFlags(flags: FlagSet): EngineSettings {
-  const url = flags.string("external.url");
   return {
-    evaluationInterval: flags.duration("evaluationInterval"),
+    ...engineSettings(flags),
     evalDelay: 0,
     resendDelay: 0,
     maxResolveDuration: 0,
-    externalLabels: externalLabels(flags),
-    externalURL: url.replace(/\/+$/, ""),
-    externalURLRaw: url,
-    disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
     maxStartDelay: 0,
-    updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
-    resultsLimit: flags.int("rule.resultsLimit"),
     maxActiveAlerts: 0,
     queryTimeout: 0,
   };
 }
 
 function datasourceFromFlags(flags: FlagSet): ClosableQuerierFactory {
-  const url = flags.string("datasource.url");
-  if (url === "") throw new TsalertError("TSA_FLAG", "replay needs -datasource.url");
-  return createQuerierFactory({
-    url,
-    ...clientOptionsFromFlags(flags, "datasource"),
-    appendTypePrefix: flags.bool("datasource.appendTypePrefix"),
-    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
-    roundDigits: flags.int("datasource.roundDigits"),
-    queryTimeout: flags.duration("datasource.queryTimeout"),
-    maxResponseBytes: flags.int("datasource.maxResponseSize"),
-    // vmalert's replay skips VictoriaMetrics' rollup cache on every request.
-    nocache: true,
-  });
+  // vmalert's replay skips VictoriaMetrics' rollup cache on every request.
+  return createQuerierFactory({ ...datasourceOptions(flags), nocache: true });
 }
 
 function optionsFromFlags(flags: FlagSet, now: number): ReplayOptions {
@@ -148,21 +122,9 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
   } catch (err) {
     return fail(io, err);
   }
-  const writer = createRemoteWriter(
-    {
-      url: flags.string("remoteWrite.url"),
-      disablePathAppend: flags.bool("remoteWrite.disablePathAppend"),
-      concurrency: flags.int("remoteWrite.concurrency"),
-      flushInterval: flags.duration("remoteWrite.flushInterval"),
-      maxBatchSize: flags.int("remoteWrite.maxBatchSize"),
-      maxQueueSize: flags.int("remoteWrite.maxQueueSize"),
-      sendTimeout: flags.duration("remoteWrite.sendTimeout"),
-      retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
-      retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
-      client: clientOptionsFromFlags(flags, "remoteWrite"),
-    },
-    logger,
-  );
+  const writerOpts = remoteWriterOptions(flags);
+  if (!writerOpts) return fail(io, new TsalertError("TSA_FLAG", "replay mode needs -remoteWrite.url"));
+  const writer = createRemoteWriter(writerOpts, logger);
   const stop = signal ? { signal, release: () => {} } : interruptible();
   try {
     const summary = await replay(loaded.groups, opts, {

@@ -19,8 +19,7 @@ import type {
 } from "../datasource/types.js";
 import type { NotifierSet } from "../notifier/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
-import { Group } from "../rule/group.js";
-import { FakeClock, goTruncate, sleep, systemClock } from "../rule/index.js";
+import { FakeClock, Group, goTruncate, sleep, systemClock } from "../rule/index.js";
 import type { CompileTemplate, EngineSettings } from "../rule/types.js";
 import type { ReplayOptions } from "./options.js";
 import type { Progress } from "./progress.js";

@@ -1,8 +1,9 @@
 // The rule engine's public surface for the CLI and tests.
 
+export { AlertingRule } from "./alerting.js";
 export { type Clock, FakeClock, settle, sleep, systemClock } from "./clock.js";
 export { float32String, goTruncate, rfc3339Nano } from "./format.js";
-export { groupConfigID } from "./group.js";
+export { Group, groupConfigID } from "./group.js";
 export { alertID, goDuration, groupID, ruleID } from "./ids.js";
 export { Engine, type EngineOptions } from "./manager.js";
 export { nextCronTime, parseCron } from "./schedule.js";

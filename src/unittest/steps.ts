@@ -6,9 +6,7 @@ import type { GroupConfig } from "../config/types.js";
 import type { QuerierFactory } from "../datasource/types.js";
 import type { NotifierSet } from "../notifier/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
-import { AlertingRule } from "../rule/alerting.js";
-import { Group } from "../rule/group.js";
-import { FakeClock, goTruncate } from "../rule/index.js";
+import { AlertingRule, FakeClock, Group, goTruncate } from "../rule/index.js";
 import type { AlertBudget } from "../rule/rule.js";
 import type { CompileTemplate, EngineSettings } from "../rule/types.js";
 

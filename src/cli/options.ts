@@ -1,0 +1,106 @@
+// Flag values mapped onto the options of the engine, the datasource and the remote writer. The run
+// mode and replay both build from here, so a flag means the same in both.
+import { hostname } from "node:os";
+import type { DatasourceOptions } from "../datasource/index.js";
+import { TsalertError } from "../errors.js";
+import { parseTenant, tenantURL } from "../remoteread/index.js";
+import type { RemoteWriterOptions } from "../remotewrite/index.js";
+import type { EngineSettings } from "../rule/types.js";
+import { clientOptionsFromFlags } from "./clientflags.js";
+import type { FlagSet } from "./flagset.js";
+
+/** -external.label items, split at the first `=` (checkFlagValues has rejected items without one). */
+export function externalLabels(flags: FlagSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of flags.list("external.label")) {
+    const i = item.indexOf("=");
+    if (i > 0) out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+/** vmalert's default -external.url: http(s)://<hostname>:<port of the first -httpListenAddr>. */
+export function externalURL(flags: FlagSet): string {
+  const raw = flags.string("external.url");
+  if (raw !== "") return raw.replace(/\/+$/, "");
+  const addr = flags.list("httpListenAddr")[0] ?? ":8880";
+  const port = /:(\d+)$/.exec(addr)?.[1] ?? "8880";
+  const scheme = flags.boolList("tls")[0] ? "https" : "http";
+  return `${scheme}://${hostname()}:${port}`;
+}
+
+/** -defaultTenant.*: checked at start, so a typo fails with the flag named rather than in a group. */
+function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: string } {
+  const out: { prometheus?: string; graphite?: string } = {};
+  for (const type of ["prometheus", "graphite"] as const) {
+    const v = flags.string(`defaultTenant.${type}`).trim();
+    if (v === "") continue;
+    try {
+      parseTenant(v);
+    } catch (err) {
+      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    out[type] = v;
+  }
+  return out;
+}
+
+export function engineSettings(flags: FlagSet): EngineSettings {
+  return {
+    evaluationInterval: flags.duration("evaluationInterval"),
+    evalDelay: flags.duration("rule.evalDelay"),
+    resendDelay: flags.duration("rule.resendDelay"),
+    maxResolveDuration: flags.duration("rule.maxResolveDuration"),
+    externalLabels: externalLabels(flags),
+    externalURL: externalURL(flags),
+    externalURLRaw: flags.string("external.url"),
+    alertSourceTemplate: flags.string("external.alert.source") || undefined,
+    disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
+    maxStartDelay: flags.duration("group.maxStartDelay"),
+    updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
+    resultsLimit: flags.int("rule.resultsLimit"),
+    stripFilePath: flags.bool("rule.stripFilePath"),
+    maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    remoteReadLookback: flags.duration("remoteRead.lookback"),
+    clusterMode: flags.bool("clusterMode"),
+    defaultTenants: defaultTenants(flags),
+  };
+}
+
+/** -datasource.* flags; throws TSA_FLAG when -datasource.url is empty. */
+export function datasourceOptions(flags: FlagSet): DatasourceOptions {
+  const url = flags.string("datasource.url");
+  if (url === "") throw new TsalertError("TSA_FLAG", "-datasource.url is empty: it is required unless -dryRun is set");
+  return {
+    url,
+    ...clientOptionsFromFlags(flags, "datasource"),
+    appendTypePrefix: flags.bool("datasource.appendTypePrefix"),
+    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
+    queryStep: flags.duration("datasource.queryStep"),
+    disableStepParam: flags.bool("datasource.disableStepParam"),
+    roundDigits: flags.int("datasource.roundDigits"),
+    lookback: flags.duration("datasource.lookback"),
+    queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    maxResponseBytes: flags.int("datasource.maxResponseSize"),
+  };
+}
+
+/** -remoteWrite.* flags, undefined without -remoteWrite.url; `tenant` selects `/insert/<tenant>/prometheus`. */
+export function remoteWriterOptions(flags: FlagSet, tenant?: string): RemoteWriterOptions | undefined {
+  const base = flags.string("remoteWrite.url");
+  if (base === "") return undefined;
+  return {
+    url: tenant === undefined ? base : tenantURL(base, "insert", tenant),
+    disablePathAppend: flags.bool("remoteWrite.disablePathAppend"),
+    concurrency: flags.int("remoteWrite.concurrency"),
+    flushInterval: flags.duration("remoteWrite.flushInterval"),
+    maxBatchSize: flags.int("remoteWrite.maxBatchSize"),
+    maxQueueSize: flags.int("remoteWrite.maxQueueSize"),
+    sendTimeout: flags.duration("remoteWrite.sendTimeout"),
+    retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
+    retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
+    client: clientOptionsFromFlags(flags, "remoteWrite"),
+  };
+}
