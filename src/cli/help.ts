@@ -27,7 +27,10 @@ export function helpText(version: string): string {
     "Usage:",
     "  tsalert [flags]                      run the rule engine",
     "  tsalert -dryRun -rule=FILES          check rule files and exit",
-    "  tsalert lint [--format=text|json|github] [flags] FILES...",
+    "  tsalert lint [--format=text|json|github] [flags] FILES...   checks beyond syntax",
+    "  tsalert unittest [flags] TEST_FILES...                      rule unit tests (vmalert-tool, promtool)",
+    "  tsalert -replay.timeFrom=T [flags]   backfill rules over a past range (also: tsalert replay ...)",
+    "  tsalert replay --compare OLD NEW --from=T --to=T             alerts that fire differently",
     "",
     "Flags:",
   ];
