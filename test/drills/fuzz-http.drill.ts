@@ -155,12 +155,8 @@ function build(seed: number, port: number, ids: Ids): Built {
   else if (pathOp === 3) path += "/";
   else if (pathOp === 4) path = `/..${path}/../..`;
   else if (pathOp === 5) path += "%00";
-  else if (pathOp === 6) {
-    path = `/${"a".repeat(1 << (10 + Math.floor(rnd() * 8)))}`;
-    // A request line past the server's header limit is refused by the HTTP parser (431): with a body still
-    // arriving, the connection may close before the answer is read.
-    if (path.length > 8192) malformed = true;
-  } else if (pathOp === 7) path = path.toUpperCase();
+  else if (pathOp === 6) path = `/${"a".repeat(1 << (10 + Math.floor(rnd() * 8)))}`;
+  else if (pathOp === 7) path = path.toUpperCase();
   else if (pathOp === 8) path = `${path};x=1`;
 
   const params: string[] = [];
@@ -209,6 +205,9 @@ function build(seed: number, port: number, ids: Ids): Built {
     headers.push("Content-Type: application/x-www-form-urlencoded; charset=utf-8");
     body = Buffer.from(`group_id=${ids.gid}&%zz=%zz&state=firing&${"&".repeat(1000)}`);
   }
+  // A head past the server's header limit (16 KiB) is refused by the HTTP parser itself (431): with a body
+  // still arriving, the connection may close before the answer is read.
+  if (target.length + headers.join("\r\n").length > 8192) malformed = true;
   let raw: Buffer;
   if (bodyOp === 4) {
     // Chunked with a garbage chunk size.
