@@ -84,6 +84,7 @@ function rowsFor(workload, results) {
     rows.push({ name: p(`${engine} CPU per iteration`), value: round(r.cpuPerIteration, 3), unit: "s" });
     rows.push({ name: p(`${engine} peak RSS`), value: round(r.peakRss / 2 ** 20, 1), unit: "MiB" });
     rows.push({ name: p(`${engine} alerts sent per iteration`), value: Math.round(r.alertsPerIteration), unit: "" });
+    rows.push({ name: p(`${engine} series written per iteration`), value: Math.round(r.rowsPerIteration), unit: "" });
     rows.push({
       name: p(`${engine} exec errors / missed iters / dropped rows`),
       value: `${r.errors} / ${r.missed} / ${r.dropped}`,

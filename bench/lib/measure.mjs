@@ -19,7 +19,8 @@ export function engineFlags({ ruleGlob, vmURL, sinkURL, interval, port }) {
 
 /**
  * Starts `engine`, waits for `warmup` iterations of every group, then measures over `iterations` more.
- * Returns {cpuPerIteration (s), peakRss (bytes), alertsPerIteration, errors, missed, dropped, iterations}.
+ * Returns {cpuPerIteration (s), peakRss (bytes), alertsPerIteration, rowsPerIteration, errors, missed, dropped,
+ * iterations}.
  */
 export async function measureEngine({ engine, workload, ruleGlob, vmURL, sink, warmup, iterations, log }) {
   const port = await freePort();
@@ -55,6 +56,7 @@ export async function measureEngine({ engine, workload, ruleGlob, vmURL, sink, w
           cpuPerIteration: (end.cpu - start.cpu) / fullIterations,
           peakRss: peakRssBytes(child.pid),
           alertsPerIteration: (end.alerts - start.alerts) / fullIterations,
+          rowsPerIteration: (end.rows - start.rows) / fullIterations,
           errors: end.errors - start.errors,
           missed: end.missed - start.missed,
           dropped: end.dropped - start.dropped,
@@ -75,6 +77,7 @@ function snapshot(pid, m, counts, sink) {
     errors: m.sum("vmalert_execution_errors_total"),
     missed: m.sum("vmalert_iteration_missed_total"),
     dropped: m.sum("vmalert_remotewrite_dropped_rows_total"),
+    rows: m.sum("vmalert_remotewrite_sent_rows_total"),
   };
 }
 
