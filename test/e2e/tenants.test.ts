@@ -27,7 +27,15 @@ const RULES = TENANTS.map(
         annotations:
           summary: "account {{ $labels.vm_account_id }} project {{ $labels.vm_project_id }}"
 `,
-).join("");
+)
+  .join("")
+  .concat(`
+  - name: tenant-default
+    interval: 1s
+    rules:
+      - record: e2e_tenant:default
+        expr: e2e_tenant_src * 100
+`);
 
 interface ApiAlert {
   state: string;
@@ -53,7 +61,7 @@ function written(series: ExportedSeries[], since: number): string[] {
       .join(",");
     s.timestamps.forEach((ts, i) => {
       if (ts >= since && s.values[i] !== null)
-        out.add(`${name}{${ls}}${name === "e2e_tenant:scaled" ? ` ${s.values[i]}` : ""}`);
+        out.add(`${name}{${ls}}${name?.startsWith("e2e_tenant:") ? ` ${s.values[i]}` : ""}`);
     });
   }
   return [...out].sort();
@@ -99,6 +107,8 @@ describe("-clusterMode tenants behind real vmauth", () => {
     return [
       `-rule=${join(dir, "rules.yml")}`,
       "-clusterMode",
+      // The group without `tenant` belongs to tenant 2.
+      "-defaultTenant.prometheus=2",
       `-datasource.url=${stack.url}`,
       `-remoteWrite.url=${stack.url}`,
       `-remoteRead.url=${stack.url}`,
@@ -143,7 +153,7 @@ describe("-clusterMode tenants behind real vmauth", () => {
     const activeAt = new Map(TENANTS.map((t) => [t, Date.parse((alerts.get(t) as ApiAlert).activeAt)]));
 
     // Each instance holds its own tenant's results and alert series, and nothing of the other tenant.
-    const selector = '{__name__=~"e2e_tenant:scaled|ALERTS|ALERTS_FOR_STATE"}';
+    const selector = '{__name__=~"e2e_tenant:.*|ALERTS|ALERTS_FOR_STATE"}';
     for (const t of TENANTS) {
       const own = alertLabels(t);
       const ls = Object.keys(own)
@@ -154,6 +164,7 @@ describe("-clusterMode tenants behind real vmauth", () => {
         `ALERTS_FOR_STATE{${ls}}`,
         `ALERTS{${ls.replace("alertname=E2ETenantAlert", "alertname=E2ETenantAlert,alertstate=pending")}}`,
         `e2e_tenant:scaled{vm_account_id=${t},vm_project_id=0} ${Number(t) * 10}`,
+        ...(t === "2" ? ["e2e_tenant:default{vm_account_id=2,vm_project_id=0} 200"] : []),
       ].sort();
       let got: string[] = [];
       await waitFor(
@@ -200,4 +211,22 @@ describe("-clusterMode tenants behind real vmauth", () => {
     }
     expect(second.logs()).not.toMatch(/"level":"?(error|50)|\terror\t/);
   }, 120_000);
+
+  it("refuses a bad -defaultTenant.* and a group tenant without -clusterMode", async () => {
+    const bad = await startTsalert({
+      args: [...args(), "-defaultTenant.graphite=acme"],
+      waitReady: false,
+    });
+    procs.push(bad);
+    expect(await bad.exited).toBe(2);
+    expect(bad.logs()).toContain('-defaultTenant.graphite: invalid tenant "acme"');
+
+    const noCluster = await startTsalert({
+      args: args().filter((a) => a !== "-clusterMode"),
+      waitReady: false,
+    });
+    procs.push(noCluster);
+    expect(await noCluster.exited).not.toBe(0);
+    expect(noCluster.logs()).toContain("group tenant is only allowed with -clusterMode");
+  }, 60_000);
 });
