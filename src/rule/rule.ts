@@ -54,7 +54,7 @@ export interface Rule {
 
 export class QueryTimeout extends Error {
   constructor(ms: number) {
-    super(`query timed out after ${ms / 1000}s`);
+    super(`query timed out after ${ms / 1000}s (-datasource.queryTimeout, at most the group interval)`);
     this.name = "QueryTimeout";
   }
 }
