@@ -61,7 +61,9 @@ describe("group loop", () => {
     await e.start([group({ name: "t", rules: [alertRule({ alert: "A", expr: "x" })] })]);
     await deps.clock.advance(MIN + 6000);
     const [gr] = e.groups();
-    expect(gr.rules[0].lastError).toBe("query timed out after 5s (-datasource.queryTimeout, at most the group interval)");
+    expect(gr.rules[0].lastError).toBe(
+      "query timed out after 5s (-datasource.queryTimeout, at most the group interval)",
+    );
     expect(gr.rules[0].health).toBe("err");
     await e.stop();
   });
