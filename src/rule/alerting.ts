@@ -89,6 +89,7 @@ export class AlertingRule implements Rule {
   /** Shared by every alert when no annotation is a template (never mutated). */
   private literalAnnotations: Record<string, string> = {};
   private activeCount = 0;
+  private labelTable = new Map<string, Label>();
   private adopted = false;
   private metricLabels: Record<string, string>;
   private pendingGauge;
@@ -438,8 +439,27 @@ export class AlertingRule implements Rule {
   }
 
   private seriesLabels(a: Alert, kind: "pending" | "firing" | "for"): Label[] {
-    a.sorted ??= withLabels([], a.labels);
+    a.sorted ??= this.internedLabels(a.labels);
     return mergeSorted(a.sorted, SERIES_EXTRA[kind]);
+  }
+
+  /**
+   * The sorted label array, its Label objects shared between the rule's alerts: most labels (alertname,
+   * alertgroup, job, rule labels) have one value for every alert of a rule. The table is dropped when it
+   * outgrows the alerts it serves, so label churn cannot grow it without bound.
+   */
+  private internedLabels(labels: Record<string, string>): Label[] {
+    const out = withLabels([], labels);
+    const table = this.labelTable;
+    if (table.size > 16 * (this.alerts.size + 8)) table.clear();
+    for (let i = 0; i < out.length; i++) {
+      const l = out[i];
+      const key = `${l.name}\xff${l.value}`;
+      const shared = table.get(key);
+      if (shared) out[i] = shared;
+      else table.set(key, l);
+    }
+    return out;
   }
 
   private toSeries(stale: TimeSeries[], tsMs: number): TimeSeries[] {
@@ -484,8 +504,9 @@ export class AlertingRule implements Rule {
 
   private defaultSource(a: Alert): string {
     const g = this.group;
-    a.generatorURL ??= `${g.deps.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
-    return a.generatorURL;
+    // Not kept on the alert: a 100-byte string per alert is cheap to rebuild, and with -external.alert.source
+    // unset it is only needed while sending.
+    return `${g.deps.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
   }
 
   private async renderSource(a: Alert): Promise<string> {
