@@ -7,9 +7,11 @@ function shellQuote(s: string): string {
 
 /** `curl -X POST -H 'Content-Type: application/json' -H 'Authorization: <secret>' '<url>'`. */
 export function toCurl(method: string, url: string, headers: Record<string, string>): string {
-  let out = `curl -X ${method}`;
+  const parts = ["curl -X ", method];
   for (const [k, v] of Object.entries(headers)) {
-    out += ` -H ${shellQuote(`${k}: ${isSecretHeader(k) ? "<secret>" : v}`)}`;
+    parts.push(" -H ", shellQuote(`${k}: ${isSecretHeader(k) ? "<secret>" : v}`));
   }
-  return `${out} ${shellQuote(url)}`;
+  parts.push(" ", shellQuote(url));
+  // One flat string (join), not a rope of pieces: every rule keeps one per history entry.
+  return parts.join("");
 }
