@@ -1,6 +1,8 @@
 // The normal run mode: builds datasource, notifiers, remote write/read, engine and HTTP server from the
 // flags, then runs until SIGTERM/SIGINT. Reloads (SIGHUP, /-/reload, -configCheckInterval) re-read rule,
 // template and notifier files and keep the old config when anything in them is wrong.
+import { accessSync, constants } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
@@ -52,6 +54,16 @@ async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
 /** Identifies a loaded rule set: a reload yielding the same one changes nothing. */
 function configSignature(groups: GroupConfig[]): string {
   return JSON.stringify(groups.map((g) => [g.file, g.name, g.checksum]));
+}
+
+/** The state file is written next to itself (temp file, rename): its directory must be writable now, not at exit. */
+function checkStateDir(path: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new TsalertError("TSA_FLAG", `-state.path=${path}: directory ${dir} is not writable: ${errorText(err)}`);
+  }
 }
 
 function errorText(err: unknown): string {
@@ -166,6 +178,7 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
       })
     : undefined;
   const statePath = flags.string("state.path");
+  if (statePath !== "") checkStateDir(statePath);
   const stateFile = statePath !== "" ? createStateFile(statePath, logger) : undefined;
 
   const engine = new Engine(
