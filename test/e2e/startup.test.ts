@@ -96,6 +96,19 @@ describe("startup checks", () => {
     expectNoStack(r.out);
   });
 
+  it("a -state.path in a directory that does not exist exits 2 naming the flag (not at shutdown)", async () => {
+    const state = `${dir.path}/missing/state.json`;
+    const r = await runToExit([
+      `-rule=${files.alert}`,
+      `-datasource.url=${closed}`,
+      "-notifier.blackhole",
+      `-state.path=${state}`,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`-state.path=${state}: directory ${dir.path}/missing is not writable`);
+    expectNoStack(r.out);
+  });
+
   it("a listen address in use exits 1 naming -httpListenAddr", async () => {
     const busy: Server = createServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
