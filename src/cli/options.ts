@@ -3,16 +3,18 @@
 import { hostname } from "node:os";
 import type { DatasourceOptions } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
+import type { PushMetricsOptions } from "../metricspush.js";
+import { parseHeaderList } from "../net/headers.js";
 import { parseTenant, tenantURL } from "../remoteread/index.js";
 import type { RemoteWriterOptions } from "../remotewrite/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { clientOptionsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 
-/** -external.label items, split at the first `=` (checkFlagValues has rejected items without one). */
-export function externalLabels(flags: FlagSet): Record<string, string> {
+/** -external.label (or another name=value list flag) items, split at the first `=` (checkFlagValues has rejected items without one). */
+export function externalLabels(flags: FlagSet, flag = "external.label"): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const item of flags.list("external.label")) {
+  for (const item of flags.list(flag)) {
     const i = item.indexOf("=");
     if (i > 0) out[item.slice(0, i)] = item.slice(i + 1);
   }
@@ -102,5 +104,16 @@ export function remoteWriterOptions(flags: FlagSet, tenant?: string): RemoteWrit
     retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
     retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
     client: clientOptionsFromFlags(flags, "remoteWrite"),
+  };
+}
+
+/** -pushmetrics.* flags. */
+export function pushMetricsOptions(flags: FlagSet): PushMetricsOptions {
+  return {
+    urls: flags.list("pushmetrics.url"),
+    interval: flags.duration("pushmetrics.interval"),
+    extraLabels: externalLabels(flags, "pushmetrics.extraLabel"),
+    headers: parseHeaderList(flags.list("pushmetrics.header"), "-pushmetrics.header"),
+    disableCompression: flags.bool("pushmetrics.disableCompression"),
   };
 }

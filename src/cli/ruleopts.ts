@@ -27,9 +27,11 @@ export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): L
 
 /** Checks of flag values the table's types cannot express. */
 export function checkFlagValues(flags: FlagSet): void {
-  for (const label of flags.list("external.label")) {
-    if (!label.includes("=")) {
-      throw new TsalertError("TSA_FLAG", `invalid value "${label}" for flag -external.label: want name=value`);
+  for (const name of ["external.label", "pushmetrics.extraLabel"]) {
+    for (const label of flags.list(name)) {
+      if (!label.includes("=")) {
+        throw new TsalertError("TSA_FLAG", `invalid value "${label}" for flag -${name}: want name=value`);
+      }
     }
   }
   loadOptionsFromFlags(flags);

@@ -11,6 +11,7 @@ import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource
 import { TsalertError } from "../errors.js";
 import { createHttpServer, type HttpServer, httpOptionsFromFlags } from "../http/index.js";
 import { counter, gauge } from "../metrics.js";
+import { startMetricsPush } from "../metricspush.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
 import { createRestorer, createStateFile } from "../remoteread/index.js";
 import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
@@ -18,7 +19,7 @@ import { Engine, systemClock } from "../rule/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
-import { datasourceOptions, engineSettings, remoteWriterOptions } from "./options.js";
+import { datasourceOptions, engineSettings, pushMetricsOptions, remoteWriterOptions } from "./options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 /** How long shutdown waits for the remote-write queue to drain. */
@@ -268,9 +269,12 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     "tsalert started",
   );
 
+  const stopPush = startMetricsPush(pushMetricsOptions(flags), logger.child({ component: "pushmetrics" }));
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await stopPush();
       await http.close();
       await reloading;
       await engine.stop(EVAL_DRAIN_MS);
