@@ -1,14 +1,14 @@
 // Conformance: every rule file of the shared corpus gets the verdict its manifest asks of tsalert.
+
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadRuleTemplates } from "../../src/cli/ruleopts.js";
 import { buildValidators, validatorStatus } from "../../src/cli/validators.js";
 import { loadRules } from "../../src/config/load.js";
 import { formatProblem } from "../../src/config/problems.js";
+import { CORPUS_DIR } from "../helpers/corpus.js";
 
-// /work/main/test/config -> /work/shared/corpus
-const corpusDir = fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
+const corpusDir = CORPUS_DIR;
 
 interface Entry {
   file: string;

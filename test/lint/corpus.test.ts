@@ -1,13 +1,14 @@
 // Every rule file of the shared corpus goes through lint: no check may crash (warnings are fine), and
 // every warning points into the file it names.
+
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildValidators } from "../../src/cli/validators.js";
 import { loadRules } from "../../src/config/load.js";
 import { CHECK_IDS, lintRules } from "../../src/lint/index.js";
+import { CORPUS_DIR } from "../helpers/corpus.js";
 
-const corpusDir = fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
+const corpusDir = CORPUS_DIR;
 const manifestPath = `${corpusDir}manifest.json`;
 const entries: { file: string; kind: string }[] = existsSync(manifestPath)
   ? JSON.parse(readFileSync(manifestPath, "utf8"))

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { MetricsqlSyntaxError, parse, print } from "../../src/metricsql/index.js";
+import { corpusAvailable } from "../helpers/corpus.js";
 import { badExprFiles, exprsOf, goodCorpusExprs } from "./corpus.js";
 import { stripPositions } from "./strip.js";
 
 const good = goodCorpusExprs();
 
-describe("corpus: good rule files", () => {
+describe.skipIf(!corpusAvailable)("corpus: good rule files", () => {
   it("holds a real amount of expressions", () => {
     expect(good.length).toBeGreaterThan(1000);
   });
@@ -32,7 +33,7 @@ describe("corpus: good rule files", () => {
   });
 });
 
-describe("corpus: files vmalert rejects for their expression", () => {
+describe.skipIf(!corpusAvailable)("corpus: files vmalert rejects for their expression", () => {
   const bad = badExprFiles();
   it("finds them", () => {
     expect(bad.length).toBeGreaterThanOrEqual(4);

@@ -1,9 +1,11 @@
 // Pulls the MetricsQL expressions out of the rule files of the shared corpus.
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { CORPUS_DIR, corpusAvailable } from "../helpers/corpus.js";
 
-export const CORPUS = "/work/shared/corpus";
+export const CORPUS = CORPUS_DIR;
 
 interface ManifestEntry {
   file: string;
@@ -19,6 +21,7 @@ export interface CorpusExpr {
 }
 
 export function manifest(): ManifestEntry[] {
+  if (!corpusAvailable) return [];
   return JSON.parse(readFileSync(join(CORPUS, "manifest.json"), "utf8")) as ManifestEntry[];
 }
 
