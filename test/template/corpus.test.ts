@@ -1,13 +1,14 @@
 // Every annotation and label template of the shared rule corpus: parse verdicts match vmalert 1.79.5's
 // (including its exact Go message) and rendering never crashes: it resolves or rejects with a TsalertError.
+
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { TsalertError } from "../../src/errors.js";
 import { compileTemplate, isTemplate, validateTemplate } from "../../src/template/index.js";
+import { CORPUS_DIR } from "../helpers/corpus.js";
 
-const corpusDir = fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
+const corpusDir = CORPUS_DIR;
 const manifestPath = `${corpusDir}manifest.json`;
 
 interface Entry {
