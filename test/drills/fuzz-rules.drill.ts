@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CORPUS_DIR, corpusAvailable } from "../helpers/corpus.js";
 import { TSALERT_BIN } from "../helpers/tsalert.js";
 import { REPORT_DIR, recordFigures } from "./lib/report.js";
 import { mutate } from "./lib2/mutate.js";
@@ -17,7 +18,7 @@ import { mutate } from "./lib2/mutate.js";
 type CheckModule = typeof import("../../src/cli/check.js");
 type ValidatorsModule = typeof import("../../src/cli/validators.js");
 
-const CORPUS = process.env.TSALERT_CORPUS ?? fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
+const CORPUS = CORPUS_DIR;
 const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 const MUTATIONS = Number(process.env.DRILLS_FUZZ_RULES ?? 10_000);
 const CLI_RUNS = 120;
@@ -67,7 +68,7 @@ function judge(file: string, code: number, chunks: string[]): Verdict {
  */
 async function seedFiles(): Promise<string[]> {
   const manifest = join(CORPUS, "manifest.json");
-  if (existsSync(manifest)) {
+  if (corpusAvailable) {
     const entries = JSON.parse(await readFile(manifest, "utf8")) as { file: string }[];
     return entries.map((r) => join(CORPUS, r.file));
   }
@@ -120,7 +121,7 @@ describe("drill 10: fuzzed rule files", () => {
   it(`${MUTATIONS} mutations through the -dryRun code path in-process`, async () => {
     expect(existsSync(join(DIST, "cli/check.js")), "run `npx tsc -p tsconfig.build.json` first").toBe(true);
     // The corpus has 255 files; a lone clone has its own rule files and fixtures only.
-    expect(sources.length).toBeGreaterThan(existsSync(join(CORPUS, "manifest.json")) ? 200 : 10);
+    expect(sources.length).toBeGreaterThan(corpusAvailable ? 200 : 10);
     const check = (await import(pathToFileURL(join(DIST, "cli/check.js")).href)) as CheckModule;
     const { buildValidators } = (await import(pathToFileURL(join(DIST, "cli/validators.js")).href)) as ValidatorsModule;
     const opts = { validators: buildValidators(), env: {} };
