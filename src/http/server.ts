@@ -309,7 +309,8 @@ export async function createHttpServer(
       const qs = `group_id=${gid}&alert_id=${aid}`;
       return redirect(api1 ? `${prefix}/vmalert/api/v1/alert?${qs}` : `${prefix}/vmalert/alert?${qs}`);
     }
-    return text(400, `unsupported path requested: ${JSON.stringify(prefix + path)}`);
+    // vmalert answers 400 here; 404 is what clients and proxies expect for a path that does not exist.
+    return text(404, `unsupported path requested: ${JSON.stringify(prefix + path)}`);
   }
 
   function corsHeaders(): Record<string, string> {

@@ -59,10 +59,10 @@ describe("basic auth (-httpAuth.*)", () => {
     expect((await get(s.url + path)).status).toBeLessThan(300);
   });
 
-  it("unknown paths need auth first, then are 400 as in vmalert", async () => {
+  it("unknown paths need auth first, then are 404 with vmalert's message", async () => {
     expect((await get(`${s.url}/nope`)).status).toBe(401);
     const r = await get(`${s.url}/nope`, { headers: basic("admin", "s3cret") });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(404);
     expect(r.body).toBe('unsupported path requested: "/nope"');
   });
 });
