@@ -61,7 +61,8 @@ function seriesFetchedOf(stats: PromResponse["stats"]): number | null {
 }
 
 /** Prometheus /api/v1/query answer (also VictoriaMetrics', with isPartial and stats). */
-export function parsePrometheus(text: string): QueryResult {
+/** The checked envelope of a Prometheus API answer: JSON object, `status: success`, a `data` object. */
+export function promEnvelope(text: string): PromResponse & { data: NonNullable<PromResponse["data"]> } {
   let r: PromResponse;
   try {
     r = JSON.parse(text) as PromResponse;
@@ -73,6 +74,12 @@ export function parsePrometheus(text: string): QueryResult {
   if (r.status !== "success") throw new Error(`unknown status ${JSON.stringify(r.status)}`);
   const data = r.data;
   if (!data || typeof data !== "object") throw new Error("response has no data");
+  return r as PromResponse & { data: NonNullable<PromResponse["data"]> };
+}
+
+export function parsePrometheus(text: string): QueryResult {
+  const r = promEnvelope(text);
+  const data = r.data;
   const out: Metric[] = [];
   switch (data.resultType) {
     case "vector": {

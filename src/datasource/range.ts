@@ -1,5 +1,6 @@
 // Range queries (`/api/v1/query_range`) for replay: the same endpoint, auth, headers, group params and
 // `nocache` as instant queries, with start/end/step instead of time.
+import { parseSampleValue, promEnvelope } from "./parse.js";
 import type { GroupRequestPlan } from "./request.js";
 import type { RangeQueryOptions, RangeQueryResult, RangeSeries } from "./types.js";
 
@@ -27,37 +28,9 @@ export function buildRangeURL(plan: GroupRequestPlan, expr: string, r: RangeQuer
   return u.toString();
 }
 
-interface MatrixResponse {
-  status?: unknown;
-  errorType?: unknown;
-  error?: unknown;
-  data?: { resultType?: unknown; result?: unknown };
-}
-
-function value(v: unknown): number {
-  if (typeof v === "number") return v;
-  const s = String(v).toLowerCase();
-  if (s === "+inf" || s === "inf") return Number.POSITIVE_INFINITY;
-  if (s === "-inf") return Number.NEGATIVE_INFINITY;
-  if (s === "nan") return Number.NaN;
-  const n = Number(s);
-  if (Number.isNaN(n) || s.trim() === "") throw new Error(`cannot parse sample value ${JSON.stringify(v)}`);
-  return n;
-}
-
-/** Prometheus matrix answer; a scalar or vector result is accepted as one point each. */
+/** Prometheus matrix answer of /api/v1/query_range. */
 export function parseMatrix(text: string): RangeQueryResult {
-  let r: MatrixResponse;
-  try {
-    r = JSON.parse(text) as MatrixResponse;
-  } catch (err) {
-    throw new Error(`invalid JSON: ${(err as Error).message}`);
-  }
-  if (r === null || typeof r !== "object") throw new Error("response is not a JSON object");
-  if (r.status === "error") throw new Error(`response error "${String(r.errorType ?? "")}": ${String(r.error ?? "")}`);
-  if (r.status !== "success") throw new Error(`unknown status ${JSON.stringify(r.status)}`);
-  const data = r.data;
-  if (!data || typeof data !== "object") throw new Error("response has no data");
+  const data = promEnvelope(text).data;
   if (data.resultType !== "matrix") throw new Error(`unexpected result type ${JSON.stringify(data.resultType)}`);
   if (!Array.isArray(data.result)) throw new Error("matrix result is not a list");
   const out: RangeSeries[] = [];
@@ -67,7 +40,7 @@ export function parseMatrix(text: string): RangeQueryResult {
     if (!Array.isArray(item.values)) throw new Error("series has no values");
     const points = (item.values as unknown[]).map((p) => {
       if (!Array.isArray(p) || p.length !== 2) throw new Error(`sample ${JSON.stringify(p)} is not a pair`);
-      return { timestamp: Math.round(Number(p[0]) * 1000), value: value(p[1]) };
+      return { timestamp: Math.round(Number(p[0]) * 1000), value: parseSampleValue(p[1]) };
     });
     out.push({ labels, points });
   }

@@ -1,22 +1,5 @@
 // Walking a MetricsQL tree for lint checks: every node once, with an explicit stack (trees can be deep).
-import type { Expr, VectorSelector } from "../metricsql/index.js";
-
-export function childrenOf(e: Expr): Expr[] {
-  switch (e.type) {
-    case "binary":
-      return [e.lhs, e.rhs];
-    case "unary":
-    case "paren":
-      return [e.expr];
-    case "rollup":
-      return e.at ? [e.expr, e.at] : [e.expr];
-    case "call":
-    case "aggregate":
-      return e.args;
-    default:
-      return [];
-  }
-}
+import { children as childrenOf, type Expr, type VectorSelector } from "../metricsql/index.js";
 
 /** Every node in source order. WITH templates may share subtrees; each shared node is visited once. */
 export function walk(root: Expr, visit: (e: Expr) => void): void {

@@ -8,6 +8,7 @@ import { MAX_DEPTH, type ParseStats, parseExpr } from "./parser.js";
 export type * from "./ast.js";
 export { MetricsqlSyntaxError } from "./error.js";
 export { describeArity, FUNCTIONS, type FunctionKind, type FunctionSpec, lookupFunction } from "./functions.js";
+export { children } from "./measure.js";
 export type { ParseStats } from "./parser.js";
 export { print } from "./printer.js";
 export { metricNames, type SelectorInfo, selectors } from "./selectors.js";
