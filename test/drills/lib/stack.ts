@@ -2,14 +2,25 @@
 // more prometheus-alertmanager, a fault proxy in front of each peer, a feeder writing fresh samples to VM
 // every second, and tsalert (the built binary) talking to the peers only through the proxies.
 // Everything started here is stopped by `stop()`.
+
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiAlert, ApiGroup, ApiRule } from "../../../src/rule/api.js";
+import {
+  type ExportedSeries,
+  exportSeries,
+  type Feeder,
+  type MetricSample,
+  parseMetrics,
+  sleep,
+  startFeeder,
+} from "../../helpers/e2e.js";
 import { type RunningServer, startAlertmanager, startVictoriaMetrics, waitFor } from "../../helpers/servers.js";
 import { startTsalert, type TsalertProcess } from "../../helpers/tsalert.js";
 import { type FaultProxy, type HttpFault, type ProxiedRequest, startFaultProxy } from "./proxy.js";
 
+export { type ExportedSeries, type Feeder, type MetricSample, parseMetrics, sleep } from "../../helpers/e2e.js";
 export { waitFor };
 
 /** One alert of a POST /api/v2/alerts body, as tsalert sent it. */
@@ -43,22 +54,6 @@ export interface AlertmanagerPeer {
   slow(ms: number): Promise<void>;
   /** Refuse connections. */
   down(): Promise<void>;
-}
-
-export interface Feeder {
-  /** Writes `value` for the series from the next tick on (every tick: a fresh sample at "now"). */
-  set(labels: Record<string, string>, value: number): void;
-  /** Stops writing the series. */
-  remove(labels: Record<string, string>): void;
-  /** Writes the current values now and waits until VM has them. */
-  flush(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export interface MetricSample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
 }
 
 export interface StackOptions {
@@ -110,78 +105,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export interface ExportedSeries {
-  metric: Record<string, string>;
-  values: number[];
-  timestamps: number[];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export { sleep };
-
 /** Outage length: 60 s with DRILLS_LONG=1 (`npm run drills -- --long`), `shortMs` otherwise. */
 export function outageMs(shortMs = 12_000): number {
   return process.env.DRILLS_LONG === "1" ? 60_000 : shortMs;
-}
-
-function seriesKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function startFeeder(vmURL: string, everyMs: number): Feeder {
-  const series = new Map<string, { labels: Record<string, string>; value: number }>();
-  let pending: Promise<void> = Promise.resolve();
-  const write = async () => {
-    if (series.size === 0) return;
-    const now = Date.now();
-    const body = [...series.values()]
-      .map((s) => JSON.stringify({ metric: s.labels, values: [s.value], timestamps: [now] }))
-      .join("\n");
-    const res = await fetch(`${vmURL}/api/v1/import`, { method: "POST", body });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`feeder: import answered ${res.status}`);
-    const flush = await fetch(`${vmURL}/internal/force_flush`);
-    await flush.arrayBuffer();
-  };
-  const tick = () => {
-    pending = pending.then(write).catch(() => {});
-  };
-  const timer = setInterval(tick, everyMs);
-  return {
-    set(labels, value) {
-      series.set(seriesKey(labels), { labels, value });
-    },
-    remove(labels) {
-      series.delete(seriesKey(labels));
-    },
-    async flush() {
-      pending = pending.then(write);
-      await pending;
-    },
-    async stop() {
-      clearInterval(timer);
-      await pending.catch(() => {});
-    },
-  };
-}
-
-/** Parses Prometheus text exposition (enough for prom-client's output). */
-export function parseMetrics(text: string): MetricSample[] {
-  const out: MetricSample[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    if (m[2]) {
-      for (const l of m[2].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-        labels[l[1] as string] = (l[2] as string).replace(/\\n/g, "\n").replace(/\\(.)/g, "$1");
-      }
-    }
-    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
-  }
-  return out;
 }
 
 /** An HttpFault that records POST bodies of /api/v2/alerts into `posts`, then runs `inner`. */
@@ -337,15 +263,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         return exit;
       },
       memory: () => readProcStatus(stack.tsalert.proc.pid ?? 0),
-      async exportSeries(match) {
-        const res = await fetch(`${vm.url}/api/v1/export?match[]=${encodeURIComponent(match)}`);
-        const text = await res.text();
-        if (!res.ok) throw new Error(`export ${match}: ${res.status} ${text}`);
-        return text
-          .split("\n")
-          .filter((l) => l.trim() !== "")
-          .map((l) => JSON.parse(l) as ExportedSeries);
-      },
+      exportSeries: (match) => exportSeries(vm.url, match),
       stop: cleanup,
     };
     return stack;
