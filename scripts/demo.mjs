@@ -1,7 +1,7 @@
 // `npm run demo`: a live local stack on loopback. VictoriaMetrics scrapes itself, the rule engine and two
 // Alertmanagers; the engine (tsalert, or DEMO_ENGINE=vmalert) runs rules/*.rules against it and notifies
 // both Alertmanagers. Ctrl-C (or SIGTERM) stops everything this script started; so does any child dying.
-// Settings: scripts/lib/demo-config.mjs (DEMO_* environment variables), docs in docs/readme/demo.md.
+// Settings: scripts/lib/demo-config.mjs (DEMO_* environment variables), docs in README.md (The live demo).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -48,7 +48,7 @@ function mdCell(text: string): string {
   return text.replaceAll("|", "\\|");
 }
 
-/** Markdown table of all flags for docs/readme/foundation.md. */
+/** Markdown table of all flags for README.md. */
 export function flagsMarkdownTable(): string {
   const rows = ["| flag | type | default | description |", "| --- | --- | --- | --- |"];
   for (const def of [...FLAGS].sort((a, b) => a.name.localeCompare(b.name))) {

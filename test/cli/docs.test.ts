@@ -1,13 +1,13 @@
-// docs/readme/foundation.md carries the flag table generated from src/cli/flags.ts.
+// README.md carries the flag table generated from src/cli/flags.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flagsMarkdownTable } from "../../src/cli/help.js";
 
-const doc = new URL("../../docs/readme/foundation.md", import.meta.url);
+const doc = new URL("../../README.md", import.meta.url);
 const START = "<!-- flags:start -->\n";
 const END = "<!-- flags:end -->";
 
-describe("docs/readme/foundation.md", () => {
+describe("README.md", () => {
   it("has the flag table generated from the flag table", () => {
     const text = readFileSync(doc, "utf8");
     const a = text.indexOf(START);

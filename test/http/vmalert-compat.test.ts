@@ -123,7 +123,7 @@ describe("JSON key sets vs vmalert 1.79.5", () => {
     expect(Object.keys(tAlerts)).toEqual(Object.keys(mAlerts));
     expect(missing(keys(tAlerts.data.alerts[0]), keys(mAlerts.data.alerts[0]))).toEqual([]);
 
-    // What the newer vmalert added (and we serve) that 1.79.5 lacks; documented in docs/readme/http.md.
+    // What the newer vmalert added (and we serve) that 1.79.5 lacks; documented in README.md (HTTP API).
     console.log("fields beyond vmalert 1.79.5:", {
       group: extra(keys(tg), keys(mg)),
       alertingRule: extra(keys(tAlerting), keys(mAlerting)),
