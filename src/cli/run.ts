@@ -212,8 +212,14 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
         const cfg = await loadConfig(flags);
         checkDestinations(flags, cfg.groups);
         await notifiers.reload();
+        const previous = templates;
         templates = cfg.templates;
-        await engine.update(cfg.groups);
+        try {
+          await engine.update(cfg.groups);
+        } catch (err) {
+          templates = previous;
+          throw err;
+        }
         reloadOK.set(1);
         const signature = configSignature(cfg.groups);
         if (signature === applied && poll) return;
