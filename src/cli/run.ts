@@ -5,7 +5,7 @@ import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
-import { formatProblem, hasErrors } from "../config/problems.js";
+import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
 import type { GroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
@@ -46,8 +46,7 @@ async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
   if (templates.problem) throw new TsalertError("TSA_CONFIG", formatProblem(templates.problem));
   const res = await loadRules(flags.list("rule"), loadOptionsFromFlags(flags, templates.set));
   if (hasErrors(res.problems)) {
-    const lines = res.problems.filter((p) => p.severity === "error").map(formatProblem);
-    throw new TsalertError("TSA_CONFIG", `cannot load rules:\n${lines.join("\n")}`);
+    throw new TsalertError("TSA_CONFIG", `cannot load rules:\n${errorLines(res.problems)}`);
   }
   return { groups: res.groups, templates: templates.set };
 }

@@ -9,3 +9,11 @@ export function formatProblem(p: ConfigProblem): string {
 export function hasErrors(problems: readonly ConfigProblem[]): boolean {
   return problems.some((p) => p.severity === "error");
 }
+
+/** The errors among `problems`, one formatted line each (warnings left out). */
+export function errorLines(problems: readonly ConfigProblem[]): string {
+  return problems
+    .filter((p) => p.severity === "error")
+    .map(formatProblem)
+    .join("\n");
+}

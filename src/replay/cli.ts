@@ -5,7 +5,7 @@ import { type FlagSet, parseFlags } from "../cli/flagset.js";
 import { datasourceOptions, engineSettings, remoteWriterOptions } from "../cli/options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
-import { formatProblem, hasErrors } from "../config/problems.js";
+import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
 import type { GroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/querier.js";
 import { TsalertError } from "../errors.js";
@@ -68,10 +68,7 @@ async function loadGroups(
   if (hasErrors(res.problems)) {
     return {
       groups: [],
-      error: res.problems
-        .filter((p) => p.severity === "error")
-        .map(formatProblem)
-        .join("\n"),
+      error: errorLines(res.problems),
     };
   }
   if (res.groups.length === 0) return { groups: [], error: `no groups found in ${patterns.join(", ")}` };

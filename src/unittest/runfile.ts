@@ -2,7 +2,7 @@
 // the database, or the fixture table), steps the engine's groups and checks the expectations.
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
-import { formatProblem, hasErrors } from "../config/problems.js";
+import { errorLines, hasErrors } from "../config/problems.js";
 import type { GroupConfig, Validators } from "../config/types.js";
 import { FakeQuerier } from "../datasource/fake.js";
 import { createQuerierFactory } from "../datasource/querier.js";
@@ -53,10 +53,7 @@ export async function loadTestRules(file: TestFile): Promise<{ groups: GroupConf
   if (hasErrors(res.problems)) {
     return {
       groups: [],
-      error: res.problems
-        .filter((p) => p.severity === "error")
-        .map(formatProblem)
-        .join("\n"),
+      error: errorLines(res.problems),
     };
   }
   return { groups: res.groups, error: "" };
