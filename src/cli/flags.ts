@@ -228,6 +228,9 @@ export const FLAGS: readonly FlagDef[] = [
   f("replay.disableProgressBar", "bool", "false", "No progress bar in replay"),
   f("replay.ruleEvaluationConcurrency", "int", "1", "Parallel chunks of one rule in replay"),
   f("replay.continueWithExecutionErr", "bool", "false", "Skip rules whose queries fail in replay"),
+  f("replay.skipRules", "int", "0", "Resume an interrupted replay: skip the rules it completed (it prints the value)", {
+    tsalertOnly: true,
+  }),
 
   // Accepted for vmalert command-line compatibility only
   f("memory.allowedPercent", "float", "60", "vmalert cache sizing; no effect", { ignored: true }),

@@ -16,7 +16,7 @@ import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { diffHistories, firingHistory, formatDifferences } from "./compare.js";
 import { type ReplayOptions, ReplayOptionsError, replayOptions } from "./options.js";
 import { createProgress } from "./progress.js";
-import { ReplayError, replay } from "./replay.js";
+import { fmtTime, ReplayError, replay } from "./replay.js";
 
 export interface ReplayIO {
   out(text: string): void;
@@ -53,6 +53,7 @@ function optionsFromFlags(flags: FlagSet, now: number): ReplayOptions {
       ruleRetryAttempts: flags.int("replay.ruleRetryAttempts"),
       disableProgressBar: flags.bool("replay.disableProgressBar"),
       continueWithExecutionErr: flags.bool("replay.continueWithExecutionErr"),
+      skipRules: flags.int("replay.skipRules"),
     },
     now,
   );
@@ -136,7 +137,8 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
     });
     if (summary.interruptedAt !== undefined) {
       io.out(
-        `\nreplay interrupted in ${summary.interruptedIn} at ${new Date(summary.interruptedAt).toISOString()}: ${summary.points} points written; the groups before it are complete\n`,
+        `\nreplay interrupted in ${summary.interruptedIn} at ${new Date(summary.interruptedAt).toISOString()}: ${summary.points} points written; the groups before it are complete\n` +
+          `resume with the same flags and -replay.timeFrom=${fmtTime(opts.from)} -replay.timeTo=${fmtTime(opts.to)} -replay.skipRules=${summary.completedRules}\n`,
       );
       return 1;
     }

@@ -14,6 +14,8 @@ export interface ReplayOptions {
   disableProgressBar: boolean;
   /** Skip a rule whose query fails instead of stopping the replay. */
   continueWithExecutionErr: boolean;
+  /** Rules, in replay order, that an interrupted run completed: skipped when resuming (tsalert). */
+  skipRules: number;
 }
 
 export class ReplayOptionsError extends Error {}
@@ -38,6 +40,7 @@ export interface RawReplayFlags {
   ruleRetryAttempts: number;
   disableProgressBar: boolean;
   continueWithExecutionErr: boolean;
+  skipRules?: number;
 }
 
 /** Checks the flag values; `now` is the wall clock (ms). */
@@ -58,6 +61,10 @@ export function replayOptions(raw: RawReplayFlags, now: number): ReplayOptions {
     throw new ReplayOptionsError(`-replay.ruleRetryAttempts must be at least 1, got ${raw.ruleRetryAttempts}`);
   }
   if (raw.rulesDelay < 0) throw new ReplayOptionsError("-replay.rulesDelay must not be negative");
+  const skipRules = raw.skipRules ?? 0;
+  if (!Number.isInteger(skipRules) || skipRules < 0) {
+    throw new ReplayOptionsError(`-replay.skipRules must be a whole number >= 0, got ${skipRules}`);
+  }
   return {
     from,
     to,
@@ -66,5 +73,6 @@ export function replayOptions(raw: RawReplayFlags, now: number): ReplayOptions {
     ruleRetryAttempts: raw.ruleRetryAttempts,
     disableProgressBar: raw.disableProgressBar,
     continueWithExecutionErr: raw.continueWithExecutionErr,
+    skipRules,
   };
 }

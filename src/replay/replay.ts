@@ -49,6 +49,8 @@ export interface ReplaySummary {
   interruptedAt?: number;
   /** Where it stopped: `group "g" rule "r"`; groups before it are complete. */
   interruptedIn?: string;
+  /** Rules completed in replay order, those skipped by `skipRules` included: the resume point. */
+  completedRules: number;
 }
 
 export class ReplayError extends Error {}
@@ -125,14 +127,15 @@ async function rangeWithRetry(
   throw new ReplayError(`${what}: ${(last as Error)?.message ?? String(last)}`);
 }
 
-function fmtTime(ms: number): string {
+/** RFC3339 as the -replay.time* flags take it (whole seconds without a fraction). */
+export function fmtTime(ms: number): string {
   return new Date(ms).toISOString().replace(".000Z", "Z");
 }
 
 /** Replays `groups` over [opts.from, opts.to]. Throws ReplayError on a fatal query error. */
 export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: ReplayDeps): Promise<ReplaySummary> {
   const print = deps.print ?? (() => {});
-  const summary: ReplaySummary = { groups: 0, rules: 0, points: 0, requests: 0, skipped: [] };
+  const summary: ReplaySummary = { groups: 0, rules: 0, points: 0, requests: 0, skipped: [], completedRules: 0 };
   print(
     `Replay mode:\nfrom: \t${fmtTime(opts.from)}\nto: \t${fmtTime(opts.to)}\nmax data points per request: ${opts.maxDatapointsPerQuery}`,
   );
@@ -175,6 +178,11 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
       const cq = chunkQ as unknown as ChunkQuerier;
       for (let ri = 0; ri < group.rules.length; ri++) {
         const rule = group.rules[ri];
+        if (summary.completedRules < opts.skipRules) {
+          // Done by the interrupted run this one resumes.
+          summary.completedRules++;
+          continue;
+        }
         if (aborted(deps.signal)) {
           // Stopped during -replay.rulesDelay: this rule has not started.
           summary.interruptedAt ??= first;
@@ -226,6 +234,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
           summary.interruptedIn ??= label;
           break;
         }
+        summary.completedRules++;
         // Later rules may read this one's results: deliver them, then give the storage time to index.
         await deps.writer.flush();
         if (opts.rulesDelay > 0 && ri < group.rules.length - 1) {

@@ -185,6 +185,7 @@ describe("replay CLI on real VictoriaMetrics", () => {
         ruleRetryAttempts: 1,
         disableProgressBar: true,
         continueWithExecutionErr: false,
+        skipRules: 0,
       },
       {
         querierFactory: qf,
@@ -247,11 +248,41 @@ describe("replay CLI on real VictoriaMetrics", () => {
       expect(code).toBe(1);
       expect(p.logs()).toMatch(/replay interrupted in group "slow" rule "temp:c1"/);
       expect(p.logs()).not.toContain("replay succeed!");
+      expect(p.logs()).toContain(
+        `resume with the same flags and -replay.timeFrom=${iso(START)} -replay.timeTo=${iso(START + 99 * 60_000)} -replay.skipRules=1`,
+      );
     } finally {
       await p.kill();
     }
     // What the first rule wrote was delivered before exit.
     const got = await exportSeries(target.url, "temp:c0", START - 60_000);
     expect(got[0]?.points.size).toBe(100);
+
+    // Resuming as printed replays only the rules the first run did not complete.
+    const resumed = await startTsalert({
+      waitReady: false,
+      args: [
+        "replay",
+        `-rule=${join(dir, "slow.yml")}`,
+        `-datasource.url=${source.url}`,
+        `-remoteWrite.url=${target.url}`,
+        `-replay.timeFrom=${iso(START)}`,
+        `-replay.timeTo=${iso(START + 99 * 60_000)}`,
+        "-replay.skipRules=1",
+        "-replay.rulesDelay=0s",
+        "-replay.disableProgressBar",
+      ],
+    });
+    try {
+      expect(await resumed.exited).toBe(0);
+      expect(resumed.logs()).not.toContain('rule "temp:c0"');
+      expect(resumed.logs()).toContain('rule "temp:c4": 100 points');
+    } finally {
+      await resumed.kill();
+    }
+    for (let i = 1; i < 5; i++) {
+      const series = await exportSeries(target.url, `temp:c${i}`, START - 60_000);
+      expect(series[0]?.points.size).toBe(100);
+    }
   });
 });

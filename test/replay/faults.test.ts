@@ -95,6 +95,7 @@ function run(url: string, retries: number, continueWithExecutionErr = false) {
       ruleRetryAttempts: retries,
       disableProgressBar: true,
       continueWithExecutionErr,
+      skipRules: 0,
     },
     {
       querierFactory: qf,
