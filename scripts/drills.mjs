@@ -46,7 +46,9 @@ function fileStatuses() {
     for (const f of r.testResults ?? []) {
       const name = basename(f.name).replace(/\.drill\.ts$/, "");
       const tests = f.assertionResults ?? [];
-      const failed = f.status === "failed" || tests.some((t) => t.status === "failed");
+      // A test still "pending" at the end never finished: its worker died (vitest then may call the file
+      // passed), which is a failure of the drill.
+      const failed = f.status === "failed" || tests.some((t) => t.status === "failed" || t.status === "pending");
       const ran = tests.some((t) => t.status === "passed" || t.status === "failed");
       out.set(name, failed ? "failed" : ran ? "passed" : "skipped");
     }

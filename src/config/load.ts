@@ -1,6 +1,6 @@
 // loadRules: patterns -> files -> YAML documents -> schema -> semantic checks -> GroupConfig.
 // Problems of every file are collected; nothing here throws on bad input.
-import { isMap, isScalar, LineCounter, parseAllDocuments } from "yaml";
+import { isMap, isScalar, LineCounter } from "yaml";
 import { substituteEnv } from "./envsubst.js";
 import { expandGlob, hasGlobMeta } from "./glob.js";
 import { reindentQuotedContinuations } from "./lenient.js";
@@ -10,6 +10,7 @@ import { restoreTextScalars } from "./scalars.js";
 import { schemaProblems } from "./schema.js";
 import { checkDocument, type FileContext, type SemanticOptions } from "./semantic.js";
 import type { ConfigProblem, GroupConfig, LoadOptions, LoadResult } from "./types.js";
+import { parseYamlDocuments } from "./yaml.js";
 
 /** Aliases may expand to at most this many nodes: real rule files stay far below, YAML bombs do not. */
 const MAX_ALIAS_COUNT = 1000;
@@ -104,12 +105,12 @@ export function parseRuleText(
 
 function parseInto(file: string, source: string, opts: SemanticOptions, problems: ConfigProblem[]): GroupConfig[] {
   let lines = new LineCounter();
-  let docs = parseAllDocuments(source, YAML_OPTIONS(lines));
+  let docs = parseYamlDocuments(source, YAML_OPTIONS(lines));
   if (docs.some((d) => d.errors.length > 0)) {
     const fixed = reindentQuotedContinuations(source);
     if (fixed) {
       const lines2 = new LineCounter();
-      const docs2 = parseAllDocuments(fixed.text, YAML_OPTIONS(lines2));
+      const docs2 = parseYamlDocuments(fixed.text, YAML_OPTIONS(lines2));
       if (docs2.every((d) => d.errors.length === 0)) {
         lines = lines2;
         docs = docs2;
@@ -124,11 +125,10 @@ function parseInto(file: string, source: string, opts: SemanticOptions, problems
       }
     }
   }
-  const list = Array.isArray(docs) ? docs : [];
   const groups: GroupConfig[] = [];
   const groupNames = new Set<string>();
   let withContent = 0;
-  for (const doc of list) {
+  for (const doc of docs) {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const pos = lines.linePos(err.pos[0]);
@@ -172,8 +172,6 @@ function parseInto(file: string, source: string, opts: SemanticOptions, problems
 const YAML_OPTIONS = (lineCounter: LineCounter) => ({ lineCounter, prettyErrors: false, logLevel: "error" as const });
 
 function firstLine(msg: string): string {
-  // The yaml parser recurses per nesting level; thousands of `[` or `{` overflow the stack (found by drill 10).
-  if (msg.includes("Maximum call stack size exceeded")) return "collections nested too deeply";
   return msg.split("\n")[0];
 }
 

@@ -1,11 +1,12 @@
 // File positions for lint findings: the rule files are read and parsed again (as the loader does) to
 // reach the YAML node of every rule, so a finding can point at a `for` value or a character in an expr.
-import { isMap, isPair, isScalar, LineCounter, type Node, parseAllDocuments, type YAMLMap } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, type Node, type YAMLMap } from "yaml";
 import { substituteEnv } from "../config/envsubst.js";
 import { reindentQuotedContinuations } from "../config/lenient.js";
 import { readRuleSource } from "../config/read.js";
 import { scalarOffset } from "../config/textpos.js";
 import type { RuleConfig, SourcePos } from "../config/types.js";
+import { parseYamlDocuments } from "../config/yaml.js";
 import { type Directives, directivesAbove } from "./directives.js";
 import type { RulePositions } from "./types.js";
 
@@ -20,9 +21,8 @@ export interface FileIndex {
 
 function parseDocs(source: string) {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
-  return { lines, docs: list, ok: list.every((d) => d.errors.length === 0) };
+  const docs = parseYamlDocuments(source, { lineCounter: lines });
+  return { lines, docs, ok: docs.every((d) => d.errors.length === 0) };
 }
 
 function collectRuleMaps(node: unknown, lines: LineCounter, out: Map<string, YAMLMap>, depth = 0): void {

@@ -2,10 +2,11 @@
 // everything up front (unknown top-level keys, relabel configs, durations) and names file:line.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter } from "yaml";
 import { parseRuleDuration } from "../config/duration.js";
 import { substituteEnv } from "../config/envsubst.js";
 import { Locator, type Path } from "../config/locate.js";
+import { parseYamlDocument } from "../config/yaml.js";
 import { TsalertError } from "../errors.js";
 import type { ClientOptions } from "../net/types.js";
 import { DEFAULT_SEND_TIMEOUT_MS } from "./alertmanager.js";
@@ -210,7 +211,7 @@ function normalizePrefix(p: string): string {
 /** Parses the text of a notifier config file; `file` is used in messages. */
 export function parseNotifierConfig(text: string, file: string): NotifierFileConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(substituteEnv(text), { lineCounter: lines, uniqueKeys: true });
+  const doc = parseYamlDocument(substituteEnv(text), { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e?.linePos?.[0];

@@ -10,8 +10,13 @@ import { GoDuration, GoStruct, GoTime, type GoValue, isPlainMap, truth, typeName
 
 /** Output cap (bytes): templates producing more fail instead of eating memory. */
 export const MAX_OUTPUT = 1 << 20;
-/** `template` nesting limit (Go allows 100000; a JS stack does not). */
-export const MAX_DEPTH = 1000;
+/**
+ * Nesting limit of an execution: `template` calls, lists ({{if}}, {{range}}, {{with}} bodies) and
+ * pipelines together. Go counts only `template` calls, up to 100000; a JS stack holds about 1,500 of
+ * the costliest levels, and execution must stay far from that edge (V8 aborts the process if a regexp
+ * compiles there), so 500.
+ */
+export const MAX_DEPTH = 500;
 /** Work budget per execution, in evaluated nodes: stops exponential template recursion. */
 export const MAX_STEPS = 5_000_000;
 
@@ -114,6 +119,12 @@ class State {
     if (this.bytes > MAX_OUTPUT) this.errorf(`template output exceeds the limit of ${MAX_OUTPUT} bytes (1 MB)`);
   }
 
+  /** One nesting level deeper; the caller decrements `depth` when it leaves. */
+  enter(): void {
+    if (this.depth >= MAX_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_DEPTH})`);
+    this.depth++;
+  }
+
   step(): void {
     if (++this.steps > MAX_STEPS) this.errorf(`template execution exceeded ${MAX_STEPS} steps (runaway recursion?)`);
   }
@@ -129,11 +140,16 @@ export function execute(env: ExecEnv, tree: Tree, dot: GoValue, vars: Vars = [])
 }
 
 function walkList(s: State, dot: GoValue, list: ListNode): number {
-  for (const n of list.nodes) {
-    const r = walk(s, dot, n);
-    if (r) return r;
+  s.enter();
+  try {
+    for (const n of list.nodes) {
+      const r = walk(s, dot, n);
+      if (r) return r;
+    }
+    return 0;
+  } finally {
+    s.depth--;
   }
-  return 0;
 }
 
 function walk(s: State, dot: GoValue, node: Node): number {
@@ -226,7 +242,6 @@ function walkTemplate(s: State, dot: GoValue, t: Extract<Node, { k: "template" }
   s.at(t.pos, () => `{{template ${JSON.stringify(t.name)}${t.pipe ? ` ${nodeString(t.pipe)}` : ""}}}`);
   const tree = s.env.lookup(t.name);
   if (!tree) s.errorf(`template ${JSON.stringify(t.name)} not defined`);
-  if (s.depth >= MAX_DEPTH) s.errorf(`exceeded maximum template depth (${MAX_DEPTH})`);
   const newDot = t.pipe ? evalPipeline(s, dot, t.pipe) : undefined;
   const savedVars = s.vars;
   const savedVals = s.vals;
@@ -234,11 +249,9 @@ function walkTemplate(s: State, dot: GoValue, t: Extract<Node, { k: "template" }
   s.vars = ["$"];
   s.vals = [newDot];
   s.tree = tree;
-  s.depth++;
   try {
     walkList(s, newDot, tree.root);
   } finally {
-    s.depth--;
     s.vars = savedVars;
     s.vals = savedVals;
     s.tree = savedTree;
@@ -262,7 +275,12 @@ function printValue(s: State, pipe: PipeNode, v: GoValue): void {
 function evalPipeline(s: State, dot: GoValue, pipe: PipeNode): GoValue {
   s.at(pipe.pos, () => nodeString(pipe));
   let value: GoValue | typeof MISSING = MISSING;
-  for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
+  s.enter();
+  try {
+    for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
+  } finally {
+    s.depth--;
+  }
   const v = value === MISSING ? undefined : value;
   for (const d of pipe.decl) {
     if (pipe.isAssign) s.setVar(d.ident[0], v);

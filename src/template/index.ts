@@ -48,12 +48,7 @@ function verbatim(text: string): CompiledTemplate {
 }
 
 function parse(name: string, text: string, predeclared: readonly string[] = PREDECLARED) {
-  try {
-    return parseTemplate(name, text, hasFunc, predeclared);
-  } catch (err) {
-    if (err instanceof RangeError) throw new ParseError(`template: ${name}:1: template nesting too deep`, 1, 0);
-    throw err;
-  }
+  return parseTemplate(name, text, hasFunc, predeclared);
 }
 
 /**

@@ -26,6 +26,13 @@ const END = Symbol("end");
 const ELSE = Symbol("else");
 type Marker = { m: typeof END | typeof ELSE; tok: Token };
 
+/**
+ * Nesting limit for lists ({{if}}, {{range}}, {{with}}, {{else if}} chains) and parenthesized pipelines
+ * together. Go limits only parentheses, at 10000; a JS stack holds about 1,700 levels, and the parser
+ * must stay far from that edge (V8 aborts the process if a regexp compiles there), so 300.
+ */
+export const MAX_PARSE_DEPTH = 300;
+
 export function parseTemplate(
   name: string,
   text: string,
@@ -40,6 +47,7 @@ class Parser {
   private i = 0;
   private vars: string[] = ["$"];
   private rangeDepth = 0;
+  private depth = 0;
   private last: Token;
   readonly defines = new Map<string, ListNode>();
   readonly funcs = new Set<string>();
@@ -57,6 +65,17 @@ class Parser {
 
   private fail(msg: string, tok: Token = this.last): never {
     throw new ParseError(`template: ${this.name}:${tok.line}: ${msg}`, tok.line, tok.pos);
+  }
+
+  /** Runs `fn` one nesting level deeper; see MAX_PARSE_DEPTH. */
+  private nested<R>(tok: Token, fn: () => R): R {
+    if (this.depth >= MAX_PARSE_DEPTH) this.fail("max expression depth exceeded", tok);
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
   }
 
   private next(): Token {
@@ -140,6 +159,10 @@ class Parser {
 
   /** Items up to {{end}} or {{else}}. */
   private itemList(): [ListNode, Marker] {
+    return this.nested(this.peek(), () => this.items());
+  }
+
+  private items(): [ListNode, Marker] {
     const list: ListNode = { k: "list", pos: this.peek().pos, nodes: [] };
     while (this.peekNonSpace().t !== T.EOF) {
       const n = this.textOrAction();
@@ -212,7 +235,7 @@ class Parser {
         (kind === "with" && p.t === T.Keyword && p.val === "with")
       ) {
         const kw = this.nextNonSpace();
-        elseList = { k: "list", pos: kw.pos, nodes: [this.control(kind, kw)] };
+        elseList = { k: "list", pos: kw.pos, nodes: [this.nested(kw, () => this.control(kind, kw))] };
       } else {
         [elseList, next] = this.itemList();
         if (next.m !== END) this.fail("expected end; found {{else}}", next.tok);
@@ -370,10 +393,8 @@ class Parser {
       case T.Char:
       case T.Number:
         return this.number(tok);
-      case T.LeftParen: {
-        const p = this.pipeline("parenthesized pipeline", T.RightParen);
-        return p;
-      }
+      case T.LeftParen:
+        return this.nested(tok, () => this.pipeline("parenthesized pipeline", T.RightParen));
       case T.String:
       case T.RawString:
         return { k: "string", pos: tok.pos, quoted: tok.val, text: unquote(tok, (m) => this.fail(m, tok)) };

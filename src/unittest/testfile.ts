@@ -2,8 +2,9 @@
 // strictly: unknown fields and bad notation are errors naming file:line.
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { type Document, isMap, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, LineCounter, type Node } from "yaml";
 import { parseRuleDuration } from "../config/duration.js";
+import { parseYamlDocument } from "../config/yaml.js";
 import { expandValues, type InputPoint, NotationError, parseSeries } from "./notation.js";
 
 export type TestFormat = "vmalert-tool" | "promtool";
@@ -223,7 +224,7 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
   const lines = new LineCounter();
   // Every scalar stays a string, as Go's YAML reads them into string fields: `values: 0x10` is the
   // expanding notation, not the hex number 16.
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, schema: "failsafe" });
+  const doc = parseYamlDocument(text, { lineCounter: lines, uniqueKeys: true, schema: "failsafe" });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new TestFileError(`${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`);

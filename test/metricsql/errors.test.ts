@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TsalertError } from "../../src/errors.js";
 import { MetricsqlSyntaxError, parse, validateExpr } from "../../src/metricsql/index.js";
+import { MAX_DEPTH } from "../../src/metricsql/parser.js";
+import { withStackUsed } from "../helpers/stack.js";
 
 function errorOf(expr: string): MetricsqlSyntaxError {
   try {
@@ -58,6 +60,35 @@ describe("syntax errors", () => {
       expect(errorOf(deep).message).toContain("nested too deeply");
     }
     expect(() => parse(`${"(".repeat(200)}1${")".repeat(200)}`)).not.toThrow();
+  });
+
+  // Near the end of the stack V8 may abort the process instead of throwing (a regexp compiled there),
+  // so every kind of nesting must parse at the limit with half of the stack already in use.
+  it.each([
+    ["parentheses", (n: number) => `${"(".repeat(n)}x${")".repeat(n)}`],
+    ["calls", (n: number) => `${"abs(".repeat(n)}x${")".repeat(n)}`],
+    ["aggregations", (n: number) => `${"sum(".repeat(n)}x${") by (a)".repeat(n)}`],
+    ["subqueries", (n: number) => `${"(".repeat(n)}x${"[5m:1m])".repeat(n)}`],
+    ["unary minus", (n: number) => `${"-".repeat(n)}1`],
+    ["right-associative ^", (n: number) => `${"a^".repeat(n)}a`],
+  ])("parse %s nested to the limit with half of the stack in use", (_kind, make) => {
+    // A level of some kinds (a call: the call and its argument) takes more than one unit of MAX_DEPTH.
+    let lo = 1;
+    let hi = MAX_DEPTH;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (validateExpr(make(mid)) === null) lo = mid;
+      else hi = mid - 1;
+    }
+    expect(lo).toBeGreaterThanOrEqual(MAX_DEPTH / 3);
+    expect(validateExpr(make(lo + 1))?.message).toContain("nested too deeply");
+    expect(withStackUsed(0.5, () => validateExpr(make(lo)))).toBeNull();
+  });
+
+  it("accept long operator chains (a flat list in the text, a deep tree) up to the tree limit", () => {
+    const chain = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`).join(" or ");
+    expect(withStackUsed(0.5, () => validateExpr(chain(900)))).toBeNull();
+    expect(validateExpr(chain(5000))?.message).toContain("nested too deeply (more than 1000 levels)");
   });
 
   it("come as MetricsqlSyntaxError even for a non-string from untyped callers", () => {

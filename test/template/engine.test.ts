@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Metric } from "../../src/datasource/types.js";
 import { TsalertError } from "../../src/errors.js";
+import { MAX_DEPTH } from "../../src/template/exec.js";
 import {
   type AlertTemplateData,
   compileTemplate,
@@ -13,6 +14,8 @@ import {
   type RenderContext,
   validateTemplate,
 } from "../../src/template/index.js";
+import { MAX_PARSE_DEPTH } from "../../src/template/parser.js";
+import { withStackUsed } from "../helpers/stack.js";
 
 const DATA: AlertTemplateData = {
   labels: { job: "node", instance: "host1:9100" },
@@ -68,7 +71,6 @@ describe("parse errors use Go's wording", () => {
     ['{{ "\\q" }}', "template: :1: invalid syntax"],
     ["{{ $value * 100 }}", 'template: :1: unexpected "*" in operand'],
     ["{{ 1 + 2 }}", 'template: :1: bad number syntax: "+"'],
-    [`{{ ${"(".repeat(20000)}1${")".repeat(20000)} }}`, "template: :1: template nesting too deep"],
   ])("%j", async (text, msg) => {
     expect(await parseError(text)).toBe(msg);
   });
@@ -126,7 +128,47 @@ describe("execution errors", () => {
 
   it("limits `template` recursion depth", async () => {
     const msg = await execError('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}');
-    expect(msg).toContain("exceeded maximum template depth (1000)");
+    expect(msg).toContain(`exceeded maximum template depth (${MAX_DEPTH})`);
+  });
+
+  // Near the end of the stack V8 may abort the process instead of throwing (a regexp compiled there),
+  // so the limits must hold with half of the stack already in use, for the costliest kinds of nesting.
+  it.each([
+    ["template", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}'],
+    [
+      "template in range",
+      '{{ define "r" }}{{ range $i := (args 1) }}{{ template "r" $ }}{{ end }}{{ end }}{{ template "r" . }}',
+    ],
+    [
+      "template in if/with",
+      '{{ define "r" }}{{ if 1 }}{{ with 1 }}{{ template "r" $ }}{{ end }}{{ end }}{{ end }}{{ template "r" . }}',
+    ],
+    ["template with parens", '{{ define "r" }}{{ template "r" (((((.))))) }}{{ end }}{{ template "r" . }}'],
+  ])("stops %s recursion at its limit with half of the stack in use", async (_kind, text) => {
+    const t = compileTemplate(text);
+    const p = withStackUsed(0.5, () => t.render(DATA, CTX));
+    await expect(p).rejects.toThrow(`exceeded maximum template depth (${MAX_DEPTH})`);
+  });
+
+  it.each([
+    ["parens", `{{ ${"(".repeat(20000)}1${")".repeat(20000)} }}`],
+    ["if", `${"{{if 1}}".repeat(5000)}${"{{end}}".repeat(5000)}`],
+    ["else if", `{{if 0}}${"{{else if 0}}".repeat(5000)}{{end}}`],
+  ])("refuses %s nested thousands deep with Go's message", async (_kind, text) => {
+    expect(await parseError(text)).toBe("template: :1: max expression depth exceeded");
+  });
+
+  it.each([
+    ["if", (n: number) => `${"{{if 1}}".repeat(n)}x${"{{end}}".repeat(n)}`],
+    ["range", (n: number) => `${"{{range $i := (args 1)}}".repeat(n)}x${"{{end}}".repeat(n)}`],
+    ["parens", (n: number) => `{{ ${"(".repeat(n)}1${")".repeat(n)} }}`],
+    ["else if", (n: number) => `{{if 0}}${"{{else if 0}}".repeat(n)}{{else}}x{{end}}`],
+  ])("parses and runs %s nested to the parse limit with half of the stack in use", async (_kind, make) => {
+    const text = make(MAX_PARSE_DEPTH - 2);
+    expect(withStackUsed(0.5, () => validateTemplate(text))).toBeNull();
+    expect(validateTemplate(make(MAX_PARSE_DEPTH + 1))?.message).toContain("max expression depth exceeded");
+    const t = compileTemplate(text);
+    expect(await withStackUsed(0.5, () => t.render(DATA, CTX))).toMatch(/^(x|1)$/);
   });
 
   it("stops exponential recursion by a work budget", async () => {
