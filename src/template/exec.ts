@@ -12,7 +12,7 @@ import { GoDuration, GoStruct, GoTime, type GoValue, isPlainMap, truth, typeName
 export const MAX_OUTPUT = 1 << 20;
 /**
  * Nesting limit of an execution: `template` calls, lists ({{if}}, {{range}}, {{with}} bodies) and
- * pipelines together. Go counts only `template` calls, up to 100000; a JS stack holds about 1,500 of
+ * parenthesized pipelines together. Go counts only `template` calls, up to 100000; a JS stack holds about 1,500 of
  * the costliest levels, and execution must stay far from that edge (V8 aborts the process if a regexp
  * compiles there), so 500.
  */
@@ -139,17 +139,19 @@ export function execute(env: ExecEnv, tree: Tree, dot: GoValue, vars: Vars = [])
   return s.out;
 }
 
+// Depth is not restored when something throws: an error ends the whole execution (nothing in here
+// catches and goes on), and a try/finally on these hot paths costs measurable time.
 function walkList(s: State, dot: GoValue, list: ListNode): number {
   s.enter();
-  try {
-    for (const n of list.nodes) {
-      const r = walk(s, dot, n);
-      if (r) return r;
+  for (const n of list.nodes) {
+    const r = walk(s, dot, n);
+    if (r) {
+      s.depth--;
+      return r;
     }
-    return 0;
-  } finally {
-    s.depth--;
   }
+  s.depth--;
+  return 0;
 }
 
 function walk(s: State, dot: GoValue, node: Node): number {
@@ -275,17 +277,20 @@ function printValue(s: State, pipe: PipeNode, v: GoValue): void {
 function evalPipeline(s: State, dot: GoValue, pipe: PipeNode): GoValue {
   s.at(pipe.pos, () => nodeString(pipe));
   let value: GoValue | typeof MISSING = MISSING;
-  s.enter();
-  try {
-    for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
-  } finally {
-    s.depth--;
-  }
+  for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
   const v = value === MISSING ? undefined : value;
   for (const d of pipe.decl) {
     if (pipe.isAssign) s.setVar(d.ident[0], v);
     else s.push(d.ident[0], v);
   }
+  return v;
+}
+
+/** A parenthesized pipeline, one nesting level deeper. */
+function evalNestedPipeline(s: State, dot: GoValue, pipe: PipeNode): GoValue {
+  s.enter();
+  const v = evalPipeline(s, dot, pipe);
+  s.depth--;
   return v;
 }
 
@@ -308,7 +313,7 @@ function evalCommand(s: State, dot: GoValue, cmd: CommandNode, final: Final): Go
       return evalFunction(s, dot, first.name, first.pos, cmd, cmd.args, final);
     case "pipe":
       notAFunction(s, cmd.args, final);
-      return evalPipeline(s, dot, first);
+      return evalNestedPipeline(s, dot, first);
     case "variable":
       return evalVariable(s, dot, first, cmd.args, final);
   }
@@ -496,7 +501,7 @@ function evalArg(s: State, dot: GoValue, p: Param, n: Arg): GoValue {
     case "variable":
       return validateType(s, evalVariable(s, dot, n, null, MISSING), p);
     case "pipe":
-      return validateType(s, evalPipeline(s, dot, n), p);
+      return validateType(s, evalNestedPipeline(s, dot, n), p);
     case "identifier":
       return validateType(
         s,
