@@ -169,7 +169,7 @@ function parseInto(file: string, source: string, opts: SemanticOptions, problems
 
 // logLevel "error": the yaml library would print its warnings (e.g. a map used as a key) on stderr, outside
 // any file:line problem; what they warn about is reported by the schema checks instead.
-const YAML_OPTIONS = (lineCounter: LineCounter) => ({ lineCounter, prettyErrors: false, logLevel: "error" as const });
+const YAML_OPTIONS = (lineCounter: LineCounter) => ({ lineCounter, logLevel: "error" as const });
 
 function firstLine(msg: string): string {
   return msg.split("\n")[0];
