@@ -51,6 +51,36 @@ describe("loadRules on good files", () => {
     expect(res.files).toEqual([`${fixtures}groups-good.rules`]);
   });
 
+  it("accepts YAML merge keys with overrides; merged fields keep the position where they are written", async () => {
+    const res = await loadRules([`${fixtures}merge-keys-good.rules`]);
+    expect(errors(res.problems)).toEqual([]);
+    const [base, critical, page] = res.groups[0].rules;
+    expect(base).toMatchObject({ alert: "LatencyHigh", for: 300_000, labels: { severity: "warning", team: "web" } });
+    expect(critical).toMatchObject({
+      alert: "LatencyCritical",
+      expr: "latency_seconds > 5",
+      for: 300_000,
+      labels: { severity: "critical", team: "web" },
+      annotations: { summary: "latency on {{ $labels.instance }}" },
+    });
+    expect(page).toMatchObject({ alert: "LatencyPage", expr: "latency_seconds > 1", for: 300_000 });
+    // The merged expr is written in the anchored rule (line 6), the overriding one on line 15.
+    expect(page.exprPos).toMatchObject({ line: 6, col: 15 });
+    expect(critical.exprPos).toMatchObject({ line: 15, col: 15 });
+  });
+
+  it("reports a bad merged field where it is written", async () => {
+    const file = write(
+      "merge-bad.rules",
+      "groups:\n  - name: g\n    rules:\n      - &base\n        alert: A\n        expr: up == 0\n        for: 5x\n      - <<: *base\n        alert: B\n",
+    );
+    const res = await loadRules([file]);
+    expect(errors(res.problems)).toEqual([
+      `${file}:7:14: group "g" rule "A": invalid for "5x": not a duration (use e.g. 30s, 5m, 1h30m, 2d)`,
+      `${file}:7:14: group "g" rule "B": invalid for "5x": not a duration (use e.g. 30s, 5m, 1h30m, 2d)`,
+    ]);
+  });
+
   it("reads spec.groups of Kubernetes PrometheusRule manifests", async () => {
     const res = await loadRules([`${fixtures}k8s-prometheusrule-good.yaml`]);
     expect(errors(res.problems)).toEqual([]);
