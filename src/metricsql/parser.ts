@@ -14,8 +14,8 @@ import type {
   RollupExpr,
   VectorSelector,
 } from "./ast.js";
-import { describeArity, lookupFunction } from "./functions.js";
 import { MetricsqlSyntaxError } from "./error.js";
+import { describeArity, lookupFunction } from "./functions.js";
 import { describeToken, Lexer, Tok } from "./lexer.js";
 
 export const MAX_DEPTH = 1000;
