@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/config/load.js";
 import { formatProblem } from "../../src/config/problems.js";
 import type { ConfigProblem, Validators } from "../../src/config/types.js";
+import { validateTemplate } from "../../src/template/index.js";
 
 const fixtures = new URL("../fixtures/", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "tsalert-loader-"));
@@ -259,14 +260,30 @@ describe("validator hooks", () => {
     expect(res.problems[0].message).toBe('group "g" rule "plain": bad MetricsQL expr: unexpected BAD');
   });
 
-  it("checks templates of annotations and labels only when they contain {{ and }}", async () => {
+  it("hands every annotation and label text to the template validator, with or without }}", async () => {
     const f = write(
       "tpl.rules",
       "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    annotations:\n      s: 'x {{ nope }}'\n      t: 'nope }}'\n",
     );
-    const res = await loadRules([f], { validators });
+    const seen: string[] = [];
+    const res = await loadRules([f], {
+      validators: { ...validators, template: (t) => (seen.push(t), validators.template?.(t, "annotation") ?? null) },
+    });
+    expect(seen).toEqual(["x {{ nope }}", "nope }}"]);
     expect(errors(res.problems)).toEqual([
       `${f}:7:13: group "g" rule "A": invalid annotations "s": function "nope" not defined`,
+    ]);
+  });
+
+  it("rejects a text Go's template parser rejects, also when it has no }}", async () => {
+    const f = write(
+      "tpl-unclosed.rules",
+      'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels:\n      x: "{{ open"\n    annotations:\n      summary: "{{ $labels.instance } is down"\n      plain: "no template }} here"\n',
+    );
+    const res = await loadRules([f], { validators: { template: (t) => validateTemplate(t) } });
+    expect(errors(res.problems)).toEqual([
+      `${f}:7:14: group "g" rule "A": invalid labels "x": template: :1: function "open" not defined`,
+      `${f}:9:37: group "g" rule "A": invalid annotations "summary": template: :1: unexpected "}" in operand`,
     ]);
   });
 

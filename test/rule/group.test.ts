@@ -285,22 +285,28 @@ describe("engine", () => {
 
   it("remote-read restore runs once after the first evaluation at process start", async () => {
     const queries: number[] = [];
+    const ruleLabels: Record<string, string>[] = [];
     const deps = makeDeps(
       {},
       {
         restorer: {
           restore: async (q) => {
             queries.push(q.time);
-            return [{ labels: { alertgroup: "g", alertname: "A", job: "a" }, activeAt: q.time - 10 * MIN }];
+            ruleLabels.push(q.ruleLabels);
+            const labels = { alertgroup: "g", alertname: "A", job: "a", team: "db", owner: "a", half: "{{ open" };
+            return [{ labels, activeAt: q.time - 10 * MIN }];
           },
         },
       },
     );
     deps.q.set("x", [series({ job: "a" })]);
     const e = new Engine(deps);
-    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] })]);
+    const labels = { team: "db", owner: "{{ $labels.job }}", half: "{{ open" };
+    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN, labels })] })]);
     await deps.clock.advance(3 * MIN);
     expect(queries).toHaveLength(1);
+    // A templated value cannot be matched before rendering; a text that is no template is a literal.
+    expect(ruleLabels).toEqual([{ team: "db", half: "{{ open" }]);
     const r = e.groups()[0].rules[0];
     expect(r.state).toBe("firing");
     expect(r.alerts?.[0].restored).toBe(true);
