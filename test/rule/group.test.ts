@@ -51,6 +51,33 @@ describe("group loop", () => {
     await e.stop();
   });
 
+  it("a wall clock stepped back or forth neither stalls nor rushes the group; evaluation time follows it", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    const g = group({ name: "steps", file: "steps.rules", rules: [alertRule({ alert: "A", expr: "x" })] });
+    await e.start([g]);
+    await deps.clock.advance(MIN);
+    expect(deps.q.calls).toHaveLength(1);
+    const first = deps.q.calls[0].time;
+    deps.clock.jump(-60 * MIN); // an hour back
+    await deps.clock.advance(3 * MIN);
+    expect(deps.q.calls).toHaveLength(4);
+    const back = deps.q.calls.slice(1).map((c) => c.time);
+    expect(back[0]).toBeLessThan(first);
+    expect(back[1] - back[0]).toBe(MIN);
+    expect(back[2] - back[1]).toBe(MIN);
+    deps.clock.jump(120 * MIN); // two hours forward
+    await deps.clock.advance(2 * MIN);
+    expect(deps.q.calls).toHaveLength(6);
+    const fwd = deps.q.calls.slice(4).map((c) => c.time);
+    expect(fwd[0]).toBeGreaterThan(first + 60 * MIN);
+    expect(fwd[1] - fwd[0]).toBe(MIN);
+    expect(await metricValue(m.iterationReset, { group: "steps", file: "steps.rules" })).toBe(2);
+    expect(await metricValue(m.iterationMissed, { group: "steps", file: "steps.rules" })).toBe(0);
+    await e.stop();
+  });
+
   it("query timeout is an error of the rule; the group continues", async () => {
     const deps = makeDeps({ queryTimeout: 5000 });
     deps.q.set("x", async (opts) => {
