@@ -267,7 +267,13 @@ describe("validator hooks", () => {
     );
     const seen: string[] = [];
     const res = await loadRules([f], {
-      validators: { ...validators, template: (t) => (seen.push(t), validators.template?.(t, "annotation") ?? null) },
+      validators: {
+        ...validators,
+        template: (t) => {
+          seen.push(t);
+          return validators.template?.(t, "annotation") ?? null;
+        },
+      },
     });
     expect(seen).toEqual(["x {{ nope }}", "nope }}"]);
     expect(errors(res.problems)).toEqual([
