@@ -235,10 +235,15 @@ export const FLAGS: readonly FlagDef[] = [
   f("replay.timeFrom", "string", "", "Start (RFC3339) of replay mode: evaluate rules over the past"),
   f("replay.timeTo", "string", "", "End (RFC3339) of replay (default now)"),
   f("replay.maxDatapointsPerQuery", "int", "1000", "Points per range query in replay"),
-  f("replay.rulesDelay", "duration", "1s", "Pause after each rule in replay"),
+  f(
+    "replay.rulesDelay",
+    "duration",
+    "1s",
+    "Pause after each rule in replay; 0 runs a group's rules by its concurrency",
+  ),
   f("replay.ruleRetryAttempts", "int", "5", "Retries of a failed replay query"),
   f("replay.disableProgressBar", "bool", "false", "No progress bar in replay"),
-  f("replay.ruleEvaluationConcurrency", "int", "1", "Parallel chunks of one rule in replay"),
+  f("replay.ruleEvaluationConcurrency", "int", "1", "Range queries of one rule in flight at once in replay"),
   f("replay.continueWithExecutionErr", "bool", "false", "Skip rules whose queries fail in replay"),
   f("replay.skipRules", "int", "0", "Resume an interrupted replay: skip the rules it completed (it prints the value)", {
     tsalertOnly: true,
