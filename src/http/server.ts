@@ -11,7 +11,7 @@ import { gzip } from "node:zlib";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, type Registry } from "prom-client";
 import { TsalertError } from "../errors.js";
-import { counter, registry as defaultRegistry } from "../metrics.js";
+import { counter, registry as defaultRegistry, metricsText } from "../metrics.js";
 import type { EngineView } from "../rule/api.js";
 import { apiRoute } from "./api.js";
 import { type AuthConfig, authKeyOK, basicAuthOK } from "./auth.js";
@@ -60,6 +60,8 @@ export interface HttpServerOptions {
   vmuiURL?: (expr: string) => string | undefined;
   /** Defaults to the registry of src/metrics.ts. */
   registry?: Registry;
+  /** -metrics.exposeMetadata: /metrics keeps `# HELP` / `# TYPE` lines (vmalert leaves them out). */
+  exposeMetadata?: boolean;
   /** Adds prom-client's process_* and nodejs_* metrics to the registry once (default true). */
   processMetrics?: boolean;
 }
@@ -246,7 +248,11 @@ export async function createHttpServer(
         return { status: 204, headers: {}, body: "" };
       case "/metrics":
         if (!authKeyOK(req, q, opts.metricsAuthKey, auth)) return unauthorized();
-        return { status: 200, headers: { "Content-Type": reg.contentType }, body: await reg.metrics() };
+        return {
+          status: 200,
+          headers: { "Content-Type": reg.contentType },
+          body: await metricsText(reg, opts.exposeMetadata ?? false),
+        };
       case "/flags": {
         if (!authKeyOK(req, q, opts.flagsAuthKey, auth)) return unauthorized();
         const flags = hooks.flags();

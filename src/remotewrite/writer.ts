@@ -176,6 +176,8 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       if (res.ok) {
         m.sentRows.inc(batch.length);
         m.sentBytes.inc(body.length);
+        m.sentRowsPerRequest.observe(batch.length);
+        m.sentBytesPerRequest.observe(body.length);
         m.flushDuration.observe((performance.now() - started) / 1000);
         return;
       }
