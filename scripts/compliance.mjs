@@ -2,8 +2,8 @@
 // `npm run compliance [-- --engines=tsalert,vmalert] [--vmalert] [--runs=N] [--cases=A,B]`: Prometheus'
 // alert-generator compliance suite (test/compliance/) against the built tsalert, on real
 // VictoriaMetrics servers; --vmalert adds the real vmalert 1.79.5 on the same data, `prometheus` in
-// --engines adds Prometheus itself as the reference. Prints each run's report and a summary; exits 1
-// when an engine of the run missed a check.
+// --engines adds Prometheus itself as the reference; COMPLIANCE_TSALERT_BIN=path/bin/tsalert.js measures
+// another build. Prints each run's report and a summary; exits 1 when an engine of the run missed a check.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

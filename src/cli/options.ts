@@ -7,6 +7,7 @@ import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
 import { parseTenant, tenantURL } from "../remoteread/index.js";
 import type { RemoteWriterOptions } from "../remotewrite/index.js";
+import { parseSemantics, type RuleSemantics, SEMANTICS } from "../rule/semantics.js";
 import type { EngineSettings } from "../rule/types.js";
 import { clientOptionsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
@@ -47,17 +48,35 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
   return out;
 }
 
+/** -rule.semantics (a bad value is a flag error). */
+export function ruleSemantics(flags: FlagSet): RuleSemantics {
+  return parseSemantics(flags.string("rule.semantics"));
+}
+
+/** -rule.evalDelay when given, else the semantics' default (Prometheus: 0, its query_offset) or the flag's. */
+function evalDelay(flags: FlagSet, semantics: RuleSemantics): number {
+  const def = SEMANTICS[semantics].defaultEvalDelay;
+  return flags.isSet("rule.evalDelay") || def === null ? flags.duration("rule.evalDelay") : def;
+}
+
+/** -disableAlertgroupLabel, which Prometheus semantics imply (Prometheus has no `alertgroup` label). */
+export function alertgroupLabelDisabled(flags: FlagSet): boolean {
+  return flags.bool("disableAlertgroupLabel") || !SEMANTICS[ruleSemantics(flags)].alertgroupLabel;
+}
+
 export function engineSettings(flags: FlagSet): EngineSettings {
+  const semantics = ruleSemantics(flags);
   return {
+    semantics,
     evaluationInterval: flags.duration("evaluationInterval"),
-    evalDelay: flags.duration("rule.evalDelay"),
+    evalDelay: evalDelay(flags, semantics),
     resendDelay: flags.duration("rule.resendDelay"),
     maxResolveDuration: flags.duration("rule.maxResolveDuration"),
     externalLabels: externalLabels(flags),
     externalURL: externalURL(flags),
     externalURLRaw: flags.string("external.url"),
     alertSourceTemplate: flags.string("external.alert.source") || undefined,
-    disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
+    disableAlertgroupLabel: alertgroupLabelDisabled(flags),
     maxStartDelay: flags.duration("group.maxStartDelay"),
     updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
     resultsLimit: flags.int("rule.resultsLimit"),
@@ -86,6 +105,7 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
     queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
     maxResponseBytes: flags.int("datasource.maxResponseSize"),
+    millisecondTime: SEMANTICS[ruleSemantics(flags)].millisecondTimes,
   };
 }
 

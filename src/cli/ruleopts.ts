@@ -1,6 +1,7 @@
 // The loader options the rule-related flags stand for.
 import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types.js";
 import { TsalertError } from "../errors.js";
+import { parseSemantics } from "../rule/semantics.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
 import { buildValidators } from "./validators.js";
@@ -35,6 +36,7 @@ export function checkFlagValues(flags: FlagSet): void {
     }
   }
   loadOptionsFromFlags(flags);
+  parseSemantics(flags.string("rule.semantics"));
 }
 
 /** Loads -rule.templates; a problem (file "-rule.templates") when a file does not parse or run. */

@@ -174,7 +174,7 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     ? createRestorer({
         querierFactory: readFactory,
         lookback: flags.duration("remoteRead.lookback"),
-        disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
+        disableAlertgroupLabel: settings.disableAlertgroupLabel,
       })
     : undefined;
   const statePath = flags.string("state.path");

@@ -11,11 +11,29 @@ import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
 import { alertKey, labelsHash, ruleID } from "./ids.js";
-import { addLabel, type LabelSet, seriesLabelSet } from "./labels.js";
+import { addLabel, type LabelRules, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
-import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
+import {
+  type ExecOutcome,
+  entry,
+  errorMessage,
+  type GroupContext,
+  logRuleError,
+  queryTime,
+  type Rule,
+  runQuery,
+  seriesTime,
+} from "./rule.js";
+import { type SemanticsPolicy, semanticsPolicy } from "./semantics.js";
 import { oneSample, staleSeries, withLabels } from "./series.js";
-import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
+import {
+  allLiteral,
+  compileTexts,
+  prometheusTemplateError,
+  type RuleTexts,
+  renderTexts,
+  vmalertTemplateError,
+} from "./templates.js";
 import type { AlertState } from "./types.js";
 
 export interface RestoreOutcome {
@@ -91,6 +109,10 @@ export class AlertingRule implements Rule {
   private literalAnnotations: Record<string, string> = {};
   private activeCount = 0;
   private labelTable = new Map<string, Label>();
+  private policy: Readonly<SemanticsPolicy>;
+  private labelRules: LabelRules;
+  /** `$externalURL` of templates: the raw flag (vmalert) or the computed URL (Prometheus). */
+  private tplExternalURL: string;
   private adopted = false;
   private metricLabels: Record<string, string>;
   private pendingGauge;
@@ -114,6 +136,11 @@ export class AlertingRule implements Rule {
     this.debug = cfg.debug;
     this.id = ruleID("alerting", this.name, cfg.expr, cfg.labels);
     const deps = group.deps;
+    this.policy = semanticsPolicy(deps.settings);
+    this.labelRules = this.policy;
+    this.tplExternalURL = this.policy.computedExternalURLInTemplates
+      ? deps.settings.externalURL
+      : deps.settings.externalURLRaw;
     this.history = new History(cfg.updateEntriesLimit ?? deps.settings.updateEntriesLimit);
     this.labelTpls = compileTexts(merged, deps.compileTemplate, true);
     this.staticLabels = allLiteral(this.labelTpls);
@@ -134,17 +161,21 @@ export class AlertingRule implements Rule {
     const { clock, logger, settings } = g.deps;
     const start = clock.now();
     m.executionTotal.inc();
+    const qts = queryTime(g, ts);
     let res: QueryResult;
     try {
-      res = await runQuery(g.querier, this.expr, ts, signal, clock, queryTimeout(g));
+      res = await runQuery(g.querier, this.expr, qts, signal, clock, queryTimeout(g));
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
-      this.fail(start, ts, undefined, msg);
+      this.fail(start, qts, undefined, msg);
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
       // The state stays frozen, and so must Alertmanager's view of it: without re-sends its endsAt
-      // (4 intervals ahead) runs out and a datasource outage pages as "resolved" (drill 1).
-      return { series: [], alerts: await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration()) };
+      // (4 intervals ahead) runs out and a datasource outage pages as "resolved".
+      return {
+        series: [],
+        alerts: await this.alertsToSend(this.sendTime(ts), settings.resendDelay, this.resolveDuration()),
+      };
     }
     const queryDone = clock.now();
     this.samplesGauge.set(res.data.length);
@@ -154,7 +185,7 @@ export class AlertingRule implements Rule {
     if (budget.max > 0 && this.overBudget(res.data.length)) {
       // An alert storm is refused before any template work: distinct series are at least as many as
       // the result (duplicates would be an error anyway), so memory and CPU stay bounded.
-      return this.refuse(start, ts, res, queryDone, res.data.length);
+      return this.refuse(start, qts, res, queryDone, res.data.length);
     }
 
     let tplError: string | null = null;
@@ -175,7 +206,7 @@ export class AlertingRule implements Rule {
 
     if (dupAt < 0 && budget.max > 0) {
       const want = ids.size + this.keptFiring(ids, ts);
-      if (this.overBudget(want)) return this.refuse(start, ts, res, queryDone, want);
+      if (this.overBudget(want)) return this.refuse(start, qts, res, queryDone, want);
     }
 
     for (const [id, a] of this.alerts) {
@@ -183,7 +214,7 @@ export class AlertingRule implements Rule {
     }
 
     const stale: TimeSeries[] = [];
-    const tsMs = Math.floor(ts / 1000) * 1000;
+    const tsMs = seriesTime(g, ts);
     const updated = new Set<string>();
     const created = new Set<Alert>();
     for (let i = 0; i < prepared.length; i++) {
@@ -191,7 +222,7 @@ export class AlertingRule implements Rule {
       if (i === dupAt) {
         const msg = `labels ${goMap(p.processed)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
         this.finishCounts();
-        this.fail(start, ts, res, msg, queryDone - start);
+        this.fail(start, qts, res, msg, queryDone - start);
         logRuleError(logger, g, this.name, msg);
         return { series: [], alerts: [] };
       }
@@ -201,6 +232,8 @@ export class AlertingRule implements Rule {
         if (a.state === "inactive") {
           a.state = "pending";
           a.activeAt = ts;
+          // Prometheus replaces a resolved alert that comes back with a new one: nothing sent yet.
+          if (this.policy.freshAlertOnReturn) a.lastSent = a.end = a.resolvedAt = a.start = 0;
           this.debugLog(ts, a, "INACTIVE => PENDING");
         }
         a.value = p.value;
@@ -277,22 +310,36 @@ export class AlertingRule implements Rule {
       this.alerts = new Map();
       this.finishCounts();
       const msg = `exec exceeded limit of ${g.limit} with ${active} alerts`;
-      this.fail(start, ts, res, msg, queryDone - start);
+      this.fail(start, qts, res, msg, queryDone - start);
       logRuleError(logger, g, this.name, msg);
       return { series: [], alerts: [] };
     }
 
     const state = this.finishCounts();
-    const e = entry(start, ts, queryDone - start, res, tplError, rfc3339Nano);
+    // Set by the render callbacks above, which the compiler does not follow.
+    const tplErr = tplError as string | null;
+    const unhealthy = tplErr !== null && this.policy.templateErrorsUnhealthy;
+    const e = entry(start, qts, queryDone - start, res, unhealthy ? tplErr : null, rfc3339Nano);
     e.state = state;
     this.history.add(e);
-    if (tplError) {
+    if (tplErr !== null && unhealthy) {
       this.errorsCounter.inc();
-      logRuleError(logger, g, this.name, tplError);
+      logRuleError(logger, g, this.name, tplErr);
+    } else if (tplErr !== null) {
+      logger.warn(`group "${g.name}" (file=${g.shownFile}): rule "${this.name}": ${tplErr}`);
     }
     const series = g.deps.writer ? this.toSeries(stale, tsMs) : [];
-    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
+    const alerts = await this.alertsToSend(this.sendTime(ts), settings.resendDelay, this.resolveDuration());
     return { series, alerts };
+  }
+
+  private templateErrorText(): (msg: string) => string {
+    return this.policy.templateErrorsUnhealthy ? vmalertTemplateError : prometheusTemplateError;
+  }
+
+  /** "Now" of re-send decisions and endsAt: the wall clock (vmalert) or the evaluation time (Prometheus). */
+  private sendTime(ts: number): number {
+    return this.policy.sendAtEvaluationTime ? ts : this.group.deps.clock.now();
   }
 
   /** True when holding `want` active alerts would take the engine over -rule.maxActiveAlerts. */
@@ -331,7 +378,7 @@ export class AlertingRule implements Rule {
   ): Promise<Prepared> {
     const g = this.group;
     const { settings } = g.deps;
-    const ls = seriesLabelSet(metric.labels);
+    const ls = seriesLabelSet(metric.labels, this.labelRules);
     if (this.staticLabels) {
       for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
     } else {
@@ -340,12 +387,12 @@ export class AlertingRule implements Rule {
         value: metric.value,
         expr: this.expr,
         externalLabels: settings.externalLabels,
-        externalURL: settings.externalURLRaw,
+        externalURL: this.tplExternalURL,
       };
-      const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
+      const rendered = await renderTexts(this.labelTpls, data, ctx, onError, this.templateErrorText());
       for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
     }
-    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
+    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel || !this.policy.alertgroupLabel);
     const keys = this.sortedKeys(Object.keys(ls.processed));
     const hash = labelsHash(ls.processed, keys);
     const key = hash.key();
@@ -369,9 +416,9 @@ export class AlertingRule implements Rule {
         for: this.forMs,
         isPartial,
         externalLabels: settings.externalLabels,
-        externalURL: settings.externalURLRaw,
+        externalURL: this.tplExternalURL,
       };
-      annotations = await renderTexts(this.annTpls, data, ctx, onError);
+      annotations = await renderTexts(this.annTpls, data, ctx, onError, this.templateErrorText());
     }
     return { key, id, hash, processed: ls.processed, keys, annotations, value: metric.value };
   }
@@ -595,7 +642,7 @@ export class AlertingRule implements Rule {
   ): { stale: TimeSeries[]; promoted: number } {
     const stale: TimeSeries[] = [];
     let promoted = 0;
-    const tsMs = Math.floor(ts / 1000) * 1000;
+    const tsMs = seriesTime(this.group, ts);
     for (const r of found) {
       const labels = { ...r.labels };
       delete labels.__name__;

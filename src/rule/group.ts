@@ -16,7 +16,15 @@ import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
-import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay } from "./schedule.js";
+import {
+  type CronSchedule,
+  evalTimestamp,
+  nextCronTime,
+  parseCron,
+  prometheusEvalTime,
+  startDelay,
+} from "./schedule.js";
+import { semanticsPolicy } from "./semantics.js";
 import type { EngineDeps, EngineSettings } from "./types.js";
 
 export interface GroupStartOptions {
@@ -271,14 +279,7 @@ export class Group {
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;
     m.iterationTotal.labels(this.metricLabels).inc();
-    const ts = this.cron
-      ? evalTS
-      : evalTimestamp(evalTS, {
-          interval: this.ctx.interval,
-          evalOffset: this.cfg.evalOffset,
-          evalDelay: this.cfg.evalDelay ?? this.cfg.queryOffset ?? this.deps.settings.evalDelay,
-          evalAlignment: this.cfg.evalAlignment ?? true,
-        });
+    const ts = this.evaluationTime(evalTS);
     const link = linked(this.stopCtl.signal);
     const ctl = link.ctl;
     this.evalCtl = ctl;
@@ -330,6 +331,26 @@ export class Group {
       m.iterationDuration.labels(this.metricLabels).observe((clock.now() - wallStart) / 1000);
       this.onIteration?.();
     }
+  }
+
+  /**
+   * The time an evaluation scheduled at evalTS uses for its alert state; under Prometheus semantics it
+   * also sets how much earlier the rules query (ctx.queryOffset; iterations of a group never overlap).
+   */
+  private evaluationTime(evalTS: number): number {
+    this.ctx.queryOffset = 0;
+    if (this.cron) return evalTS;
+    const policy = semanticsPolicy(this.deps.settings);
+    const s = {
+      interval: this.ctx.interval,
+      evalOffset: this.cfg.evalOffset,
+      evalDelay: this.cfg.evalDelay ?? this.cfg.queryOffset ?? this.deps.settings.evalDelay,
+      evalAlignment: this.cfg.evalAlignment ?? policy.alignByDefault,
+    };
+    if (policy.alignByDefault) return evalTimestamp(evalTS, s);
+    const { ts, queryOffset } = prometheusEvalTime(evalTS, s);
+    this.ctx.queryOffset = queryOffset;
+    return ts;
   }
 
   private async flush(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,13 +1,25 @@
-// Alert labels from a series and the rule's labels (reference §4.1, newest: exported_, empty removes).
+// Alert labels from a series and the rule's labels (reference §4.1, newest: exported_, empty removes),
+// or Prometheus' plain override under -rule.semantics=prometheus.
 
 export interface LabelSet {
-  /** Series labels (with __name__) plus rule labels the series lacks: what annotations see as $labels. */
+  /** Series labels (with __name__), plus (vmalert) rule labels the series lacks: what annotations see as $labels. */
   origin: Record<string, string>;
   /** The alert's labels. */
   processed: Record<string, string>;
+  /** How rule labels meet series labels (SemanticsPolicy). */
+  rules: LabelRules;
 }
 
-export function seriesLabelSet(series: Record<string, string>): LabelSet {
+export interface LabelRules {
+  /** A clashing series value is kept as exported_<k> (vmalert) rather than replaced (Prometheus). */
+  exportedLabels: boolean;
+  /** Rule labels the series lacks become part of $labels (vmalert). */
+  ruleLabelsInTemplates: boolean;
+}
+
+const VMALERT_RULES: LabelRules = { exportedLabels: true, ruleLabelsInTemplates: true };
+
+export function seriesLabelSet(series: Record<string, string>, rules: LabelRules = VMALERT_RULES): LabelSet {
   const origin: Record<string, string> = {};
   const processed: Record<string, string> = {};
   for (const k in series) {
@@ -15,10 +27,10 @@ export function seriesLabelSet(series: Record<string, string>): LabelSet {
     origin[k] = v;
     if (k !== "__name__") processed[k] = v;
   }
-  return { origin, processed };
+  return { origin, processed, rules };
 }
 
-/** vmalert's labelSet.add: empty removes, a clashing series value moves to exported_<k>. */
+/** vmalert's labelSet.add: empty removes, a clashing series value moves to exported_<k> (unless the rules say replace). */
 export function addLabel(ls: LabelSet, k: string, v: string): void {
   if (v === "") {
     delete ls.processed[k];
@@ -27,8 +39,8 @@ export function addLabel(ls: LabelSet, k: string, v: string): void {
   ls.processed[k] = v;
   const had = ls.origin[k];
   if (had === undefined) {
-    ls.origin[k] = v;
+    if (ls.rules.ruleLabelsInTemplates) ls.origin[k] = v;
     return;
   }
-  if (had !== v) ls.processed[`exported_${k}`] = had;
+  if (had !== v && ls.rules.exportedLabels) ls.processed[`exported_${k}`] = had;
 }

@@ -5,6 +5,7 @@ import type { NotifierAlert } from "../notifier/types.js";
 import type { TimeSeries } from "../remotewrite/types.js";
 import type { ApiRule, ApiStateEntry } from "./api.js";
 import type { Clock } from "./clock.js";
+import { semanticsPolicy } from "./semantics.js";
 import type { EngineDeps } from "./types.js";
 
 /** The group-level facts a rule reads during an evaluation. */
@@ -23,6 +24,12 @@ export interface GroupContext {
   querySettings: GroupQuerySettings;
   deps: EngineDeps;
   budget: AlertBudget;
+  /**
+   * -rule.semantics=prometheus: how much earlier than the evaluation time queries run and series are
+   * stamped (Prometheus' query_offset: the group's eval_delay/query_offset or -rule.evalDelay). Under
+   * vmalert semantics the delay is already in the evaluation time, and this is 0.
+   */
+  queryOffset?: number;
 }
 
 /** The -rule.maxActiveAlerts counter, shared by every rule of an engine. */
@@ -50,6 +57,20 @@ export interface Rule {
   api(withUpdates: boolean): ApiRule;
   /** Removes the rule's metric series and its share of the alert budget. */
   close(): void;
+}
+
+/** The time a rule queries for an evaluation at `ts`. */
+export function queryTime(g: GroupContext, ts: number): number {
+  return ts - (g.queryOffset ?? 0);
+}
+
+/**
+ * The timestamp of the series (ALERTS, stale markers) an evaluation at `ts` writes: whole seconds, as
+ * vmalert, or the query time to the millisecond, as Prometheus.
+ */
+export function seriesTime(g: GroupContext, ts: number): number {
+  const t = queryTime(g, ts);
+  return semanticsPolicy(g.deps.settings).millisecondTimes ? t : Math.floor(t / 1000) * 1000;
 }
 
 export class QueryTimeout extends Error {

@@ -37,6 +37,17 @@ export function evalTimestamp(evalTS: number, s: TimestampSettings): number {
   return s.evalAlignment ? goTruncate(ts, s.interval) : ts;
 }
 
+/**
+ * -rule.semantics=prometheus: the alert state takes the scheduled time itself; queries (and the series
+ * written) are `queryOffset` earlier: the eval delay (Prometheus' query_offset), aligned only when the
+ * group asks for eval_alignment.
+ */
+export function prometheusEvalTime(evalTS: number, s: TimestampSettings): { ts: number; queryOffset: number } {
+  if (s.evalOffset !== undefined) return { ts: evalTS, queryOffset: 0 };
+  const q = evalTimestamp(evalTS, s);
+  return { ts: evalTS, queryOffset: evalTS - q };
+}
+
 // --- cron ---
 
 interface CronField {

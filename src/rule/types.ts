@@ -6,6 +6,7 @@ import type { AlertRestorer, StateFile } from "../remoteread/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { Clock } from "./clock.js";
+import type { RuleSemantics } from "./semantics.js";
 
 export type CompileTemplate = (text: string, opts?: { limited?: boolean }) => CompiledTemplate;
 
@@ -49,6 +50,8 @@ export interface EngineSettings {
   clusterMode?: boolean;
   /** -defaultTenant.prometheus / -defaultTenant.graphite: tenant of groups without `tenant` (clusterMode only). */
   defaultTenants?: { prometheus?: string; graphite?: string };
+  /** -rule.semantics: whose rules tsalert follows where vmalert and Prometheus differ (src/rule/semantics.ts); vmalert when unset. */
+  semantics?: RuleSemantics;
 }
 
 export interface EngineDeps {

@@ -40,6 +40,11 @@ const TSALERT_FLAGS: Record<"tsalert" | "tsalert-prometheus", string[]> = {
   "tsalert-prometheus": ["-rule.semantics=prometheus"],
 };
 
+/** The built tsalert, or another build's bin/tsalert.js (COMPLIANCE_TSALERT_BIN) to measure before and after a change. */
+function tsalertBin(): string {
+  return process.env.COMPLIANCE_TSALERT_BIN || TSALERT_BIN;
+}
+
 export interface Engine {
   kind: EngineKind;
   /** Base URL of /api/v1/rules and /api/v1/alerts. */
@@ -167,7 +172,7 @@ export async function startEngine(
   ];
   const isTsalert = kind === "tsalert" || kind === "tsalert-prometheus";
   const cmd = isTsalert ? process.execPath : "vmalert";
-  const args = isTsalert ? [TSALERT_BIN, ...common, ...TSALERT_FLAGS[kind]] : common;
+  const args = isTsalert ? [tsalertBin(), ...common, ...TSALERT_FLAGS[kind]] : common;
   const p = launch(cmd, args, logFile);
   try {
     await ready(p, `${api}/health`, kind, logFile);
@@ -181,7 +186,7 @@ export async function startEngine(
     apiURL: api,
     queryURL: storage.url,
     writeURL: storage.writeURL,
-    command: `${isTsalert ? "node bin/tsalert.js" : "vmalert"} ${args.slice(isTsalert ? 1 : 0).join(" ")}`,
+    command: `${isTsalert ? `node ${tsalertBin()}` : "vmalert"} ${args.slice(isTsalert ? 1 : 0).join(" ")}`,
     exitStatus: p.status,
     async stop() {
       await p.stop();

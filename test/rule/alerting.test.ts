@@ -88,7 +88,10 @@ describe("alerting state machine", () => {
     const h = harness();
     h.deps.q.set("x", [series({ job: "a" })]);
     h.deps.q.set("ids", [series({ id: "101" }, 1)]);
-    const r = alerting(h, alertRule({ alert: "A", expr: "x", annotations: { v: '{{ query "ids" | first | value }}' } }));
+    const r = alerting(
+      h,
+      alertRule({ alert: "A", expr: "x", annotations: { v: '{{ query "ids" | first | value }}' } }),
+    );
     const first = await r.exec(T0, never);
     expect(first.alerts[0].annotations.v).toBe("1");
     h.deps.q.set("x", []);
