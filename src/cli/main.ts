@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
+import { scrubSecrets } from "../net/redact.js";
 import { replayCommand, runReplay } from "../replay/cli.js";
 import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
@@ -19,8 +20,22 @@ export function version(): string {
   return pkg.version;
 }
 
+/**
+ * What a crash prints (the bin's uncaughtException / unhandledRejection handlers): the error, its stack
+ * and causes, scrubbed of every credential registered so far.
+ */
+export function crashText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e !== undefined; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return scrubSecrets(parts.join("\ncaused by: "));
+}
+
 function flagError(io: CliIO, err: TsalertError): number {
-  io.err(`tsalert: ${err.message}\nRun "tsalert -help" to see all flags.\n`);
+  io.err(`tsalert: ${scrubSecrets(err.message)}\nRun "tsalert -help" to see all flags.\n`);
   return 2;
 }
 
@@ -34,6 +49,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     const parsed = parseFlags(argv);
     flags = parsed.flags;
+    // Before anything can print: every credential on the command line is known to the scrubber.
+    flags.registerSecrets();
     if (parsed.args.length > 0) {
       throw new TsalertError("TSA_FLAG", `unprocessed command-line args: ${parsed.args.join(" ")}`);
     }

@@ -2,6 +2,7 @@
 // into one message instead of an exception.
 import { isUtf8 } from "node:buffer";
 import { readFile, stat } from "node:fs/promises";
+import { redactURL, registerAuthorization, registerURLSecrets, scrubPeerText } from "../net/redact.js";
 
 /** Larger rule files are refused rather than read: real rule files are far below this. */
 export const MAX_RULE_FILE_BYTES = 32 * 1024 * 1024;
@@ -20,12 +21,35 @@ export async function readRuleSource(path: string, timeoutMs = 30_000): Promise<
   return isUrl(path) ? readUrl(path, timeoutMs) : readLocal(path);
 }
 
-async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {
+/**
+ * fetch refuses URLs with userinfo; like Go's client (vmalert), it becomes basic auth. The credentials
+ * stay out of every message: the URL is shown redacted and fetch's errors are scrubbed.
+ */
+function ruleRequest(url: string): { target: string; headers: Record<string, string> } {
+  registerURLSecrets(url);
+  let u: URL;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    u = new URL(url);
+  } catch {
+    return { target: url, headers: {} };
+  }
+  if (u.username === "" && u.password === "") return { target: url, headers: {} };
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  const authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+  registerAuthorization(authorization);
+  u.username = "";
+  u.password = "";
+  return { target: u.toString(), headers: { authorization } };
+}
+
+async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {
+  const shown = redactURL(url);
+  try {
+    const { target, headers } = ruleRequest(url);
+    const res = await fetch(target, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (res.status !== 200) {
       await res.body?.cancel();
-      return { ok: false, message: `unexpected HTTP status ${res.status} from ${url}` };
+      return { ok: false, message: `unexpected HTTP status ${res.status} from ${shown}` };
     }
     const length = Number(res.headers.get("content-length") ?? 0);
     if (length > MAX_RULE_FILE_BYTES) {
@@ -36,7 +60,8 @@ async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {
     return decode(buf);
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return { ok: false, message: `cannot fetch: ${err instanceof Error ? err.message : String(err)}${cause}` };
+    const msg = `${err instanceof Error ? err.message : String(err)}${cause}`;
+    return { ok: false, message: `cannot fetch: ${scrubPeerText(msg.split(url).join(shown))}` };
   }
 }
 
