@@ -316,7 +316,8 @@ export interface ParsedArgs {
 
 /**
  * Parses argv with Go flag syntax. `%{ENV}` placeholders are replaced first; with -envflag.enable,
- * unset flags are then read from `<prefix><name with . as _>`.
+ * unset flags are then read from `<prefix><name with . as _>`. The credentials found are registered with
+ * the scrubber (FlagSet.registerSecrets).
  */
 export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
   const flags = new FlagSet();
@@ -350,6 +351,8 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     }
   }
   if (flags.bool("envflag.enable")) readEnvFlags(flags, env);
+  // Before anything can print (every command parses here): the command line's credentials are known.
+  flags.registerSecrets();
   return { flags, args: args.slice(i) };
 }
 

@@ -49,8 +49,6 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     const parsed = parseFlags(argv);
     flags = parsed.flags;
-    // Before anything can print: every credential on the command line is known to the scrubber.
-    flags.registerSecrets();
     if (parsed.args.length > 0) {
       throw new TsalertError("TSA_FLAG", `unprocessed command-line args: ${parsed.args.join(" ")}`);
     }

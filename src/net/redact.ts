@@ -52,13 +52,19 @@ export interface RegisterOptions {
 interface Entry {
   kind: SecretKind;
   forms: string[];
+  /** Value of `added` when the entry last moved to the newest end of `runtime`. */
+  at: number;
 }
 
 const pinned = new Map<string, Entry>();
 /** Insertion order is recency: a re-registered value moves to the end. */
 const runtime = new Map<string, Entry>();
-let credentialForms: string[] | undefined;
-let allForms: string[] | undefined;
+/** Run-time entries added so far: an entry older than half the bound is moved to the newest end when seen. */
+let added = 0;
+/** One alternation of every form, longest first (so a form containing another goes whole): one pass. */
+let credentialPattern: RegExp | null | undefined;
+let allPattern: RegExp | null | undefined;
+let longestForm = 0;
 
 function decodeQueryValue(v: string): string {
   try {
@@ -100,14 +106,13 @@ function formsOf(value: string): string[] {
 }
 
 function changed(): void {
-  credentialForms = undefined;
-  allForms = undefined;
+  credentialPattern = undefined;
+  allPattern = undefined;
 }
 
 export function registerSecret(value: string, opts: RegisterOptions = {}): void {
-  if (value.trim().length < MIN_SECRET_LENGTH) return;
   const kind = opts.kind ?? "credential";
-  const known = pinned.get(value) ?? runtime.get(value);
+  const known = runtime.get(value) ?? pinned.get(value);
   if (known) {
     // A header value also given as a credential is a credential.
     if (known.kind === "header" && kind === "credential") {
@@ -117,15 +122,18 @@ export function registerSecret(value: string, opts: RegisterOptions = {}): void 
     if (opts.pinned && !pinned.has(value)) {
       runtime.delete(value);
       pinned.set(value, known);
-    } else if (runtime.has(value)) {
-      runtime.delete(value);
+    } else if (added - known.at > MAX_RUNTIME_SECRETS / 2 && runtime.delete(value)) {
+      // Still in use (sent again): keep it away from the eviction end, cheaply (rarely moves).
+      known.at = added;
       runtime.set(value, known);
     }
     return;
   }
-  const entry: Entry = { kind, forms: formsOf(value) };
+  if (value.trim().length < MIN_SECRET_LENGTH) return;
+  const entry: Entry = { kind, forms: formsOf(value), at: added };
   if (opts.pinned) pinned.set(value, entry);
   else {
+    added++;
     runtime.set(value, entry);
     if (runtime.size > MAX_RUNTIME_SECRETS) runtime.delete(runtime.keys().next().value as string);
   }
@@ -135,7 +143,10 @@ export function registerSecret(value: string, opts: RegisterOptions = {}): void 
 /** `Basic <b64>`, `Bearer <token>` or any `<scheme> <credentials>` header value. */
 export function registerAuthorization(value: string, opts: Omit<RegisterOptions, "kind"> = {}): void {
   const v = value.trim();
+  // The hot path (every request): a value seen before was split and decoded then.
+  const seen = runtime.has(v) || pinned.has(v);
   registerSecret(v, opts);
+  if (seen && !opts.pinned) return;
   const space = v.indexOf(" ");
   if (space < 0) return;
   const creds = v.slice(space + 1).trim();
@@ -148,11 +159,12 @@ export function registerAuthorization(value: string, opts: Omit<RegisterOptions,
 
 /** Configured header values: credentials when the name says so, plain header values otherwise. */
 export function registerHeaderSecrets(headers: Record<string, string>, opts: Omit<RegisterOptions, "kind"> = {}): void {
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name] as string;
     const lower = name.toLowerCase();
     if (PROTOCOL_HEADERS.has(lower)) continue;
     if (lower === "authorization" || lower === "proxy-authorization") registerAuthorization(value, opts);
-    else registerSecret(value, { ...opts, kind: SECRET_NAME.test(name) ? "credential" : "header" });
+    else registerSecret(value, { pinned: opts.pinned, kind: SECRET_NAME.test(name) ? "credential" : "header" });
   }
 }
 
@@ -164,33 +176,31 @@ export function registerURLSecrets(url: string, opts: Omit<RegisterOptions, "kin
   for (const s of urlSecrets(url)) registerSecret(s, opts);
 }
 
-function sortedForms(kinds: readonly SecretKind[]): string[] {
+function pattern(kinds: readonly SecretKind[]): RegExp | null {
   const forms = new Set<string>();
   for (const map of [pinned, runtime]) {
     for (const e of map.values()) if (kinds.includes(e.kind)) for (const f of e.forms) forms.add(f);
   }
-  // Longest first: a form containing another (base64 of user:pass, the password) goes whole.
-  return [...forms].sort((a, b) => b.length - a.length);
-}
-
-function replaceForms(text: string, forms: readonly string[]): string {
-  let out = text;
-  for (const f of forms) if (out.includes(f)) out = out.split(f).join(SECRET_REPLACEMENT);
-  return out;
+  if (forms.size === 0) return null;
+  const sorted = [...forms].sort((a, b) => b.length - a.length);
+  longestForm = Math.max(longestForm, sorted[0]?.length ?? 0);
+  // An all-digit secret must not match inside a longer number (a timestamp in a JSON log line).
+  const source = sorted.map((f) =>
+    /^\d+$/.test(f) ? `(?<!\\d)${f}(?!\\d)` : f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+  );
+  return new RegExp(source.join("|"), "g");
 }
 
 /** Every registered credential replaced by "<secret>": for logs, errors, crash output. */
 export function scrubSecrets(text: string): string {
-  if (pinned.size === 0 && runtime.size === 0) return text;
-  credentialForms ??= sortedForms(["credential"]);
-  return replaceForms(text, credentialForms);
+  if (credentialPattern === undefined) credentialPattern = pattern(["credential"]);
+  return credentialPattern ? text.replace(credentialPattern, SECRET_REPLACEMENT) : text;
 }
 
 /** scrubSecrets plus the header values tsalert sends: for anything a peer answered. */
 export function scrubPeerText(text: string): string {
-  if (pinned.size === 0 && runtime.size === 0) return text;
-  allForms ??= sortedForms(["credential", "header"]);
-  return replaceForms(text, allForms);
+  if (allPattern === undefined) allPattern = pattern(["credential", "header"]);
+  return allPattern ? text.replace(allPattern, SECRET_REPLACEMENT) : text;
 }
 
 /**
@@ -199,8 +209,8 @@ export function scrubPeerText(text: string): string {
  * a secret behind.
  */
 export function peerSnippet(body: string | Uint8Array, max: number): string {
-  allForms ??= sortedForms(["credential", "header"]);
-  const window = max + (allForms[0]?.length ?? 0);
+  if (allPattern === undefined) allPattern = pattern(["credential", "header"]);
+  const window = max + longestForm;
   const size = body.length;
   const text =
     typeof body === "string"

@@ -150,7 +150,7 @@ describe("group loop", () => {
     await e.stop();
   });
 
-  it("the API shows group headers and notifier headers without their values", async () => {
+  it("the API shows group headers, notifier headers and credential-like params without their values", async () => {
     const deps = makeDeps();
     const e = new Engine(deps);
     await e.start([
@@ -158,12 +158,14 @@ describe("group loop", () => {
         name: "h",
         headers: ["X-Scope-OrgID: grpHdrSecret1"],
         notifierHeaders: ["X-Team-Token: ntfHdrSecret2"],
+        params: { nocache: ["1"], authToken: ["grpParamSecret3"] },
         rules: [alertRule({ alert: "A", expr: "x" })],
       }),
     ]);
     const g = e.groups()[0];
     expect(g.headers).toEqual(["X-Scope-OrgID: <secret>"]);
     expect(g.notifier_headers).toEqual(["X-Team-Token: <secret>"]);
+    expect(g.params).toEqual(["authToken=secret", "nocache=1"]);
     await e.stop();
   });
 
