@@ -276,7 +276,7 @@ export class FlagSet {
 }
 
 /** newest vmalert's lib/flagutil rule for secret flag names. */
-export function isSecretFlagName(name: string): boolean {
+function isSecretFlagName(name: string): boolean {
   return /pass|key|secret|token/.test(name.toLowerCase()) || isHeadersFlag(name);
 }
 

@@ -2,6 +2,7 @@
 // into one message instead of an exception.
 import { isUtf8 } from "node:buffer";
 import { readFile, stat } from "node:fs/promises";
+import { userinfoAuth } from "../net/auth.js";
 import { redactURL, registerAuthorization, registerURLSecrets, scrubPeerText } from "../net/redact.js";
 
 /** Larger rule files are refused rather than read: real rule files are far below this. */
@@ -27,19 +28,10 @@ export async function readRuleSource(path: string, timeoutMs = 30_000): Promise<
  */
 function ruleRequest(url: string): { target: string; headers: Record<string, string> } {
   registerURLSecrets(url);
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return { target: url, headers: {} };
-  }
-  if (u.username === "" && u.password === "") return { target: url, headers: {} };
-  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-  const authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+  const { url: target, authorization } = userinfoAuth(url);
+  if (!authorization) return { target, headers: {} };
   registerAuthorization(authorization);
-  u.username = "";
-  u.password = "";
-  return { target: u.toString(), headers: { authorization } };
+  return { target, headers: { authorization } };
 }
 
 async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {

@@ -56,6 +56,32 @@ function basicHeader(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
 }
 
+/**
+ * Userinfo of a URL as Go's HTTP client uses it: `http://user:pass@host` is basic auth. Returns the URL
+ * without userinfo and the `Basic …` header value (undefined without userinfo or for an unparseable URL).
+ */
+export function userinfoAuth(url: string): { url: string; authorization?: string } {
+  if (!url.includes("@")) return { url };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (u.username === "" && u.password === "") return { url };
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const authorization = basicHeader(dec(u.username), dec(u.password));
+  u.username = "";
+  u.password = "";
+  return { url: u.toString(), authorization };
+}
+
 export function checkAuthOptions(opts: AuthOptions, context: string): void {
   const kinds = [
     opts.basicAuth &&

@@ -19,7 +19,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { TsalertError } from "../errors.js";
-import { type AuthHeaders, createAuth } from "./auth.js";
+import { type AuthHeaders, createAuth, userinfoAuth } from "./auth.js";
 import { redactURL, registerHeaderSecrets, registerURLSecrets, scrubPeerText, scrubSecrets } from "./redact.js";
 import type { ClientOptions, TlsOptions } from "./types.js";
 
@@ -114,25 +114,6 @@ async function readBody(body: AsyncIterable<Uint8Array> & { destroy(): void }, m
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
-/** `Basic …` for a URL with userinfo, else undefined. */
-function userinfoAuth(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (u.username === "" && u.password === "") return undefined;
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  return `Basic ${Buffer.from(`${dec(u.username)}:${dec(u.password)}`).toString("base64")}`;
-}
-
 /** Creates a client; throws TsalertError("TSA_FLAG") for unreadable TLS files or conflicting auth. */
 export function createHttpClient(opts: ClientOptions, context = "http client"): HttpClient {
   // Go's 0 means "no idle timeout"; undici needs a number, so 0 becomes a long one.
@@ -161,7 +142,7 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
       if (src) for (const [k, v] of Object.entries(src)) headers[k.toLowerCase()] = v;
     }
     // Like Go's client: userinfo in the URL is basic auth unless an Authorization header is set.
-    const userinfo = userinfoAuth(req.url);
+    const userinfo = userinfoAuth(req.url).authorization;
     if (userinfo && headers.authorization === undefined) headers.authorization = userinfo;
     // What is sent may be echoed back: known before the answer arrives. Re-registering keeps rotated
     // tokens and per-group headers among the newest (the run-time set is bounded).
