@@ -35,7 +35,7 @@ export function crashText(err: unknown): string {
 }
 
 function flagError(io: CliIO, err: TsalertError): number {
-  io.err(`tsalert: ${scrubSecrets(err.message)}\nRun "tsalert -help" to see all flags.\n`);
+  io.err(`tsalert: ${err.message}\nRun "tsalert -help" to see all flags.\n`);
   return 2;
 }
 
