@@ -77,6 +77,11 @@ describe("the process-wide scrubber", () => {
     expect(scrubSecrets("org tenant-blue key apikey-99887")).toBe("org tenant-blue key <secret>");
   });
 
+  it("a value with a lone surrogate (hostile header) is registered without throwing", () => {
+    expect(() => registerHeaderSecrets({ "X-Odd": "odd\uD800value-1" })).not.toThrow();
+    expect(scrubPeerText("got odd\uD800value-1")).toBe("got <secret>");
+  });
+
   it("does not scrub values too short to be told from ordinary text", () => {
     registerSecret("info");
     expect(scrubSecrets("level info")).toBe("level info");
@@ -103,10 +108,35 @@ describe("the process-wide scrubber", () => {
     expect(jsonErrorText(err)).toBe("Unexpected token 'j' is not valid JSON");
   });
 
+  it("an all-digit secret is not matched inside a longer number", () => {
+    registerSecret("73519246");
+    expect(scrubSecrets('{"pin":"73519246","ts":1737351924600}')).toBe('{"pin":"<secret>","ts":1737351924600}');
+  });
+
   it("finds nothing of a registered secret in its own forms (drill helper agrees)", () => {
     const secret = "agree+Me/42=";
     registerSecret(secret);
     const text = [...secretForms({ secret }).keys()].join(" | ");
     expect(findSecrets("x", scrubSecrets(text), secretForms({ secret }))).toEqual([]);
+  });
+});
+
+// Last: from here on the set is large (the index matcher, not one regular expression).
+describe("the scrubber with thousands of secrets", () => {
+  it("still scrubs every form, longest first, all-digit ones only as whole numbers; the oldest go", () => {
+    const tenant = (i: number) => `tenant-${i}-${(i * 7919) % 10007}`;
+    for (let i = 0; i < 1500; i++) registerHeaderSecrets({ [`X-Tenant-${i}`]: tenant(i) });
+    registerSecret("bigSet+Secret/1=");
+    registerSecret("bigSet+Secret/1=-and-longer");
+    registerSecret("86420975");
+    expect(scrubPeerText(`a ${tenant(1499)} b ${tenant(600)} c`)).toBe("a <secret> b <secret> c");
+    // The run-time set is bounded (1,024): the oldest went first.
+    expect(scrubPeerText(`a ${tenant(7)}`)).toBe(`a ${tenant(7)}`);
+    expect(scrubSecrets("x bigSet+Secret/1=-and-longer y bigSet%2BSecret%2F1%3D z")).toBe("x <secret> y <secret> z");
+    expect(scrubSecrets("86420975 1864209751 (86420975)")).toBe("<secret> 1864209751 (<secret>)");
+    expect(scrubSecrets(`${tenant(1499)} is a header value, not a credential`)).toBe(
+      `${tenant(1499)} is a header value, not a credential`,
+    );
+    expect(peerSnippet(`${"x".repeat(10)}bigSet+Secret/1=${"y".repeat(20)}`, 12)).toBe("xxxxxxxxxx<s... (46 bytes)");
   });
 });
