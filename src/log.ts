@@ -2,6 +2,7 @@
 // logger; it receives one.
 import { type DestinationStream, type Logger, type LoggerOptions as PinoOptions, pino } from "pino";
 import { TsalertError } from "./errors.js";
+import { scrubSecrets } from "./net/redact.js";
 
 export interface LoggerOptions {
   /** vmalert level name: INFO, WARN, ERROR, FATAL or PANIC. */
@@ -53,7 +54,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   if (format !== "default" && format !== "json") {
     throw new TsalertError("TSA_FLAG", `invalid value "${format}" for flag -loggerFormat: want default or json`);
   }
-  const out = resolveOutput(opts.output ?? "stderr");
+  const out = scrubbed(resolveOutput(opts.output ?? "stderr"));
   const options: PinoOptions = {
     level,
     messageKey: "msg",
@@ -64,6 +65,11 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   };
   const dest: DestinationStream = format === "json" ? out : tabSeparated(out);
   return pino(options, dest);
+}
+
+/** The safety net: every line, as finally written, passes the scrubber of src/net/redact.ts. */
+function scrubbed(dest: DestinationStream): DestinationStream {
+  return { write: (line: string) => dest.write(scrubSecrets(line)) };
 }
 
 function resolveOutput(output: NonNullable<LoggerOptions["output"]>): DestinationStream {

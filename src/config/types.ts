@@ -96,8 +96,13 @@ export interface LoadOptions {
 
 export interface LoadResult {
   groups: GroupConfig[];
-  /** Every file (or URL) the patterns matched, in load order. */
+  /**
+   * Every file (or URL) the patterns matched, in load order, as shown: a URL without its credentials
+   * (userinfo, credential-like query values), like GroupConfig.file and ConfigProblem.file.
+   */
   files: string[];
+  /** Where a shown URL was read from, for the few that differ (`tsalert lint` reads them again). */
+  sources?: Map<string, string>;
   /** Errors and warnings of all files; the load failed when any has severity "error". */
   problems: ConfigProblem[];
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { TsalertError } from "../errors.js";
+import { registerSecret } from "../net/redact.js";
 import type { HttpServerOptions, TlsListenOptions } from "./server.js";
 
 export interface HttpFlagReader {
@@ -22,7 +23,9 @@ export function readPasswordFlag(name: string, value: string): string {
   if (!value.startsWith("file://")) return value;
   const path = value.slice("file://".length);
   try {
-    return readFileSync(resolve(path), "utf8").replace(/[\r\n]+$/, "");
+    const secret = readFileSync(resolve(path), "utf8").replace(/[\r\n]+$/, "");
+    registerSecret(secret, { pinned: true });
+    return secret;
   } catch (err) {
     // The path is not secret; the error says which flag and file.
     throw new TsalertError(

@@ -4,6 +4,8 @@
 import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
+import { maskHeaderList } from "../net/headers.js";
+import { isSecretName } from "../net/redact.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
 import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
@@ -399,10 +401,12 @@ export class Group {
       concurrency: Math.max(1, cfg.concurrency || 1),
     };
     const params: string[] = [];
-    for (const [k, vs] of Object.entries(cfg.params)) for (const v of vs) params.push(`${k}=${v}`);
+    // A credential-like parameter (authKey, token, ...) shows as in a redacted URL.
+    for (const [k, vs] of Object.entries(cfg.params))
+      for (const v of vs) params.push(`${k}=${isSecretName(k) ? "secret" : v}`);
     if (params.length > 0) g.params = params.sort();
-    if (cfg.headers.length > 0) g.headers = cfg.headers;
-    if (cfg.notifierHeaders.length > 0) g.notifier_headers = cfg.notifierHeaders;
+    if (cfg.headers.length > 0) g.headers = maskHeaderList(cfg.headers);
+    if (cfg.notifierHeaders.length > 0) g.notifier_headers = maskHeaderList(cfg.notifierHeaders);
     if (Object.keys(cfg.labels).length > 0) g.labels = cfg.labels;
     if (cfg.evalOffset !== undefined) g.eval_offset = cfg.evalOffset / 1000;
     if (cfg.evalDelay !== undefined) g.eval_delay = cfg.evalDelay / 1000;

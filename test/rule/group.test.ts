@@ -150,6 +150,25 @@ describe("group loop", () => {
     await e.stop();
   });
 
+  it("the API shows group headers, notifier headers and credential-like params without their values", async () => {
+    const deps = makeDeps();
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "h",
+        headers: ["X-Scope-OrgID: grpHdrSecret1"],
+        notifierHeaders: ["X-Team-Token: ntfHdrSecret2"],
+        params: { nocache: ["1"], authToken: ["grpParamSecret3"] },
+        rules: [alertRule({ alert: "A", expr: "x" })],
+      }),
+    ]);
+    const g = e.groups()[0];
+    expect(g.headers).toEqual(["X-Scope-OrgID: <secret>"]);
+    expect(g.notifier_headers).toEqual(["X-Team-Token: <secret>"]);
+    expect(g.params).toEqual(["authToken=secret", "nocache=1"]);
+    await e.stop();
+  });
+
   it("stop cancels an in-flight evaluation without recording an error", async () => {
     const deps = makeDeps({ queryTimeout: 0 });
     deps.q.set("x", async (opts) => {
