@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { compileGoRegexp } from "../../src/goregexp.js";
 import { runTestFile } from "../../src/unittest/runfile.js";
 import { parseTestFile, readTestFile } from "../../src/unittest/testfile.js";
 
@@ -71,8 +72,8 @@ tests:
 
   it("--run keeps only the tests whose name matches", async () => {
     const file = await readTestFile(join(dir, "fixture-fail.yml"));
-    expect((await runTestFile(file, { ...opts, run: /^nothing/ })).ok).toBe(true);
-    expect((await runTestFile(file, { ...opts, run: /wrong/ })).ok).toBe(false);
+    expect((await runTestFile(file, { ...opts, run: compileGoRegexp("^nothing") })).ok).toBe(true);
+    expect((await runTestFile(file, { ...opts, run: compileGoRegexp("wrong") })).ok).toBe(false);
   });
 
   it("keep_firing_for and label templates behave as in the live engine (same rule code)", async () => {
