@@ -4,7 +4,7 @@
 // Matching runs on re2js, a port of Go's regexp: RE2 syntax, errors in Go's words ("error parsing regexp:
 // ..."), and time linear in the input (no backtracking, so no backreferences or lookarounds). See
 // https://pkg.go.dev/regexp and https://github.com/google/re2/wiki/Syntax.
-import { type Matcher, RE2JS, RE2JSException } from "re2js";
+import { type Matcher, RE2JS, RE2JSException, RE2JSSyntaxException } from "re2js";
 
 /** Longest input the template functions accept: matching is linear, this bounds the size of one call. */
 export const MAX_REGEXP_INPUT = 1 << 20;
@@ -185,12 +185,19 @@ export function compileGoRegexp(pattern: string, opts: CompileOptions = {}): GoR
       hit = new GoRegexp(pattern, RE2JS.compile(source));
     } catch (err) {
       if (!(err instanceof RE2JSException)) throw err;
-      hit = new Error(err.message);
+      hit = new Error(goMessage(err, source));
     }
     remember(key, hit);
   }
   if (hit instanceof Error) throw new Error(hit.message);
   return hit;
+}
+
+/** Go's regexp/syntax.Error text: it always quotes an expression, the whole pattern when none is named. */
+function goMessage(err: RE2JSException, source: string): string {
+  if (!(err instanceof RE2JSSyntaxException) || err.input) return err.message;
+  const whole = err.error === "expression too large" || err.error === "expression nests too deeply";
+  return `error parsing regexp: ${err.error}: \`${whole ? source : ""}\``;
 }
 
 /** regexp.QuoteMeta: a pattern matching `s` literally. */
@@ -264,4 +271,53 @@ function classEnd(p: string, start: number): number {
     else j++;
   }
   return p.length;
+}
+
+/**
+ * One path segment of a glob in Go's filepath.Match syntax (`*`, `?`, `[...]` with `^` negation and
+ * ranges, `\` escapes), as an anchored regexp, so matching a hostile name against a pattern with many
+ * stars stays linear. `bangNegates` also reads `[!...]` as a negated class. Null for a malformed pattern.
+ */
+export function compileGlobSegment(segment: string, opts: { bangNegates?: boolean } = {}): GoRegexp | null {
+  let re = "";
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i];
+    if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else if (c === "\\") {
+      i++;
+      if (i >= segment.length) return null;
+      re += quoteMeta(segment[i]);
+    } else if (c === "[") {
+      let j = i + 1;
+      const negate = segment[j] === "^" || (opts.bangNegates === true && segment[j] === "!");
+      if (negate) j++;
+      const start = j;
+      // The class ends at the first unescaped `]` after at least one item.
+      while (j < segment.length && (segment[j] !== "]" || j === start)) j += segment[j] === "\\" ? 2 : 1;
+      if (j >= segment.length) return null;
+      re += `[${negate ? "^" : ""}${classBody(segment.slice(start, j))}]`;
+      i = j;
+    } else re += quoteMeta(c);
+  }
+  try {
+    return compileGoRegexp(re, { anchored: true });
+  } catch {
+    return null;
+  }
+}
+
+/** A glob class body in RE2 syntax: `-` stays a range, `\x` is x, every other ASCII symbol is escaped. */
+function classBody(body: string): string {
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    let c = body[i];
+    if (c === "-") {
+      out += "-";
+      continue;
+    }
+    if (c === "\\" && i + 1 < body.length) c = body[++i];
+    out += /[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/.test(c) ? `\\${c}` : c;
+  }
+  return out;
 }
