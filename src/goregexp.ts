@@ -246,7 +246,8 @@ export function estimateProgramSize(pattern: string): number {
         atom(1);
         continue;
       }
-      const n = Math.max(Number(m[1]), m[3] ? Number(m[3]) : 0, 1);
+      // Counts above 1000 are Go's "invalid repeat count", which compiling reports at once.
+      const n = Math.min(Math.max(Number(m[1]), m[3] ? Number(m[3]) : 0, 1), 1000);
       open[open.length - 1] += last * (n - 1) + 1;
       last *= n;
       i += m[0].length - 1;
