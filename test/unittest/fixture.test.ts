@@ -3,6 +3,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { compileGoRegexp } from "../../src/goregexp.js";
+import { parseUnittestArgs, UsageError } from "../../src/unittest/cli.js";
 import { runTestFile } from "../../src/unittest/runfile.js";
 import { parseTestFile, readTestFile } from "../../src/unittest/testfile.js";
 
@@ -68,6 +69,17 @@ tests:
     expect(res.output).toContain("groupname is required");
     const res2 = await runTestFile(file, { ...opts, disableAlertgroupLabel: true });
     expect(res2.ok).toBe(true);
+  });
+
+  it("--run is a Go regexp (RE2): unanchored, Go syntax, refused with Go's message, linear", () => {
+    const run = (v: string) => parseUnittestArgs(["--run", v, "t.yml"]).run!;
+    expect(run("fires").matchString("it fires after for")).toBe(true);
+    expect(run("(?i)^IT").matchString("it fires")).toBe(true);
+    expect(run("(a+)+$").matchString(`${"a".repeat(50_000)}!`)).toBe(false);
+    expect(() => run("(a)\\1")).toThrow(
+      "invalid value for flag --run: error parsing regexp: invalid escape sequence: `\\1`",
+    );
+    expect(() => run("a(?=b)")).toThrow(UsageError);
   });
 
   it("--run keeps only the tests whose name matches", async () => {
