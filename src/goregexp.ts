@@ -39,15 +39,21 @@ export class GoRegexp {
   readonly source: string;
   /** Number of capture groups (Regexp.NumSubexp). */
   readonly numSubexp: number;
+  /** estimateProgramSize of the compiled text, kept for the run-time size check of cached patterns. */
+  readonly estimatedSize: number;
   private readonly names: Readonly<Record<string, number>>;
+  /** Reused by findSubmatch, which copies the groups out before returning (JS runs one call at a time). */
+  private matcher: Matcher | undefined;
 
   constructor(
     source: string,
     private readonly re: RE2JS,
+    estimatedSize: number,
   ) {
     this.source = source;
     this.numSubexp = re.groupCount();
     this.names = re.namedGroups();
+    this.estimatedSize = estimatedSize;
   }
 
   /** Regexp.MatchString: whether the regexp matches (all of s when anchored, any part otherwise). */
@@ -58,7 +64,10 @@ export class GoRegexp {
 
   /** Regexp.FindStringSubmatch: the leftmost match and its groups, or null. */
   findSubmatch(s: string): GoMatch | null {
-    const m = this.re.matcher(s);
+    // The DFA rules out most non-matching inputs faster than a search that tracks groups.
+    if (!this.re.test(s)) return null;
+    this.matcher ??= this.re.matcher("");
+    const m = this.matcher.resetMatcherInput(s);
     return m.find() ? toMatch(m, this.numSubexp) : null;
   }
 
@@ -166,14 +175,6 @@ function remember(key: string, value: GoRegexp | Error): void {
  */
 export function compileGoRegexp(pattern: string, opts: CompileOptions = {}): GoRegexp {
   const source = opts.anchored ? `^(?:${pattern})$` : pattern;
-  if (opts.runtime) {
-    const size = estimateProgramSize(source);
-    if (size > MAX_RUNTIME_PROGRAM) {
-      throw new Error(
-        `error parsing regexp: expression too large: about ${Math.round(size)} instructions, more than the ${MAX_RUNTIME_PROGRAM} tsalert compiles for a pattern given at run time`,
-      );
-    }
-  }
   const key = `${opts.anchored ? "A" : "U"}${pattern}`;
   let hit = cache.get(key);
   if (hit !== undefined) {
@@ -181,16 +182,30 @@ export function compileGoRegexp(pattern: string, opts: CompileOptions = {}): GoR
     cache.delete(key);
     cache.set(key, hit);
   } else {
+    const size = estimateProgramSize(source);
     try {
-      hit = new GoRegexp(pattern, RE2JS.compile(source));
+      hit =
+        opts.runtime && size > MAX_RUNTIME_PROGRAM
+          ? tooLarge(size)
+          : new GoRegexp(pattern, RE2JS.compile(source), size);
     } catch (err) {
       if (!(err instanceof RE2JSException)) throw err;
       hit = new Error(goMessage(err, source));
     }
-    remember(key, hit);
+    // A pattern refused for its size is not cached: the same text may be compiled at load time.
+    if (!(hit instanceof Error && hit.message.startsWith(TOO_LARGE))) remember(key, hit);
   }
   if (hit instanceof Error) throw new Error(hit.message);
+  if (opts.runtime && hit.estimatedSize > MAX_RUNTIME_PROGRAM) throw tooLarge(hit.estimatedSize);
   return hit;
+}
+
+const TOO_LARGE = "error parsing regexp: expression too large: about";
+
+function tooLarge(size: number): Error {
+  return new Error(
+    `${TOO_LARGE} ${Math.round(size)} instructions, more than the ${MAX_RUNTIME_PROGRAM} tsalert compiles for a pattern given at run time`,
+  );
 }
 
 /** Go's regexp/syntax.Error text: it always quotes an expression, the whole pattern when none is named. */
