@@ -22,6 +22,7 @@ const MATCH = ["^web-\\d+\\.example\\.com:\\d+$", "(?i)prod", "^host-[0-9]+"];
 const REPLACE = [
   ["(.*):\\d+", "$1"],
   ["\\.example\\.com", ""],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's `${name}` expansion, not JS
   ["(?P<n>[a-z]+)-(\\d+)", "${n}#$2"],
 ];
 
