@@ -16,7 +16,7 @@ export const MAX_REGEXP_INPUT = 1 << 20;
  */
 export const MAX_RUNTIME_PROGRAM = 10_000;
 
-/** Compiled patterns kept (least recently used dropped first) and the total pattern text they may hold. */
+/** Compiled patterns kept (the oldest dropped first) and the total pattern text they may hold. */
 const CACHE_ENTRIES = 2_000;
 const CACHE_CHARS = 1 << 20;
 
@@ -81,6 +81,8 @@ export class GoRegexp {
    * match right after the previous match is not replaced (`a*` on "baaac" with "[$0]" is "[]b[aaa]c[]").
    */
   replaceAllString(src: string, repl: string): string {
+    // Without any match (decided on the DFA) there is nothing to replace.
+    if (!this.re.test(src)) return src;
     const m = this.re.matcher(src);
     const literal = !repl.includes("$");
     const group = (i: number) => m.group(i) ?? undefined;
@@ -156,18 +158,35 @@ function expand(
   return out + template.slice(i);
 }
 
-const cache = new Map<string, GoRegexp | Error>();
-let cacheChars = 0;
+/** Compiled patterns (and compile errors) by pattern text; the oldest entry goes first when full. */
+class RegexpCache {
+  private readonly map = new Map<string, GoRegexp | Error>();
+  private chars = 0;
 
-function remember(key: string, value: GoRegexp | Error): void {
-  cache.set(key, value);
-  cacheChars += key.length;
-  for (const [k] of cache) {
-    if (cache.size <= CACHE_ENTRIES && cacheChars <= CACHE_CHARS) break;
-    cache.delete(k);
-    cacheChars -= k.length;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+  ) {}
+
+  get(pattern: string): GoRegexp | Error | undefined {
+    return this.map.get(pattern);
+  }
+
+  set(pattern: string, value: GoRegexp | Error): void {
+    this.map.set(pattern, value);
+    this.chars += pattern.length;
+    for (const [k] of this.map) {
+      if (this.map.size <= this.maxEntries && this.chars <= this.maxChars) break;
+      this.map.delete(k);
+      this.chars -= k.length;
+    }
   }
 }
+
+const caches = {
+  anchored: new RegexpCache(CACHE_ENTRIES / 2, CACHE_CHARS / 2),
+  unanchored: new RegexpCache(CACHE_ENTRIES / 2, CACHE_CHARS / 2),
+};
 
 /**
  * Compiles a Go regexp (regexp.Compile, or Prometheus' anchored form); throws an Error with Go's message,
@@ -175,13 +194,9 @@ function remember(key: string, value: GoRegexp | Error): void {
  */
 export function compileGoRegexp(pattern: string, opts: CompileOptions = {}): GoRegexp {
   const source = opts.anchored ? `^(?:${pattern})$` : pattern;
-  const key = `${opts.anchored ? "A" : "U"}${pattern}`;
-  let hit = cache.get(key);
-  if (hit !== undefined) {
-    // Refresh its place, so the patterns in use stay.
-    cache.delete(key);
-    cache.set(key, hit);
-  } else {
+  const cache = opts.anchored ? caches.anchored : caches.unanchored;
+  let hit = cache.get(pattern);
+  if (hit === undefined) {
     const size = estimateProgramSize(source);
     try {
       hit =
@@ -193,7 +208,7 @@ export function compileGoRegexp(pattern: string, opts: CompileOptions = {}): GoR
       hit = new Error(goMessage(err, source));
     }
     // A pattern refused for its size is not cached: the same text may be compiled at load time.
-    if (!(hit instanceof Error && hit.message.startsWith(TOO_LARGE))) remember(key, hit);
+    if (!(hit instanceof Error && hit.message.startsWith(TOO_LARGE))) cache.set(pattern, hit);
   }
   if (hit instanceof Error) throw new Error(hit.message);
   if (opts.runtime && hit.estimatedSize > MAX_RUNTIME_PROGRAM) throw tooLarge(hit.estimatedSize);
