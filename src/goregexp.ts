@@ -16,6 +16,13 @@ export const MAX_REGEXP_INPUT = 1 << 20;
  */
 export const MAX_RUNTIME_PROGRAM = 10_000;
 
+/**
+ * Longest time one replaceAllString may run. Each search is linear, but a pattern such as `a.*b|a` must
+ * scan to the end of the input to rule out its preferred branch before every match, so replacing all
+ * matches is quadratic in the input (in Go too); this bounds the stall to about a second.
+ */
+export const MAX_REPLACE_MS = 1000;
+
 /** Compiled patterns kept (the oldest dropped first) and the total pattern text they may hold. */
 const CACHE_ENTRIES = 2_000;
 const CACHE_CHARS = 1 << 20;
@@ -89,7 +96,13 @@ export class GoRegexp {
     let out = "";
     let lastMatchEnd = 0;
     let searchPos = 0;
+    const deadline = performance.now() + MAX_REPLACE_MS;
     while (searchPos <= src.length && m.find(searchPos)) {
+      if (performance.now() > deadline) {
+        throw new Error(
+          `regexp: replacing all matches in ${src.length} characters took more than ${MAX_REPLACE_MS} ms (stopped at character ${searchPos})`,
+        );
+      }
       const start = m.start();
       const end = m.end();
       out += src.slice(lastMatchEnd, start);
@@ -150,8 +163,8 @@ function expand(
       continue;
     }
     i = brace ? j + 1 : j;
-    // A number without a leading zero and below 1e8 is a group index; anything else is a group name.
-    const num = /^(?:0|[1-9][0-9]{0,7})$/.test(name) ? Number(name) : -1;
+    // A number of up to 9 digits without a leading zero is a group index; anything else is a group name.
+    const num = /^(?:0|[1-9][0-9]{0,8})$/.test(name) ? Number(name) : -1;
     const index = num >= 0 ? num : Object.hasOwn(names, name) ? names[name] : -1;
     if (index >= 0 && index <= numSubexp) out += group(index) ?? "";
   }

@@ -188,6 +188,13 @@ describe("linear time", () => {
     expect(r.replaceAllString(input, "$1").length).toBeLessThanOrEqual(input.length * 2 + 2);
   });
 
+  it("bounds ReplaceAllString when every match scans to the end of the input (quadratic, in Go too)", () => {
+    expect(() => compileGoRegexp("a.*b|a").replaceAllString("a".repeat(30_000), "x")).toThrow(
+      /^regexp: replacing all matches in 30000 characters took more than 1000 ms/,
+    );
+    expect(compileGoRegexp("a").replaceAllString("a".repeat(100_000), "x")).toBe("x".repeat(100_000));
+  });
+
   it("gets the answers right", () => {
     expect(full("(a+)+$", `${"a".repeat(100)}!`)).toBe(false);
     expect(full("(a+)+$", "a".repeat(100))).toBe(true);

@@ -156,7 +156,7 @@ export const VMFUNCS: Record<string, FuncDef> = {
         () => compileGoRegexp(re as string, { runtime: true }),
         `regexp: Compile(${goQuoteRe(re as string)}): `,
       );
-      return r.replaceAllString(limitInput(s as string), repl as string);
+      return regexpCall(() => r.replaceAllString(limitInput(s as string), repl as string));
     },
   },
   parseDuration: { params: ["string"], fn: str(parseDurationSeconds) },

@@ -197,6 +197,13 @@ describe("execution errors", () => {
     expect(await render('{{ reReplaceAll "(?U)a+" "x" "aaa" }}')).toBe("xxx");
   });
 
+  it("stops reReplaceAll when replacing every match turns quadratic (a.*b|a scans to the end per match)", async () => {
+    const msg = await execError('{{ $s := printf "%030000d" 0 }}{{ reReplaceAll "0.*b|0" "x" $s }}');
+    expect(msg).toContain(
+      "error calling reReplaceAll: regexp: replacing all matches in 30000 characters took more than",
+    );
+  });
+
   it("caps the input of regexp functions and the size of their patterns", async () => {
     expect(await execError('{{ $s := printf "%01000000d" 0 }}{{ match "a" (printf "%s%s" $s $s) }}')).toContain(
       "regexp input of 2000000 characters exceeds the limit of 1048576",
