@@ -44,6 +44,8 @@ async function timed(path: string) {
       expect(h.status).toBe(200);
       healthMaxMs = Math.max(healthMaxMs, performance.now() - t0);
       healthPolls++;
+      // Client and server share this process: leave the request room between polls.
+      await new Promise((r) => setTimeout(r, 5));
     }
   })();
   const t0 = performance.now();
@@ -58,7 +60,7 @@ async function timed(path: string) {
  * Up to ATTEMPTS tries, stopping at the first within the bound: the suite shares two cores with other
  * test files, whose bursts can delay any single request; a backtracking regexp fails every try.
  */
-const ATTEMPTS = 3;
+const ATTEMPTS = 5;
 async function fastestOf(path: string) {
   let best = await timed(path);
   for (let i = 1; i < ATTEMPTS && Math.max(best.ms, best.healthMaxMs) >= ANSWER_BOUND_MS; i++) {
