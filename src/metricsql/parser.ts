@@ -1,7 +1,6 @@
 // Recursive descent over the token stream of lexer.ts. WITH templates are expanded while parsing: a
 // template's body is re-read from its source span with its parameters bound, so the tree returned holds
 // no template names. Work is bounded: nesting depth, tokens read (WITH expansion included) and tree size.
-
 import { compileGoRegexp } from "../goregexp.js";
 import type {
   AggregateExpr,
