@@ -1,6 +1,7 @@
 // Recursive descent over the token stream of lexer.ts. WITH templates are expanded while parsing: a
 // template's body is re-read from its source span with its parameters bound, so the tree returned holds
 // no template names. Work is bounded: nesting depth, tokens read (WITH expansion included) and tree size.
+import { compileGoRegexp } from "../goregexp.js";
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -529,6 +530,7 @@ class Parser {
         const op = this.lx.text as MatchOp;
         this.advance();
         if (this.tok() !== Tok.String) this.unexpected("a quoted label value");
+        if (op === "=~" || op === "!~") this.checkRegexp(label, this.lx.str);
         cur.push({ label, op, value: this.lx.str });
         this.advance();
       } else {
@@ -566,6 +568,15 @@ class Parser {
     const node: VectorSelector = { type: "selector", matchers: groups, pos: { start, end } };
     if (base !== undefined) node.name = base;
     return node;
+  }
+
+  /** As MetricsQL: a regexp filter must compile as Go's anchored `^(?:re)$` (RE2 syntax). */
+  private checkRegexp(label: string, value: string): void {
+    try {
+      compileGoRegexp(value, { anchored: true });
+    } catch (err) {
+      this.fail(`invalid regexp in ${label}=${JSON.stringify(value)}: ${(err as Error).message}`);
+    }
   }
 
   // --- WITH templates ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // `-disableAlertgroupLabel`, `-loggerLevel`) plus tsalert's `-vm.binary`, `-datasource.url`,
 // `-remoteWrite.url`, `--format` and promtool's `--run`.
 import { expandPatterns } from "../config/load.js";
+import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 import { createLogger } from "../log.js";
 import { type Backend, startBackend } from "./backend.js";
 import { runTestFile } from "./runfile.js";
@@ -21,7 +22,7 @@ export interface UnittestArgs {
   datasourceURL?: string;
   remoteWriteURL?: string;
   format?: TestFormat;
-  run?: RegExp;
+  run?: GoRegexp;
   loggerLevel: string;
 }
 
@@ -108,7 +109,7 @@ export function parseUnittestArgs(argv: string[]): UnittestArgs {
         break;
       case "run":
         try {
-          out.run = new RegExp(value);
+          out.run = compileGoRegexp(value);
         } catch (err) {
           throw new UsageError(`invalid value for flag --run: ${(err as Error).message}`);
         }

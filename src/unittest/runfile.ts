@@ -7,6 +7,7 @@ import type { GroupConfig, Validators } from "../config/types.js";
 import { FakeQuerier } from "../datasource/fake.js";
 import { createQuerierFactory } from "../datasource/querier.js";
 import type { Metric, QuerierFactory, QueryOptions, QueryResult } from "../datasource/types.js";
+import type { GoRegexp } from "../goregexp.js";
 import { validateExpr } from "../metricsql/index.js";
 import { createMemoryWriter } from "../remotewrite/memory.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
@@ -26,7 +27,7 @@ export interface RunOptions {
   externalURL?: string;
   disableAlertgroupLabel: boolean;
   /** Only tests whose name matches (promtool --run). */
-  run?: RegExp;
+  run?: GoRegexp;
   /** The database, started on first use and shared by every file of a run. */
   backend(): Promise<Backend>;
 }
@@ -235,7 +236,7 @@ export async function runTestFile(file: TestFile, opts: RunOptions): Promise<{ o
   if (loaded.error) return { ok: false, output: `${head}  FAILED:\n${indent(loaded.error, "    ")}\n` };
   const blocks: string[] = [];
   for (const test of file.tests) {
-    if (opts.run && !opts.run.test(test.name)) continue;
+    if (opts.run && !opts.run.matchString(test.name)) continue;
     let failures: string[];
     try {
       failures = await runTest(file, loaded.groups, test, opts);

@@ -1,4 +1,7 @@
-// Hostile input drills against the built binary; each part lives in test/drills/hostile/.
+// Hostile input drills against the built binary: regular expressions, template budgets, secrets and
+// slow or oversized HTTP clients. Each part lives in test/drills/hostile/.
+import { regexDrill } from "./hostile/regex.js";
 import { secretsDrill } from "./hostile/secrets.js";
 
+regexDrill();
 secretsDrill();
