@@ -147,12 +147,22 @@ export const FLAGS: readonly FlagDef[] = [
   f("loggerLevel", "string", "INFO", "Minimum log level: INFO, WARN, ERROR, FATAL or PANIC"),
   f("loggerFormat", "string", "default", "Log format: default (tab-separated) or json"),
   f("loggerOutput", "string", "stderr", "Log output: stderr or stdout"),
-  f("loggerTimezone", "string", "UTC", "Time zone of log timestamps"),
+  f("loggerTimezone", "string", "UTC", "Time zone of log timestamps: an IANA name (Europe/Berlin), UTC or Local"),
   f("loggerDisableTimestamps", "bool", "false", "Leave timestamps out of log lines"),
-  f("loggerErrorsPerSecondLimit", "int", "0", "Error lines per second above which they are dropped (0 = no limit)"),
-  f("loggerWarnsPerSecondLimit", "int", "0", "Warning lines per second above which they are dropped (0 = no limit)"),
-  f("loggerJSONFields", "string", "", "Renamed JSON log fields, e.g. ts:timestamp,msg:message"),
-  f("loggerMaxArgLen", "int", "5000", "Longer log arguments are shortened"),
+  f(
+    "loggerErrorsPerSecondLimit",
+    "int",
+    "0",
+    "ERROR lines per second and call site; more are dropped and counted (0 = no limit)",
+  ),
+  f(
+    "loggerWarnsPerSecondLimit",
+    "int",
+    "0",
+    "WARN lines per second and call site; more are dropped and counted (0 = no limit)",
+  ),
+  f("loggerJSONFields", "string", "", "Renamed JSON log fields ts, level, caller, msg, e.g. ts:timestamp,msg:message"),
+  f("loggerMaxArgLen", "int", "5000", "Longer log values are shortened to start..end of this length"),
 
   // Datasource
   f("datasource.url", "string", "", "Prometheus-compatible query API base URL (required unless -dryRun)"),
