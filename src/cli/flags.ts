@@ -117,6 +117,13 @@ export const FLAGS: readonly FlagDef[] = [
   f("http.maxGracefulShutdownDuration", "duration", "7s", "Time open connections get to finish on shutdown"),
   f("http.connTimeout", "duration", "2m", "Incoming connections are closed after this time"),
   f("http.idleConnTimeout", "duration", "1m", "Idle incoming connections are closed after this time"),
+  f(
+    "http.maxConcurrentConnections",
+    "int",
+    "1000",
+    "Open incoming connections per -httpListenAddr; more are closed at once and counted (0 = no limit)",
+    { tsalertOnly: true },
+  ),
   f("http.disableResponseCompression", "bool", "false", "Do not compress HTTP responses"),
   f("http.disableCORS", "bool", "false", "Do not send CORS headers"),
   f("http.disableKeepAlive", "bool", "false", "Close incoming connections after each response"),
