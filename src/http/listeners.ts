@@ -92,9 +92,10 @@ type SocketWithDestroySoon = Socket & { destroySoon?: () => void };
 const lingering = new WeakSet<Socket>();
 
 /**
- * The connection is closed after the answer now being written, and its unread request bytes are not
- * waited for: node destroys a closing socket as soon as the answer is flushed (`destroySoon`); this
- * half-closes it instead and destroys it LINGER_MS later (or when the client closes first).
+ * The connection is closed after the answer now being written, without reading what is left of the
+ * request: node would destroy the socket as soon as the answer is flushed (`destroySoon`), and first read
+ * and drop the unread body at wire speed. Instead the socket is half-closed, reading stops (the client's
+ * unsent bytes stay in its kernel buffers), and it is destroyed LINGER_MS later or when the client closes.
  */
 export function closeAfterAnswer(socket: Socket): void {
   if (lingering.has(socket)) return;
@@ -102,6 +103,10 @@ export function closeAfterAnswer(socket: Socket): void {
   const s = socket as SocketWithDestroySoon;
   s.destroySoon = () => {
     s.end();
+    // node resumes the socket once more to drop the unread body; the listener pauses it right back.
+    const stopReading = () => s.pause();
+    s.on("resume", stopReading);
+    stopReading();
     const t = setTimeout(() => s.destroy(), LINGER_MS);
     t.unref();
     s.once("close", () => clearTimeout(t));

@@ -4,6 +4,7 @@
 import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
+import { countSkippedSend } from "../notifier/index.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
 import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
@@ -346,8 +347,9 @@ export class Group {
     for (const n of this.deps.notifiers.notifiers()) {
       const count = this.inflightPer.get(n) ?? 0;
       if (count >= cap) {
+        countSkippedSend(n.addr(), alerts.length);
         logger.warn(
-          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`,
+          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; ${alerts.length} alerts not sent to it this time`,
         );
         continue;
       }

@@ -1,0 +1,4 @@
+// Hostile input drills: each part is its own module under ./hostile/.
+import { slowClientsDrill } from "./hostile/slowclients.js";
+
+slowClientsDrill();
