@@ -1,4 +1,4 @@
-// tsalert's HTTP server (reference §9): JSON API, web UI, /metrics, /flags, /-/reload and health routes on
+// tsalert's HTTP server: JSON API, web UI, /metrics, /flags, /-/reload and health routes on
 // node:http. The request path, in order: method and path checks, authentication from the request line
 // and headers (./auth.ts), the engine-started gate, the form body if any (./body.ts), the route
 // (./routes.ts), the answer (./respond.ts). Sockets, limits and shutdown are ./listeners.ts. No answer
