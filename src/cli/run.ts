@@ -315,7 +315,7 @@ export async function run(flags: FlagSet, logger: Logger): Promise<number> {
       if (!ignoredLogged) {
         logger.warn(
           { signal },
-          `${signal} received while shutting down: ignored, the shutdown goes on (remote write drains for at most ${WRITE_DRAIN_MS / 1000}s)`,
+          `${signal} received while shutting down: ignored, the shutdown goes on (SIGKILL stops at once)`,
         );
       }
       ignoredLogged = true;
