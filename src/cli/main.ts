@@ -11,6 +11,7 @@ import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
 import { type CliIO, processIO } from "./io.js";
+import { loggerOptions } from "./options.js";
 import { checkFlagValues, loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 import { run } from "./run.js";
 
@@ -61,12 +62,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return 0;
     }
     checkFlagValues(flags);
-    logger = createLogger({
-      level: flags.string("loggerLevel"),
-      format: flags.string("loggerFormat"),
-      output: flags.string("loggerOutput"),
-      disableTimestamps: flags.bool("loggerDisableTimestamps"),
-    });
+    logger = createLogger(loggerOptions(flags));
   } catch (err) {
     if (err instanceof TsalertError && err.code === "TSA_FLAG") return flagError(io, err);
     throw err;

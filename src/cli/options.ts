@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import type { DatasourceOptions } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
+import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
 import { parseTenant, tenantURL } from "../remoteread/index.js";
@@ -115,5 +116,20 @@ export function pushMetricsOptions(flags: FlagSet): PushMetricsOptions {
     extraLabels: externalLabels(flags, "pushmetrics.extraLabel"),
     headers: parseHeaderList(flags.list("pushmetrics.header"), "-pushmetrics.header"),
     disableCompression: flags.bool("pushmetrics.disableCompression"),
+  };
+}
+
+/** The -logger* flags; run mode and replay log alike. */
+export function loggerOptions(flags: FlagSet): LoggerOptions {
+  return {
+    level: flags.string("loggerLevel"),
+    format: flags.string("loggerFormat"),
+    output: flags.string("loggerOutput"),
+    disableTimestamps: flags.bool("loggerDisableTimestamps"),
+    timezone: flags.string("loggerTimezone"),
+    jsonFields: flags.string("loggerJSONFields"),
+    maxArgLen: flags.int("loggerMaxArgLen"),
+    errorsPerSecondLimit: flags.int("loggerErrorsPerSecondLimit"),
+    warnsPerSecondLimit: flags.int("loggerWarnsPerSecondLimit"),
   };
 }

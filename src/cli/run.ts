@@ -239,14 +239,16 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     return next;
   };
 
-  await engine.start(initial.groups);
-  reloadOK.set(1);
-  reloadTime.set(Date.now() / 1000);
+  const closeClients = () =>
+    Promise.all([notifiers.close(), writer?.close(0), tenants.close(0), querierFactory.close(), readFactory?.close()]);
+  // The listeners come first: an instance that cannot have its port (a second one on the same flags)
+  // stops here, before it has read or written the -state.path file or evaluated anything. Until the engine
+  // runs, the engine's routes and /health answer 503.
   const redacted = flags.redactedFlags();
   let http: HttpServer;
   try {
     http = await createHttpServer(
-      httpOptionsFromFlags(flags),
+      { ...httpOptionsFromFlags(flags), waitForEngine: true },
       engine,
       {
         reload: () => reload("/-/reload"),
@@ -255,19 +257,23 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
       logger.child({ component: "http" }),
     );
   } catch (err) {
-    await engine.stop();
-    await Promise.all([
-      notifiers.close(),
-      writer?.close(0),
-      tenants.close(0),
-      querierFactory.close(),
-      readFactory?.close(),
-    ]);
+    await closeClients();
     const addrs = flags.list("httpListenAddr").join(",") || ":8880";
     throw new TsalertError("TSA_HTTP", `-httpListenAddr=${addrs}: cannot start the HTTP server: ${errorText(err)}`, {
       cause: err,
     });
   }
+  try {
+    await engine.start(initial.groups);
+  } catch (err) {
+    // Not engine.stop(): that would write the state file of an engine that never ran.
+    await http.close();
+    await closeClients();
+    throw err;
+  }
+  http.engineStarted();
+  reloadOK.set(1);
+  reloadTime.set(Date.now() / 1000);
   const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
   logger.info(
     { groups: initial.groups.length, rules, http: http.urls, externalURL: settings.externalURL },
@@ -292,28 +298,42 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
 }
 
 export async function run(flags: FlagSet, logger: Logger): Promise<number> {
-  // Signals are handled from the start: Node's default action for SIGHUP (and SIGTERM) would end the
-  // process while it still loads rules or restores state. A SIGHUP then reloads once started.
+  // Signals are handled from the start to the end: Node's default action for SIGHUP, SIGTERM and SIGINT
+  // ends the process, which would cut startup short or, during shutdown, skip the remote-write drain and
+  // lose the queued samples uncounted. A SIGHUP reloads once started; once shutting down, further signals
+  // are logged once and ignored.
   let instance: Instance | undefined;
   let hupPending = false;
-  const onHup = () => {
-    logger.info("SIGHUP received, reloading config");
-    if (instance) instance.reload("SIGHUP").catch(() => {});
-    else hupPending = true;
-  };
+  let stopping = false;
+  let ignoredLogged = false;
   let onStop: (signal: NodeJS.Signals) => void = () => {};
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     onStop = resolve;
   });
-  const onTerm = () => onStop("SIGTERM");
-  const onInt = () => onStop("SIGINT");
-  process.on("SIGHUP", onHup);
-  process.once("SIGTERM", onTerm);
-  process.once("SIGINT", onInt);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      if (!ignoredLogged) {
+        logger.warn(
+          { signal },
+          `${signal} received while shutting down: ignored, the shutdown goes on (SIGKILL stops at once)`,
+        );
+      }
+      ignoredLogged = true;
+      return;
+    }
+    if (signal === "SIGHUP") {
+      logger.info("SIGHUP received, reloading config");
+      if (instance) instance.reload("SIGHUP").catch(() => {});
+      else hupPending = true;
+      return;
+    }
+    stopping = true;
+    onStop(signal);
+  };
+  const signals: NodeJS.Signals[] = ["SIGHUP", "SIGTERM", "SIGINT"];
+  for (const s of signals) process.on(s, onSignal);
   const release = () => {
-    process.off("SIGHUP", onHup);
-    process.off("SIGTERM", onTerm);
-    process.off("SIGINT", onInt);
+    for (const s of signals) process.off(s, onSignal);
   };
   try {
     instance = await startInstance(flags, logger);
@@ -333,8 +353,8 @@ export async function run(flags: FlagSet, logger: Logger): Promise<number> {
   const signal = await stopSignal;
   logger.info({ signal }, "shutting down");
   for (const t of timers) clearInterval(t);
-  release();
   await running.stop();
   logger.info("stopped");
+  release();
   return 0;
 }

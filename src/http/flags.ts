@@ -11,6 +11,7 @@ export interface HttpFlagReader {
   bool(name: string): boolean;
   /** Milliseconds. */
   duration(name: string): number;
+  int(name: string): number;
   list(name: string): string[];
   boolList(name: string): boolean[];
 }
@@ -60,6 +61,12 @@ function tlsOptions(f: HttpFlagReader, addrs: number): (TlsListenOptions | undef
   return out;
 }
 
+function nonNegative(f: HttpFlagReader, name: string): number {
+  const v = f.int(name);
+  if (v < 0) throw new TsalertError("TSA_FLAG", `invalid value "${v}" for flag -${name}: want 0 (no limit) or more`);
+  return v;
+}
+
 export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
   const listenAddrs = f.list("httpListenAddr");
   const addrs = listenAddrs.length > 0 ? listenAddrs : [":8880"];
@@ -76,6 +83,7 @@ export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
     maxGracefulShutdownMs: f.duration("http.maxGracefulShutdownDuration"),
     idleConnTimeoutMs: f.duration("http.idleConnTimeout"),
     connTimeoutMs: f.duration("http.connTimeout"),
+    maxConcurrentConnections: nonNegative(f, "http.maxConcurrentConnections"),
     disableResponseCompression: f.bool("http.disableResponseCompression"),
     disableCORS: f.bool("http.disableCORS"),
     disableKeepAlive: f.bool("http.disableKeepAlive"),

@@ -1,5 +1,6 @@
 // One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (§7.1).
 import type { Logger } from "pino";
+import { keptErrorText } from "../errors.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";
 import { peerSnippet, redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
@@ -134,7 +135,7 @@ export class AlertmanagerNotifier implements Notifier {
     }
     if (err !== undefined) {
       alertsSendErrors.inc({ addr: this.address }, alerts.length);
-      this.lastErr = err;
+      this.lastErr = keptErrorText(err);
       this.logger?.error(`failed to send ${alerts.length} alerts to ${this.address}: ${err}`);
       return;
     }

@@ -74,8 +74,11 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
   m.queueCapacity.inc(queue.capacity);
   m.concurrency.inc(concurrency);
 
-  /** Start sequence numbers of batches being delivered. */
-  const inflight = new Set<{ start: number }>();
+  /** Start sequence numbers and sizes of batches being delivered. */
+  const inflight = new Set<{ start: number; rows: number }>();
+  /** This writer's own totals (the metrics are shared by every writer), for the shutdown summary. */
+  let sentRows = 0;
+  let droppedRows = 0;
   const waiters: { target: number; resolve: () => void }[] = [];
   /** Series with seq below this are sent without waiting for a full batch. */
   let forceUntil = 0;
@@ -106,6 +109,7 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
 
   function drop(rows: number, reason: string, rateLimited: boolean): void {
     m.droppedRows.inc(rows);
+    droppedRows += rows;
     if (rateLimited) {
       const now = Date.now();
       if (now - (lastDropLog.get(reason) ?? 0) < DROP_LOG_INTERVAL_MS) return;
@@ -120,8 +124,9 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       queue.length > 0 &&
       (queue.length >= maxBatchSize || queue.headSeq < forceUntil)
     ) {
-      const b = { start: queue.headSeq };
+      const start = queue.headSeq;
       const batch = queue.take(maxBatchSize);
+      const b = { start, rows: batch.length };
       m.queueSize.dec(batch.length);
       inflight.add(b);
       // Encoding starts on a later tick: push() and flush() only move references, never encode.
@@ -175,6 +180,7 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       const res = await attempt(body);
       if (res.ok) {
         m.sentRows.inc(batch.length);
+        sentRows += batch.length;
         m.sentBytes.inc(body.length);
         m.flushDuration.observe((performance.now() - started) / 1000);
         return;
@@ -231,6 +237,12 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
     closed = true;
     clearInterval(ticker);
     const budget = deadlineMs > 1e12 ? deadlineMs - Date.now() : deadlineMs;
+    let pending = queue.length;
+    for (const b of inflight) pending += b.rows;
+    const [sentBefore, droppedBefore] = [sentRows, droppedRows];
+    if (pending > 0) {
+      log.info({ rows: pending }, `remote write: sending the ${pending} series left before exit (at most ${budget}ms)`);
+    }
     const timer = new AbortController();
     const drained = flush();
     await Promise.race([drained, sleep(Math.max(0, budget), timer.signal)]);
@@ -241,6 +253,13 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       m.queueSize.dec(rest.length);
       if (rest.length > 0) drop(rest.length, "shutdown deadline reached before they were sent", false);
       await flush();
+    }
+    if (pending > 0) {
+      const [sent, dropped] = [sentRows - sentBefore, droppedRows - droppedBefore];
+      log.info(
+        { sent, dropped },
+        `remote write: stopped; of the ${pending} series left at exit ${sent} were sent and ${dropped} dropped (counted in vmalert_remotewrite_dropped_rows_total)`,
+      );
     }
     m.queueCapacity.dec(queue.capacity);
     m.concurrency.dec(concurrency);

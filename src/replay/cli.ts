@@ -2,7 +2,7 @@
 // subcommand with the same flags, and `tsalert replay --compare OLD NEW --from --to`.
 import type { Logger } from "pino";
 import { type FlagSet, parseFlags } from "../cli/flagset.js";
-import { datasourceOptions, engineSettings, remoteWriterOptions } from "../cli/options.js";
+import { datasourceOptions, engineSettings, loggerOptions, remoteWriterOptions } from "../cli/options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
@@ -213,11 +213,7 @@ export async function replayCommand(argv: string[], io: ReplayIO): Promise<numbe
     }
     throw err;
   }
-  const logger = createLogger({
-    level: flags.string("loggerLevel"),
-    format: flags.string("loggerFormat"),
-    output: "stderr",
-  });
+  const logger = createLogger({ ...loggerOptions(flags), output: "stderr" });
   if (!split.compare) return runReplay(flags, logger, io);
   return runCompare(split.compare, flags, logger, io);
 }

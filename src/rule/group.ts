@@ -6,6 +6,7 @@ import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
 import { maskHeaderList } from "../net/headers.js";
 import { isSecretName } from "../net/redact.js";
+import { countSkippedSend } from "../notifier/index.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
 import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
@@ -348,8 +349,9 @@ export class Group {
     for (const n of this.deps.notifiers.notifiers()) {
       const count = this.inflightPer.get(n) ?? 0;
       if (count >= cap) {
+        countSkippedSend(n.addr(), alerts.length);
         logger.warn(
-          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`,
+          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; ${alerts.length} alerts not sent to it this time`,
         );
         continue;
       }

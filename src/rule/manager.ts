@@ -1,6 +1,7 @@
 // The engine: runs the groups, applies hot reloads (reference §13), persists alert state to -state.path,
 // and serves the read-only view of src/http (EngineView).
 import type { GroupConfig } from "../config/types.js";
+import { keptErrorText } from "../errors.js";
 import type { StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
@@ -124,7 +125,7 @@ export class Engine implements EngineView {
   }
 
   setReloadError(msg: string): void {
-    this.reloadError = msg;
+    this.reloadError = keptErrorText(msg);
   }
 
   /**

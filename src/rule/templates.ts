@@ -1,4 +1,5 @@
 // Rule texts compiled once; texts without both `{{` and `}}` are copied verbatim, as vmalert does.
+import { keptErrorText } from "../errors.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import { errorMessage } from "./rule.js";
 import type { CompileTemplate } from "./types.js";
@@ -51,7 +52,8 @@ export async function renderTexts(
       out[k] = await t.tpl.render(data, ctx);
     } catch (err) {
       const msg = errorMessage(err);
-      const text = msg.startsWith(PREFIX) ? msg : PREFIX + msg;
+      // The annotation goes to Alertmanager and the API with every alert: an error quoting a peer stays small.
+      const text = keptErrorText(msg.startsWith(PREFIX) ? msg : PREFIX + msg);
       out[k] = text;
       onError(`${k}: ${text}`);
     }

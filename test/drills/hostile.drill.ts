@@ -2,6 +2,8 @@
 // slow or oversized HTTP clients. Each part lives in test/drills/hostile/.
 import { regexDrill } from "./hostile/regex.js";
 import { secretsDrill } from "./hostile/secrets.js";
+import { slowClientsDrill } from "./hostile/slowclients.js";
 
 regexDrill();
 secretsDrill();
+slowClientsDrill();

@@ -22,9 +22,17 @@ describe("httpOptionsFromFlags", () => {
       shutdownDelayMs: 0,
       maxGracefulShutdownMs: 7000,
       idleConnTimeoutMs: 60_000,
+      maxConcurrentConnections: 1000,
       disableResponseCompression: false,
       tls: undefined,
     });
+  });
+
+  it("-http.maxConcurrentConnections: 0 means no limit, negative is a flag error", () => {
+    expect(httpOptionsFromFlags(flags({ "http.maxConcurrentConnections": "0" })).maxConcurrentConnections).toBe(0);
+    expect(() => httpOptionsFromFlags(flags({ "http.maxConcurrentConnections": "-1" }))).toThrow(
+      /-http\.maxConcurrentConnections/,
+    );
   });
 
   it("maps the HTTP flags, reading file:// passwords", async () => {
