@@ -92,9 +92,7 @@ class SlowRange implements Querier, QuerierFactory {
 }
 
 function canonical(series: TimeSeries[]): string[] {
-  return series
-    .flatMap((s) => s.samples.map((p) => `${JSON.stringify(s.labels)} ${p.timestamp} ${p.value}`))
-    .sort();
+  return series.flatMap((s) => s.samples.map((p) => `${JSON.stringify(s.labels)} ${p.timestamp} ${p.value}`)).sort();
 }
 
 async function run(ruleEvaluationConcurrency: number, concurrency: number, rulesDelay = 0) {
