@@ -144,8 +144,10 @@ export async function startDnsmasq(records: {
   const conf = join(dir, "dnsmasq.conf");
   await writeFile(conf, `${lines.join("\n")}\n`);
   let out = "";
+  // /usr/sbin is not on every user's PATH.
+  const bin = existsSync("/usr/sbin/dnsmasq") ? "/usr/sbin/dnsmasq" : "dnsmasq";
   const proc = spawn(
-    "dnsmasq",
+    bin,
     ["--keep-in-foreground", `--conf-file=${conf}`, `--pid-file=${join(dir, "pid")}`, "--log-facility=-"],
     {
       stdio: ["ignore", "pipe", "pipe"],
