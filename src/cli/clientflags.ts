@@ -93,6 +93,7 @@ export function clientOptionsFromFlags(
     maxIdleConnections: has(`${prefix}.maxIdleConnections`) ? flags.int(`${prefix}.maxIdleConnections`) : undefined,
     disableKeepAlive: has(`${prefix}.disableKeepAlive`) ? flags.bool(`${prefix}.disableKeepAlive`) : undefined,
     showURL: flags.bool(`${prefix}.showURL`),
+    enableTCP6: flags.bool("enableTCP6"),
   };
 }
 

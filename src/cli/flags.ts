@@ -19,6 +19,8 @@ export interface FlagDef {
   type: FlagType;
   /** Default as flag text ("" = none). Array defaults apply to every item not given. */
   default: string;
+  /** The default as help and README show it, when it depends on the machine. */
+  defaultText?: string;
   help: string;
   /** A credential: its value is never printed. */
   secret?: boolean;
@@ -26,9 +28,14 @@ export interface FlagDef {
   ignored?: boolean;
   /** Only in tsalert, not in vmalert. */
   tsalertOnly?: boolean;
+  /**
+   * A vmalert feature tsalert does not have, where running without it would surprise (e.g. no
+   * certificates where the user asked for automatic ones): setting the flag is an error saying why.
+   */
+  unsupported?: string;
 }
 
-type Opts = Pick<FlagDef, "secret" | "ignored" | "tsalertOnly">;
+type Opts = Pick<FlagDef, "secret" | "ignored" | "tsalertOnly" | "unsupported" | "defaultText">;
 
 function f(name: string, type: FlagType, def: string, help: string, opts: Opts = {}): FlagDef {
   return { name, type, default: def, help, ...opts };
@@ -135,7 +142,10 @@ export const FLAGS: readonly FlagDef[] = [
   f("httpAuth.password", "string", "", "Basic auth password for the HTTP server", { secret: true }),
   f("metricsAuthKey", "string", "", "authKey query arg required by /metrics", { secret: true }),
   f("flagsAuthKey", "string", "", "authKey query arg required by /flags", { secret: true }),
-  f("pprofAuthKey", "string", "", "authKey query arg required by /debug/pprof", { secret: true }),
+  f("pprofAuthKey", "string", "", "authKey of /debug/pprof; tsalert serves no /debug/pprof routes", {
+    secret: true,
+    ignored: true,
+  }),
   f("reloadAuthKey", "string", "", "authKey query arg required by /-/reload", { secret: true }),
   f("tls", "arrayBool", "false", "Serve HTTPS on -httpListenAddr"),
   f("tlsCertFile", "array", "", "TLS certificate file for -tls"),
@@ -208,7 +218,9 @@ export const FLAGS: readonly FlagDef[] = [
   // Remote write
   f("remoteWrite.url", "string", "", "Remote write URL for recording results and ALERTS series"),
   f("remoteWrite.disablePathAppend", "bool", "false", "Do not append /api/v1/write to -remoteWrite.url"),
-  f("remoteWrite.concurrency", "int", String(2 * availableParallelism()), "Parallel remote write requests"),
+  f("remoteWrite.concurrency", "int", String(2 * availableParallelism()), "Parallel remote write requests", {
+    defaultText: "2 × CPU cores",
+  }),
   f("remoteWrite.flushInterval", "duration", "2s", "Interval of flushing the remote write queue"),
   f("remoteWrite.maxBatchSize", "int", "10000", "Series per remote write request"),
   f("remoteWrite.maxQueueSize", "int", "100000", "Series the queue holds; more are dropped"),
@@ -240,10 +252,15 @@ export const FLAGS: readonly FlagDef[] = [
   f("replay.timeFrom", "string", "", "Start (RFC3339) of replay mode: evaluate rules over the past"),
   f("replay.timeTo", "string", "", "End (RFC3339) of replay (default now)"),
   f("replay.maxDatapointsPerQuery", "int", "1000", "Points per range query in replay"),
-  f("replay.rulesDelay", "duration", "1s", "Pause after each rule in replay"),
+  f(
+    "replay.rulesDelay",
+    "duration",
+    "1s",
+    "Pause after each rule in replay; 0 runs a group's rules by its concurrency",
+  ),
   f("replay.ruleRetryAttempts", "int", "5", "Retries of a failed replay query"),
   f("replay.disableProgressBar", "bool", "false", "No progress bar in replay"),
-  f("replay.ruleEvaluationConcurrency", "int", "1", "Parallel chunks of one rule in replay"),
+  f("replay.ruleEvaluationConcurrency", "int", "1", "Range queries of one rule in flight at once in replay"),
   f("replay.continueWithExecutionErr", "bool", "false", "Skip rules whose queries fail in replay"),
   f("replay.skipRules", "int", "0", "Resume an interrupted replay: skip the rules it completed (it prints the value)", {
     tsalertOnly: true,
@@ -257,6 +274,45 @@ export const FLAGS: readonly FlagDef[] = [
   f("internStringDisableCache", "bool", "false", "vmalert string cache; no effect", { ignored: true }),
   f("internStringMaxLen", "int", "500", "vmalert string cache; no effect", { ignored: true }),
   f("blockcache.missesBeforeCaching", "int", "2", "vmalert cache setting; no effect", { ignored: true }),
+  f("filestream.disableFadvise", "bool", "false", "vmalert file reading setting; no effect", { ignored: true }),
+  f("fs.disableMincore", "bool", "false", "vmalert file reading setting; no effect", { ignored: true }),
+  f(
+    "fs.maxConcurrency",
+    "int",
+    String(Math.min(256, 16 * availableParallelism())),
+    "vmalert file I/O setting; no effect",
+    {
+      ignored: true,
+      defaultText: "16 × CPU cores, at most 256",
+    },
+  ),
+  // Enterprise licensing: tsalert needs no licence.
+  f("eula", "bool", "false", "vmalert Enterprise licence acceptance; no effect", { ignored: true }),
+  f("license", "string", "", "vmalert Enterprise licence key; no effect", { ignored: true, secret: true }),
+  f("licenseFile", "string", "", "File with a vmalert Enterprise licence key; no effect", { ignored: true }),
+  f("licenseFile.reloadInterval", "duration", "1h", "vmalert Enterprise licence reload; no effect", { ignored: true }),
+  f("license.forceOffline", "bool", "false", "vmalert Enterprise offline licence check; no effect", { ignored: true }),
+  // Enterprise object storage for -rule: s3:// and gs:// paths are refused by the loader.
+  f("s3.configFilePath", "string", "", "vmalert Enterprise S3 config for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.configProfile", "string", "", "vmalert Enterprise S3 profile for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.credsFilePath", "string", "", "vmalert Enterprise S3/GCS credentials for rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.customEndpoint", "string", "", "vmalert Enterprise S3 endpoint for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.forcePathStyle", "bool", "true", "vmalert Enterprise S3 path style for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  ...["tlsAutocertHosts", "tlsAutocertEmail", "tlsAutocertCacheDir"].map((name) =>
+    f(name, name === "tlsAutocertHosts" ? "array" : "string", "", "Let's Encrypt certificates (vmalert Enterprise)", {
+      unsupported: "tsalert cannot obtain Let's Encrypt certificates; pass them with -tls -tlsCertFile -tlsKeyFile",
+    }),
+  ),
 ];
 
 export const FLAGS_BY_NAME: ReadonlyMap<string, FlagDef> = new Map(FLAGS.map((d) => [d.name, d]));

@@ -340,6 +340,7 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (name === "h") name = "help";
     const def = FLAGS_BY_NAME.get(name);
     if (!def) throw new TsalertError("TSA_FLAG", `flag provided but not defined: -${name}`);
+    if (def.unsupported) throw new TsalertError("TSA_FLAG", `flag -${name} is not supported: ${def.unsupported}`);
     if (eq >= 0) {
       flags.set(name, body.slice(eq + 1));
     } else if (isBoolFlag(def)) {
@@ -363,6 +364,12 @@ function readEnvFlags(flags: FlagSet, env: NodeJS.ProcessEnv): void {
     const key = prefix + def.name.replaceAll(".", "_");
     const text = env[key];
     if (text === undefined) continue;
+    if (def.unsupported) {
+      throw new TsalertError(
+        "TSA_FLAG",
+        `environment variable ${key}: flag -${def.name} is not supported: ${def.unsupported}`,
+      );
+    }
     try {
       flags.set(def.name, substituteEnv(text, env), "env");
     } catch (err) {

@@ -116,6 +116,7 @@ export function pushMetricsOptions(flags: FlagSet): PushMetricsOptions {
     extraLabels: externalLabels(flags, "pushmetrics.extraLabel"),
     headers: parseHeaderList(flags.list("pushmetrics.header"), "-pushmetrics.header"),
     disableCompression: flags.bool("pushmetrics.disableCompression"),
+    exposeMetadata: flags.bool("metrics.exposeMetadata"),
   };
 }
 

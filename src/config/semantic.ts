@@ -292,7 +292,7 @@ function checkRule(
       if (!isObj(map)) continue;
       for (const [k, v] of Object.entries(map)) {
         const t = text(v);
-        if (t === undefined || !t.includes("{{") || !t.includes("}}")) continue;
+        if (t === undefined) continue;
         const bad = ctx.opts.validators.template(t, what === "labels" ? "label" : "annotation");
         if (bad)
           r.at(

@@ -88,6 +88,7 @@ export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
     disableCORS: f.bool("http.disableCORS"),
     disableKeepAlive: f.bool("http.disableKeepAlive"),
     enableTCP6: f.bool("enableTCP6"),
+    exposeMetadata: f.bool("metrics.exposeMetadata"),
     headers: {
       csp: opt(f.string("http.header.csp")),
       hsts: opt(f.string("http.header.hsts")),

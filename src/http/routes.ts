@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { TsalertError } from "../errors.js";
+import { metricsText } from "../metrics.js";
 import type { EngineView } from "../rule/api.js";
 import { apiRoute } from "./api.js";
 import { htmlPage, jsonError, type Reply, redirect, text } from "./reply.js";
@@ -24,6 +25,8 @@ export interface RouterDeps {
   view: EngineView;
   hooks: RouteHooks;
   registry: Registry;
+  /** -metrics.exposeMetadata: keep `# HELP` / `# TYPE` lines in /metrics. */
+  exposeMetadata?: boolean;
   logger: Logger;
   /** Normalized -http.pathPrefix ("" or "/x"). */
   prefix: string;
@@ -71,7 +74,11 @@ export function createRouter(d: RouterDeps): Route {
       case "/favicon.ico":
         return { status: 204, headers: {}, body: "" };
       case "/metrics":
-        return { status: 200, headers: { "Content-Type": registry.contentType }, body: await registry.metrics() };
+        return {
+          status: 200,
+          headers: { "Content-Type": registry.contentType },
+          body: await metricsText(registry, d.exposeMetadata ?? false),
+        };
       case "/flags": {
         const flags = hooks.flags();
         const lines = Object.keys(flags)

@@ -68,6 +68,8 @@ export interface HttpServerOptions {
   vmuiURL?: (expr: string) => string | undefined;
   /** Defaults to the registry of src/metrics.ts. */
   registry?: Registry;
+  /** -metrics.exposeMetadata: /metrics keeps `# HELP` / `# TYPE` lines (vmalert leaves them out). */
+  exposeMetadata?: boolean;
   /** Adds prom-client's process_* and nodejs_* metrics to the registry once (default true). */
   processMetrics?: boolean;
   /**
@@ -174,6 +176,7 @@ export async function createHttpServer(
     view,
     hooks,
     registry: reg,
+    exposeMetadata: opts.exposeMetadata ?? false,
     logger,
     prefix,
     vmuiURL: opts.vmuiURL,

@@ -15,6 +15,7 @@ import type {
   RollupExpr,
   VectorSelector,
 } from "./ast.js";
+import { MetricsqlSyntaxError } from "./error.js";
 import { describeArity, lookupFunction } from "./functions.js";
 import { describeToken, Lexer, Tok } from "./lexer.js";
 
@@ -54,6 +55,8 @@ interface Template {
   /** Source span of a function template's body, re-read at each call. */
   bodyStart: number;
   bodyEnd: number;
+  /** The text the span is in, when not the expression itself (MetricsQL's built-in templates). */
+  bodySrc?: string;
   scope: Scope | null;
   /** A parameter while its template's body is checked at definition: stands for any argument. */
   placeholder?: boolean;
@@ -86,11 +89,36 @@ export function parseExpr(src: string, stats?: ParseStats): ParseResult {
   }
 }
 
+/**
+ * MetricsQL's built-in WITH templates, usable as functions in every expression (see "WITH templates" in
+ * the MetricsQL docs). An expression's own WITH templates of the same name take precedence.
+ */
+const BUILTIN_TEMPLATES: Scope = {
+  parent: null,
+  names: new Map(
+    (
+      [
+        ["ru", ["freev", "maxv"], "clamp_min(maxv - clamp_min(freev, 0), 0) / clamp_min(maxv, 0) * 100"],
+        [
+          "ttf",
+          ["freev"],
+          "smooth_exponential(clamp_max(clamp_max(-freev, 0) / clamp_max(deriv_fast(freev), 0), 365*24*3600), clamp_max(step()/300, 1))",
+        ],
+        ["range_median", ["q"], "range_quantile(0.5, q)"],
+        ["alias", ["q", "name"], 'label_set(q, "__name__", name)'],
+      ] as const
+    ).map(([name, params, body]): [string, Template] => [
+      name,
+      { params: [...params], bodyStart: 0, bodyEnd: body.length, bodySrc: body, scope: null },
+    ]),
+  ),
+};
+
 class Parser {
   private lx: Lexer;
   private depth = 0;
   private stepBudget: number;
-  private scope: Scope | null = null;
+  private scope: Scope | null = BUILTIN_TEMPLATES;
   private doneSteps = 0;
   usedTemplates = false;
   /** End of the token before the current one. */
@@ -400,7 +428,7 @@ class Parser {
       return this.parseAggregate(lower, start);
     }
     if (this.isPunct("{")) {
-      const t = this.lookup(name);
+      const t = this.lookupValue(name);
       if (t && !t.placeholder) {
         const v = t.value;
         if (t.params !== null || !v || v.type !== "selector") {
@@ -410,7 +438,7 @@ class Parser {
       }
       return this.parseSelector(name, start);
     }
-    const t = this.lookup(name);
+    const t = this.lookupValue(name);
     if (t) {
       if (t.params !== null) this.fail(`WITH template "${name}" needs ${t.params.length} argument(s)`, start);
       return wrapValue(t.value as Expr, start, nameEnd);
@@ -589,6 +617,12 @@ class Parser {
     return undefined;
   }
 
+  /** A template used without parentheses; a built-in one is then a plain metric name, as in MetricsQL. */
+  private lookupValue(name: string): Template | undefined {
+    const t = this.lookup(name);
+    return t?.bodySrc === undefined ? t : undefined;
+  }
+
   private parseWith(): Expr {
     this.usedTemplates = true;
     this.enter();
@@ -644,6 +678,7 @@ class Parser {
   }
 
   private expandCall(name: string, t: Template, start: number): Expr {
+    this.usedTemplates = true;
     this.enter();
     const args = this.parseArgs();
     const params = t.params as string[];
@@ -660,7 +695,7 @@ class Parser {
     const savedScope = this.scope;
     this.doneSteps += outer.steps;
     outer.steps = 0;
-    const sub = new Lexer(this.src, t.bodyStart, t.bodyEnd);
+    const sub = new Lexer(t.bodySrc ?? this.src, t.bodyStart, t.bodyEnd);
     this.lx = sub;
     this.scope = bound;
     try {
@@ -668,6 +703,12 @@ class Parser {
       const body = this.parseExpr();
       if (sub.kind !== Tok.EOF) this.unexpected("end of template body");
       return wrapValue(body, start, callEnd);
+    } catch (err) {
+      // A built-in body's offsets mean nothing in the expression: point at the call instead.
+      if (t.bodySrc !== undefined && err instanceof MetricsqlSyntaxError) {
+        throw new MetricsqlSyntaxError(`${name}(): ${err.reason}`, this.src, start);
+      }
+      throw err;
     } finally {
       this.doneSteps += sub.steps;
       this.lx = outer;

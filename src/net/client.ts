@@ -16,10 +16,12 @@
 //
 // One undici Agent per client keeps a connection pool per origin: keep-alive with idleConnTimeout,
 // at most maxIdleConnections sockets per origin, `connection: close` per request with disableKeepAlive.
+import { promises as dnsPromises } from "node:dns";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { TsalertError } from "../errors.js";
 import { type AuthHeaders, createAuth, userinfoAuth } from "./auth.js";
+import { type BalancedURL, type Balancer, balancedURL } from "./balance.js";
 import { redactURL, registerHeaderSecrets, registerURLSecrets, scrubPeerText, scrubSecrets } from "./redact.js";
 import type { ClientOptions, TlsOptions } from "./types.js";
 
@@ -167,7 +169,46 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
     return { status: res.statusCode, headers: res.headers, body };
   }
 
+  const balancers = new Map<string, Balancer>();
+  const resolver = opts.resolver ?? new dnsPromises.Resolver();
+
+  /** A `dns+` / `srv+` URL: each attempt goes to the least-loaded address; network failures move on. */
+  async function sendBalanced(req: HttpRequest, url: URL, lb: BalancedURL): Promise<HttpResponse> {
+    let last: HttpRequestError | undefined;
+    const attempts = await lb.balancer.attempts();
+    for (let i = 0; i < attempts; i++) {
+      const b = await lb.balancer.pick().catch((err: Error) => {
+        throw new HttpRequestError("network", `request to ${redact(req.url)}: ${err.message}`);
+      });
+      const target = new URL(url);
+      target.host = b.addr;
+      try {
+        return await sendOne({ ...req, url: target.toString(), headers: { ...req.headers, host: lb.host } });
+      } catch (err) {
+        if (!(err instanceof HttpRequestError) || err.kind !== "network") throw err;
+        lb.balancer.markBroken(b);
+        last = err;
+      } finally {
+        lb.balancer.release(b);
+      }
+    }
+    throw new HttpRequestError(
+      "network",
+      `all ${attempts} backend(s) of ${redact(req.url)} are unavailable: ${last?.message ?? "no answer"}`,
+      { cause: last },
+    );
+  }
+
   async function send(req: HttpRequest): Promise<HttpResponse> {
+    if (/^https?:\/\/(dns|srv)\+/i.test(req.url)) {
+      const url = new URL(req.url);
+      const lb = balancedURL(url, balancers, resolver, opts.enableTCP6 === true);
+      if (lb) return sendBalanced(req, url, lb);
+    }
+    return sendOne(req);
+  }
+
+  async function sendOne(req: HttpRequest): Promise<HttpResponse> {
     const outer = req.signal;
     if (outer?.aborted) throw new HttpRequestError("aborted", `request to ${redact(req.url)} cancelled`);
     let signal = outer;

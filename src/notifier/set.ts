@@ -99,7 +99,8 @@ function blackholeSet(): ManagedNotifierSet {
     notifiers: () => list,
     close: async () => {},
     reload: async () => false,
-    notifiersView: () => [{ kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }],
+    // vmalert lists the blackhole notifier among the static targets.
+    notifiersView: () => [{ kind: "static", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }],
     refreshDiscovery: async () => {},
   };
 }

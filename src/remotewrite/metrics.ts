@@ -8,6 +8,11 @@ export function remoteWriteMetrics() {
     errors: counter("vmalert_remotewrite_errors_total", "Remote-write requests that failed"),
     sentRows: counter("vmalert_remotewrite_sent_rows_total", "Series delivered by remote write"),
     sentBytes: counter("vmalert_remotewrite_sent_bytes_total", "Compressed bytes delivered by remote write"),
+    sentRowsPerRequest: histogram("vmalert_remotewrite_sent_rows", "Series per delivered remote-write request"),
+    sentBytesPerRequest: histogram(
+      "vmalert_remotewrite_sent_bytes",
+      "Compressed bytes per delivered remote-write request",
+    ),
     droppedRows: counter(
       "vmalert_remotewrite_dropped_rows_total",
       "Series dropped: queue full, rejected or out of retries",

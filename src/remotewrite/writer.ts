@@ -182,6 +182,8 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
         m.sentRows.inc(batch.length);
         sentRows += batch.length;
         m.sentBytes.inc(body.length);
+        m.sentRowsPerRequest.observe(batch.length);
+        m.sentBytesPerRequest.observe(body.length);
         m.flushDuration.observe((performance.now() - started) / 1000);
         return;
       }

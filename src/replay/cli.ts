@@ -54,6 +54,7 @@ function optionsFromFlags(flags: FlagSet, now: number): ReplayOptions {
       disableProgressBar: flags.bool("replay.disableProgressBar"),
       continueWithExecutionErr: flags.bool("replay.continueWithExecutionErr"),
       skipRules: flags.int("replay.skipRules"),
+      ruleEvaluationConcurrency: flags.int("replay.ruleEvaluationConcurrency"),
     },
     now,
   );

@@ -5,6 +5,7 @@ import type { Metric, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
+import { isTemplate } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
@@ -560,7 +561,8 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const ruleLabels: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.labels)) {
-      if (!(v.includes("{{") && v.includes("}}"))) ruleLabels[k] = v;
+      // Label values that are templates cannot be matched before rendering: vmalert skips them.
+      if (!isTemplate(v)) ruleLabels[k] = v;
     }
     try {
       return await restorer.restore({
@@ -737,7 +739,11 @@ export class AlertingRule implements Rule {
       debug: this.debug,
       max_updates_entries: this.history.size,
     };
-    if (withUpdates) r.updates = this.history.entries();
+    if (withUpdates) {
+      // Left out when empty, as vmalert's `json:"updates,omitempty"`.
+      const updates = this.history.entries();
+      if (updates.length > 0) r.updates = updates;
+    }
     return r;
   }
 }

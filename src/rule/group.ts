@@ -208,26 +208,35 @@ export class Group {
     }
     const startedAt = clock.now();
     const delay = startDelay(startedAt, interval, this.cfg.evalOffset, this.fraction, this.deps.settings.maxStartDelay);
+    // Ticks are kept on the monotonic clock, like Go's ticker: a step of the wall clock never stalls or
+    // rushes the group; it only moves the evaluation timestamp (below).
+    let nextTick = clock.monotonic() + delay;
     await sleep(clock, delay, stop);
     // The planned time, not the (slightly late) timer wake-up: eval_offset groups query exactly on it.
     let evalTS = startedAt + delay;
-    let nextTick = evalTS + interval;
+    nextTick += interval;
     await this.withLock(() => this.iterate(evalTS, restore));
     for (;;) {
-      const wait = nextTick - clock.now();
+      const wait = nextTick - clock.monotonic();
       if (wait > 0) await sleep(clock, wait, stop);
       if (stop.aborted) return;
-      const now = Math.max(clock.now(), nextTick);
-      // Like Go's ticker: ticks that passed while busy collapse into the one consumed now.
+      const mono = Math.max(clock.monotonic(), nextTick);
+      // Ticks that passed while busy collapse into the one consumed now.
+      let ticks = 1;
       nextTick += interval;
-      while (nextTick <= now) nextTick += interval;
-      const missed = Math.floor((now - evalTS) / interval) - 1;
-      if (missed < 0) {
-        evalTS = now;
+      while (nextTick <= mono) {
+        nextTick += interval;
+        ticks++;
+      }
+      const planned = evalTS + ticks * interval;
+      const wall = clock.now();
+      if (wall < planned - interval || wall >= planned + interval) {
+        // The wall clock was stepped: evaluate at the current time from here on, as vmalert does.
+        evalTS = wall;
         m.iterationReset.labels(this.metricLabels).inc();
       } else {
-        evalTS += (missed + 1) * interval;
-        if (missed > 0) m.iterationMissed.labels(this.metricLabels).inc();
+        evalTS = planned;
+        if (ticks > 1) m.iterationMissed.labels(this.metricLabels).inc();
       }
       const ts = evalTS;
       await this.withLock(() => this.iterate(ts, false));

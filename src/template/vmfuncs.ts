@@ -171,7 +171,8 @@ export const VMFUNCS: Record<string, FuncDef> = {
     params: ["string", "any"],
     fn: ([layout, ts]) => formatTime(unixToTime(toFloat64(ts)), layout as string),
   },
-  now: { params: [], fn: () => Date.now() / 1000 },
+  // Whole seconds, as vmalert's float64(time.Now().Unix()).
+  now: { params: [], fn: () => Math.floor(Date.now() / 1000) },
   externalURL: { params: [], fn: (_a, ctx) => ctx.externalURL },
   pathPrefix: {
     params: [],

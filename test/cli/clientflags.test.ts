@@ -47,6 +47,7 @@ describe("clientOptionsFromFlags", () => {
       maxIdleConnections: 3,
       disableKeepAlive: false,
       showURL: true,
+      enableTCP6: false,
     });
   });
 

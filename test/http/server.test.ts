@@ -121,6 +121,8 @@ describe("built-in routes", () => {
     expect(r.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(r.body).toContain("tsalert_http_test_marker_total 3");
     expect(r.body).toMatch(/vmalert_http_requests_total\{path="\/api\/v1\/rules"\} \d+/);
+    // Like vmalert, no HELP/TYPE lines unless -metrics.exposeMetadata.
+    expect(r.body).not.toMatch(/^# (HELP|TYPE) /m);
   });
 
   it("/flags prints the hook's (redacted) values sorted, Go-quoted", async () => {

@@ -51,6 +51,33 @@ describe("group loop", () => {
     await e.stop();
   });
 
+  it("a wall clock stepped back or forth neither stalls nor rushes the group; evaluation time follows it", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    const g = group({ name: "steps", file: "steps.rules", rules: [alertRule({ alert: "A", expr: "x" })] });
+    await e.start([g]);
+    await deps.clock.advance(MIN);
+    expect(deps.q.calls).toHaveLength(1);
+    const first = deps.q.calls[0].time;
+    deps.clock.jump(-60 * MIN); // an hour back
+    await deps.clock.advance(3 * MIN);
+    expect(deps.q.calls).toHaveLength(4);
+    const back = deps.q.calls.slice(1).map((c) => c.time);
+    expect(back[0]).toBeLessThan(first);
+    expect(back[1] - back[0]).toBe(MIN);
+    expect(back[2] - back[1]).toBe(MIN);
+    deps.clock.jump(120 * MIN); // two hours forward
+    await deps.clock.advance(2 * MIN);
+    expect(deps.q.calls).toHaveLength(6);
+    const fwd = deps.q.calls.slice(4).map((c) => c.time);
+    expect(fwd[0]).toBeGreaterThan(first + 60 * MIN);
+    expect(fwd[1] - fwd[0]).toBe(MIN);
+    expect(await metricValue(m.iterationReset, { group: "steps", file: "steps.rules" })).toBe(2);
+    expect(await metricValue(m.iterationMissed, { group: "steps", file: "steps.rules" })).toBe(0);
+    await e.stop();
+  });
+
   it("query timeout is an error of the rule; the group continues", async () => {
     const deps = makeDeps({ queryTimeout: 5000 });
     deps.q.set("x", async (opts) => {
@@ -182,7 +209,8 @@ describe("group loop", () => {
     const [gr] = e.groups();
     const group1 = e.group(gr.id);
     await e.stop();
-    expect(group1?.rules[0].api(true).updates).toEqual([]);
+    // No history entry, so no `updates` field at all (omitted when empty, as vmalert).
+    expect(group1?.rules[0].api(true)).not.toHaveProperty("updates");
     expect(await metricValue(m.executionErrors, {})).toBe(before);
   });
 
@@ -304,22 +332,28 @@ describe("engine", () => {
 
   it("remote-read restore runs once after the first evaluation at process start", async () => {
     const queries: number[] = [];
+    const ruleLabels: Record<string, string>[] = [];
     const deps = makeDeps(
       {},
       {
         restorer: {
           restore: async (q) => {
             queries.push(q.time);
-            return [{ labels: { alertgroup: "g", alertname: "A", job: "a" }, activeAt: q.time - 10 * MIN }];
+            ruleLabels.push(q.ruleLabels);
+            const labels = { alertgroup: "g", alertname: "A", job: "a", team: "db", owner: "a", half: "{{ open" };
+            return [{ labels, activeAt: q.time - 10 * MIN }];
           },
         },
       },
     );
     deps.q.set("x", [series({ job: "a" })]);
     const e = new Engine(deps);
-    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] })]);
+    const labels = { team: "db", owner: "{{ $labels.job }}", half: "{{ open" };
+    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN, labels })] })]);
     await deps.clock.advance(3 * MIN);
     expect(queries).toHaveLength(1);
+    // A templated value cannot be matched before rendering; a text that is no template is a literal.
+    expect(ruleLabels).toEqual([{ team: "db", half: "{{ open" }]);
     const r = e.groups()[0].rules[0];
     expect(r.state).toBe("firing");
     expect(r.alerts?.[0].restored).toBe(true);

@@ -121,6 +121,13 @@ describe("execution errors", () => {
     expect(err.endsWith(msg)).toBe(true);
   });
 
+  it("counts columns of line 1 after newest vmalert's variable header, $interval included", async () => {
+    // vmalert prepends 12 `{{ $x := .X }}` declarations (a 316-byte header) to every text.
+    expect(await execError("{{ humanize }}")).toBe(
+      'template: :1:319: executing "" at <humanize>: wrong number of args for humanize: want 1 got 0',
+    );
+  });
+
   it("locates errors on later lines without the header offset", async () => {
     expect(await execError("ok\n  {{ humanize }}")).toBe(
       'template: :2:5: executing "" at <humanize>: wrong number of args for humanize: want 1 got 0',
@@ -268,6 +275,7 @@ describe("functions and variables newer than vmalert 1.79.5 (checked against the
     );
     expect(await render('{{ parseDurationTime "1h30m" }} {{ (parseDurationTime "90s").Seconds }}')).toBe("1h30m0s 90");
     const now = Number(await render("{{ now }}"));
+    expect(Number.isInteger(now)).toBe(true);
     expect(Math.abs(now - Date.now() / 1000)).toBeLessThan(60);
   });
 
