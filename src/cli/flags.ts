@@ -152,6 +152,13 @@ export const FLAGS: readonly FlagDef[] = [
   f("tlsKeyFile", "array", "", "TLS key file for -tls"),
   f("tlsCipherSuites", "array", "", "TLS cipher suites for -tls"),
   f("tlsMinVersion", "array", "", "Minimum TLS version for -tls (TLS10..TLS13)"),
+  f(
+    "mtls",
+    "arrayBool",
+    "false",
+    "Require a valid client certificate on the -tls -httpListenAddr (vmalert Enterprise)",
+  ),
+  f("mtlsCAFile", "array", "", "CA file that vouches for client certificates with -mtls (default: the system's)"),
   f("enableTCP6", "bool", "false", "Listen and dial over IPv6 too"),
   f("metrics.exposeMetadata", "bool", "false", "Add HELP and TYPE lines to /metrics"),
   f("pushmetrics.url", "array", "", "URL(s) /metrics is pushed to"),

@@ -38,10 +38,23 @@ export function readPasswordFlag(name: string, value: string): string {
 
 function tlsOptions(f: HttpFlagReader, addrs: number): (TlsListenOptions | undefined)[] | undefined {
   const on = f.boolList("tls");
+  const mtlsOn = f.boolList("mtls");
+  for (let i = 0; i < addrs; i++) {
+    const isOn = (xs: boolean[]) => (xs.length === 1 ? xs[0] : xs[i]) === true;
+    if (isOn(mtlsOn) && !isOn(on)) {
+      throw new TsalertError(
+        "TSA_FLAG",
+        `-mtls is set for -httpListenAddr #${i + 1} without -tls: client certificates need HTTPS`,
+      );
+    }
+  }
   if (!on.some(Boolean)) return undefined;
   const certs = f.list("tlsCertFile");
   const keys = f.list("tlsKeyFile");
   const mins = f.list("tlsMinVersion");
+  const mtls = mtlsOn;
+  const cas = f.list("mtlsCAFile");
+  const cipherSuites = f.list("tlsCipherSuites");
   const at = (xs: string[], i: number) => (xs.length === 1 ? xs[0] : xs[i]) ?? "";
   const out: (TlsListenOptions | undefined)[] = [];
   for (let i = 0; i < addrs; i++) {
@@ -56,7 +69,14 @@ function tlsOptions(f: HttpFlagReader, addrs: number): (TlsListenOptions | undef
         "TSA_FLAG",
         `-tls is set for -httpListenAddr #${i + 1}: -tlsCertFile and -tlsKeyFile are required`,
       );
-    out.push({ certFile, keyFile, minVersion: at(mins, i) || undefined });
+    out.push({
+      certFile,
+      keyFile,
+      minVersion: at(mins, i) || undefined,
+      cipherSuites,
+      mtls: (mtls.length === 1 ? mtls[0] : mtls[i]) === true,
+      mtlsCAFile: at(cas, i) || undefined,
+    });
   }
   return out;
 }
@@ -95,5 +115,6 @@ export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
       frameOptions: opt(f.string("http.header.frameOptions")),
     },
     tls: tlsOptions(f, addrs.length),
+    proxyProtocol: f.boolList("httpListenAddr.useProxyProtocol"),
   };
 }

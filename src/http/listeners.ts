@@ -1,15 +1,16 @@
 // The sockets side of the HTTP server: node servers per -httpListenAddr (TLS or not) with their limits
 // (connections, header and request timeouts), the -http.connTimeout bookkeeping, quiet handling of
 // malformed requests and client resets, and the graceful close.
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
-import type { SecureVersion } from "node:tls";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { Logger } from "pino";
-import { TsalertError } from "../errors.js";
 import { counter } from "../metrics.js";
 import { type ListenAddr, localURL } from "./listen.js";
+import { acceptProxied } from "./proxyproto.js";
+import { type TlsListenOptions, tlsServerOptions, watchCertificate } from "./tls.js";
+
+export type { TlsListenOptions } from "./tls.js";
 
 /** Default of -http.maxConcurrentConnections (per listen address). */
 export const DEFAULT_MAX_CONNECTIONS = 1000;
@@ -31,17 +32,12 @@ const refusedTotal = counter(
   "Incoming connections closed at once because -http.maxConcurrentConnections were open",
 );
 
-export interface TlsListenOptions {
-  certFile: string;
-  keyFile: string;
-  /** Go names: TLS10, TLS11, TLS12 (default), TLS13. */
-  minVersion?: string;
-}
-
 export interface ListenerOptions {
   addrs: ListenAddr[];
   /** Per address (same index); a single item applies to all; undefined = plain HTTP. */
   tls?: (TlsListenOptions | undefined)[];
+  /** -httpListenAddr.useProxyProtocol, per address like `tls`. */
+  proxyProtocol?: boolean[];
   maxConnections: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -62,30 +58,6 @@ export interface Listeners {
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
-const TLS_VERSIONS: Record<string, SecureVersion> = {
-  TLS10: "TLSv1",
-  TLS11: "TLSv1.1",
-  TLS12: "TLSv1.2",
-  TLS13: "TLSv1.3",
-};
-
-function tlsServerOptions(t: TlsListenOptions) {
-  const minVersion = TLS_VERSIONS[(t.minVersion || "TLS12").toUpperCase()];
-  if (!minVersion)
-    throw new TsalertError(
-      "TSA_FLAG",
-      `-tlsMinVersion=${JSON.stringify(t.minVersion)}: want TLS10, TLS11, TLS12 or TLS13`,
-    );
-  const read = (flag: string, file: string) => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new TsalertError("TSA_FLAG", `${flag}=${JSON.stringify(file)}: ${(err as Error).message}`);
-    }
-  };
-  return { cert: read("-tlsCertFile", t.certFile), key: read("-tlsKeyFile", t.keyFile), minVersion };
-}
 
 type SocketWithDestroySoon = Socket & { destroySoon?: () => void };
 
@@ -148,10 +120,13 @@ export async function startListeners(
   };
 
   const servers: Server[] = [];
+  const listeners: NetServer[] = [];
+  const stopWatching: (() => void)[] = [];
   const bound: ListenAddr[] = [];
   try {
     for (const [i, a] of o.addrs.entries()) {
       const tls = o.tls?.length === 1 ? o.tls[0] : o.tls?.[i];
+      const proxied = (o.proxyProtocol?.length === 1 ? o.proxyProtocol[0] : o.proxyProtocol?.[i]) === true;
       const common = {
         keepAliveTimeout: o.idleConnTimeoutMs,
         headersTimeout: Math.min(o.headersTimeoutMs, o.requestTimeoutMs),
@@ -165,10 +140,25 @@ export async function startListeners(
             onRequest,
           )
         : createServer(common, onRequest);
+      if (tls) {
+        stopWatching.push(
+          watchCertificate(
+            tls,
+            (ctx) => (srv as HttpsServer).setSecureContext(ctx),
+            (msg) => logger.error(msg),
+          ),
+        );
+      }
       // Expect: 100-continue: the handler decides (auth first) whether the client may send its body.
       srv.on("checkContinue", onRequest);
-      srv.maxConnections = o.maxConnections > 0 ? o.maxConnections : Number.POSITIVE_INFINITY;
-      srv.on("drop", () => refusedTotal.inc());
+      // With the PROXY protocol a plain TCP server accepts, reads the header and passes the rest on.
+      const listener: NetServer = proxied
+        ? createNetServer((socket) =>
+            acceptProxied(socket, o.headersTimeoutMs, tls !== undefined, (conn) => srv.emit("connection", conn)),
+          )
+        : srv;
+      listener.maxConnections = o.maxConnections > 0 ? o.maxConnections : Number.POSITIVE_INFINITY;
+      listener.on("drop", () => refusedTotal.inc());
       srv.on(tls ? "secureConnection" : "connection", (socket: Socket) => track(socket));
       srv.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
         const answer = clientErrorAnswer(err);
@@ -176,29 +166,34 @@ export async function startListeners(
         else socket.destroy();
       });
       await new Promise<void>((resolve, reject) => {
-        srv.once("error", reject);
-        srv.listen(a.port, a.host, () => {
-          srv.off("error", reject);
+        listener.once("error", reject);
+        listener.listen(a.port, a.host, () => {
+          listener.off("error", reject);
           resolve();
         });
       });
       servers.push(srv);
-      const info = srv.address() as AddressInfo;
+      listeners.push(listener);
+      const info = listener.address() as AddressInfo;
       bound.push({ host: a.host, port: info.port, tls: tls !== undefined });
       logger.info({ addr: `${a.host}:${info.port}`, pathPrefix: o.pathPrefix || undefined }, "HTTP server listening");
     }
   } catch (err) {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    for (const stop of stopWatching) stop();
+    await Promise.all(listeners.map((s) => new Promise((r) => s.close(r))));
     throw err;
   }
 
   const close = async (): Promise<void> => {
+    for (const stop of stopWatching) stop();
     await Promise.all(
       servers.map(
-        (srv) =>
+        (srv, i) =>
           new Promise<void>((resolve) => {
             const cut = setTimeout(() => srv.closeAllConnections(), o.maxGracefulShutdownMs);
-            srv.close(() => {
+            // The accepting server (srv itself, or the PROXY protocol reader) closes once every
+            // connection it accepted has ended.
+            (listeners[i] as NetServer).close(() => {
               clearTimeout(cut);
               resolve();
             });

@@ -63,6 +63,8 @@ export interface HttpServerOptions {
   /** `-tls`, `-tlsCertFile`, `-tlsKeyFile`, `-tlsMinVersion` per listen address (same index; a single item
    * applies to all; undefined = plain HTTP). */
   tls?: (TlsListenOptions | undefined)[];
+  /** -httpListenAddr.useProxyProtocol per listen address (same index; one item applies to all). */
+  proxyProtocol?: boolean[];
   enableTCP6?: boolean;
   /** Link to the rule's query in vmui (from -external.url or the datasource URL); undefined = no link. */
   vmuiURL?: (expr: string) => string | undefined;
@@ -248,6 +250,7 @@ export async function createHttpServer(
     {
       addrs,
       tls: opts.tls,
+      proxyProtocol: opts.proxyProtocol,
       maxConnections: opts.maxConcurrentConnections ?? DEFAULT_MAX_CONNECTIONS,
       headersTimeoutMs: opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
       requestTimeoutMs: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,

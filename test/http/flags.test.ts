@@ -51,6 +51,10 @@ describe("httpOptionsFromFlags", () => {
           tlsCertFile: "/c.pem",
           tlsKeyFile: "/k.pem",
           tlsMinVersion: "TLS13",
+          tlsCipherSuites: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          mtls: "false,true",
+          mtlsCAFile: ",/ca.pem",
+          "httpListenAddr.useProxyProtocol": "true",
           "http.header.frameOptions": "DENY",
         }),
       );
@@ -63,10 +67,19 @@ describe("httpOptionsFromFlags", () => {
         shutdownDelayMs: 1500,
         headers: { frameOptions: "DENY" },
       });
+      const suites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"];
       expect(o.tls).toEqual([
-        { certFile: "/c.pem", keyFile: "/k.pem", minVersion: "TLS13" },
-        { certFile: "/c.pem", keyFile: "/k.pem", minVersion: "TLS13" },
+        { certFile: "/c.pem", keyFile: "/k.pem", minVersion: "TLS13", cipherSuites: suites, mtls: false },
+        {
+          certFile: "/c.pem",
+          keyFile: "/k.pem",
+          minVersion: "TLS13",
+          cipherSuites: suites,
+          mtls: true,
+          mtlsCAFile: "/ca.pem",
+        },
       ]);
+      expect(o.proxyProtocol).toEqual([true]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
