@@ -113,6 +113,7 @@ export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
       csp: opt(f.string("http.header.csp")),
       hsts: opt(f.string("http.header.hsts")),
       frameOptions: opt(f.string("http.header.frameOptions")),
+      disableServerHostname: f.bool("http.header.disableServerHostname"),
     },
     tls: tlsOptions(f, addrs.length),
     proxyProtocol: f.boolList("httpListenAddr.useProxyProtocol"),

@@ -1,7 +1,9 @@
 // Turns a Reply into bytes on the wire: CORS and security headers, gzip, and whether the connection
 // stays open (keep-alive off, -http.connTimeout passed, shutting down, or a request body left unread).
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { hostname as osHostname } from "node:os";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { closeAfterAnswer } from "./listeners.js";
@@ -15,8 +17,8 @@ export interface ResponderOptions {
   disableResponseCompression?: boolean;
   disableCORS?: boolean;
   disableKeepAlive?: boolean;
-  /** -http.header.csp, .hsts, .frameOptions */
-  headers?: { csp?: string; hsts?: string; frameOptions?: string };
+  /** -http.header.csp, .hsts, .frameOptions; disableServerHostname drops X-Server-Hostname. */
+  headers?: { csp?: string; hsts?: string; frameOptions?: string; disableServerHostname?: boolean };
 }
 
 export interface ResponderState {
@@ -37,12 +39,15 @@ export function createResponder(opts: ResponderOptions, state: ResponderState): 
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept",
       };
+  // VictoriaMetrics' servers name the answering host, so a reply behind a load balancer can be traced.
+  const hostname = opts.headers?.disableServerHostname ? undefined : osHostname();
   return async (req, res, reply) => {
     let body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
     const headers: Record<string, string> = { ...cors, "X-Content-Type-Options": "nosniff", ...reply.headers };
     if (opts.headers?.csp) headers["Content-Security-Policy"] = opts.headers.csp;
     if (opts.headers?.hsts) headers["Strict-Transport-Security"] = opts.headers.hsts;
     if (opts.headers?.frameOptions) headers["X-Frame-Options"] = opts.headers.frameOptions;
+    if (hostname !== undefined) headers["X-Server-Hostname"] = hostname;
     const accepts = String(req.headers["accept-encoding"] ?? "");
     if (!opts.disableResponseCompression && body.length >= COMPRESS_MIN_BYTES && /\bgzip\b/.test(accepts)) {
       body = await gzipAsync(body);

@@ -111,6 +111,9 @@ export function createRouter(d: RouterDeps): Route {
       case "/vmalert/groups":
       case "/vmalert/rules":
         return htmlPage(200, groupsPage(pageCtx(""), view, q));
+      case "/rules":
+        // VictoriaMetrics single-node forwards its /rules page here (vmalert serves the groups page).
+        return htmlPage(200, groupsPage(pageCtx("vmalert/"), view, q));
       case "/vmalert/alerts":
         return htmlPage(200, alertsPage(pageCtx(""), view, q));
       case "/vmalert/notifiers":

@@ -58,8 +58,9 @@ export interface HttpServerOptions {
   disableCORS?: boolean;
   /** `-http.disableKeepAlive`: close each connection after its response. */
   disableKeepAlive?: boolean;
-  /** `-http.header.csp`, `.hsts`, `.frameOptions`: added to every response when set. */
-  headers?: { csp?: string; hsts?: string; frameOptions?: string };
+  /** `-http.header.csp`, `.hsts`, `.frameOptions`: added to every response when set; `X-Server-Hostname`
+   * goes out unless `disableServerHostname` (`-http.header.disableServerHostname`). */
+  headers?: { csp?: string; hsts?: string; frameOptions?: string; disableServerHostname?: boolean };
   /** `-tls`, `-tlsCertFile`, `-tlsKeyFile`, `-tlsMinVersion` per listen address (same index; a single item
    * applies to all; undefined = plain HTTP). */
   tls?: (TlsListenOptions | undefined)[];
