@@ -14,6 +14,7 @@ import { counter, gauge } from "../metrics.js";
 import { startMetricsPush } from "../metricspush.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
 import { createRestorer, createStateFile } from "../remoteread/index.js";
+import type { AlertRestorer } from "../remoteread/types.js";
 import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
 import { Engine, systemClock } from "../rule/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
@@ -147,7 +148,31 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-export async function startInstance(flags: FlagSet, logger: Logger): Promise<Instance> {
+/**
+ * `-remoteRead.ignoreRestoreErrors=false` (vmalert 1.79.5): a failed restore stops the process, as
+ * vmalert fails its start; `fatal` begins that shutdown. With the default (true) restore errors are
+ * logged and alerting goes on.
+ */
+function strictRestorer(base: AlertRestorer, fatal: (msg: string) => void): AlertRestorer {
+  return {
+    async restore(q) {
+      try {
+        return await base.restore(q);
+      } catch (err) {
+        fatal(
+          `group "${q.groupName}": rule "${q.alertName}": cannot restore alerts state: ${errorText(err)}; stopping, as -remoteRead.ignoreRestoreErrors=false asks`,
+        );
+        throw err;
+      }
+    },
+  };
+}
+
+export async function startInstance(
+  flags: FlagSet,
+  logger: Logger,
+  fatal: (msg: string) => void = (msg) => logger.fatal(msg),
+): Promise<Instance> {
   if (flags.list("rule").length === 0) throw new TsalertError("TSA_FLAG", "-rule is empty: pass -rule=PATH_OR_GLOB");
   if (flags.string("replay.timeFrom") !== "") {
     throw new TsalertError("TSA_FLAG", "-replay.timeFrom: replay mode is not available in this build");
@@ -170,13 +195,15 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
   const writer = remoteWriter(flags, logger.child({ component: "remotewrite" }));
   const tenants = tenantWriters(flags, logger.child({ component: "remotewrite" }));
   const readFactory = restoreQuerierFactory(flags);
-  const restorer = readFactory
+  const baseRestorer = readFactory
     ? createRestorer({
         querierFactory: readFactory,
         lookback: flags.duration("remoteRead.lookback"),
         disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
       })
     : undefined;
+  const restorer =
+    baseRestorer && !flags.bool("remoteRead.ignoreRestoreErrors") ? strictRestorer(baseRestorer, fatal) : baseRestorer;
   const statePath = flags.string("state.path");
   if (statePath !== "") checkStateDir(statePath);
   const stateFile = statePath !== "" ? createStateFile(statePath, logger) : undefined;
@@ -335,8 +362,17 @@ export async function run(flags: FlagSet, logger: Logger): Promise<number> {
   const release = () => {
     for (const s of signals) process.off(s, onSignal);
   };
+  let exitCode = 0;
+  const fatal = (msg: string) => {
+    logger.fatal(msg);
+    exitCode = 1;
+    if (!stopping) {
+      stopping = true;
+      onStop("SIGTERM");
+    }
+  };
   try {
-    instance = await startInstance(flags, logger);
+    instance = await startInstance(flags, logger, fatal);
   } catch (err) {
     release();
     // A startup failure is the user's to fix: one clear line, no stack trace.
@@ -356,5 +392,5 @@ export async function run(flags: FlagSet, logger: Logger): Promise<number> {
   await running.stop();
   logger.info("stopped");
   release();
-  return 0;
+  return exitCode;
 }

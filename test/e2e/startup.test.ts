@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleep, type TempDir, tempDir } from "../helpers/e2e.js";
 import { type FaultServer, json, startFaultServer } from "../helpers/faults.js";
-import { freePort } from "../helpers/servers.js";
+import { freePort, type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { startTsalert } from "../helpers/tsalert.js";
 
 let dir: TempDir;
@@ -166,6 +166,47 @@ describe("startup checks", () => {
     } finally {
       await first.stop();
       await ds.stop();
+    }
+  });
+});
+
+describe("-remoteRead.ignoreRestoreErrors (vmalert 1.79.5)", () => {
+  let vm: RunningServer;
+  let rules: string;
+  beforeAll(async () => {
+    vm = await startVictoriaMetrics();
+    rules = await dir.write(
+      "restore.yml",
+      "groups:\n  - name: r\n    interval: 1s\n    rules:\n      - alert: R\n        expr: vector(1) > 0\n        for: 1m\n",
+    );
+  });
+  afterAll(async () => {
+    await vm?.stop();
+  });
+
+  const args = () => [
+    `-rule=${rules}`,
+    `-datasource.url=${vm.url}`,
+    "-notifier.blackhole",
+    `-remoteRead.url=${closed}`,
+  ];
+
+  it("=false: a restore that fails stops the process with exit 1, naming the group, rule and flag", async () => {
+    const r = await runToExit([...args(), "-remoteRead.ignoreRestoreErrors=false"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('group "r": rule "R": cannot restore alerts state');
+    expect(r.out).toContain("-remoteRead.ignoreRestoreErrors=false");
+    expectNoStack(r.out);
+  });
+
+  it("by default a failed restore is logged and alerting goes on", async () => {
+    const p = await startTsalert({ args: args() });
+    try {
+      await waitFor(async () => p.logs().includes("failed to restore alerts state"), 15_000, "the restore error");
+      await sleep(1500);
+      expect(await Promise.race([p.exited.then(() => "exited"), sleep(100).then(() => "running")])).toBe("running");
+    } finally {
+      await p.stop();
     }
   });
 });
