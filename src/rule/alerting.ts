@@ -339,7 +339,7 @@ export class AlertingRule implements Rule {
         labels: ls.origin,
         value: metric.value,
         expr: this.expr,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
       const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
@@ -368,7 +368,7 @@ export class AlertingRule implements Rule {
         activeAt: new Date(activeAt),
         for: this.forMs,
         isPartial,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
       annotations = await renderTexts(this.annTpls, data, ctx, onError);
@@ -523,7 +523,7 @@ export class AlertingRule implements Rule {
           activeAt: new Date(a.activeAt),
           alertID: a.id,
           groupID: g.id,
-          externalLabels: g.deps.settings.externalLabels,
+          externalLabels: g.deps.settings.templateExternalLabels ?? g.deps.settings.externalLabels,
           externalURL: g.deps.settings.externalURLRaw,
         },
         { externalURL: base },

@@ -332,3 +332,11 @@ function expand(tpl: string, m: RegExpExecArray): string {
   }
   return out;
 }
+
+/** Regexp.ExpandString on the first match of `re` in `src` (`$1`, `${name}`); null when it does not match. */
+export function goExpand(re: RegExp, template: string, src: string): string | null {
+  checkInput(src);
+  re.lastIndex = 0;
+  const m = re.exec(src);
+  return m ? expand(template, m) : null;
+}

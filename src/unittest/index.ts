@@ -1,7 +1,8 @@
 export { type Backend, type BackendOptions, inputToSeries, startBackend } from "./backend.js";
 export { parseUnittestArgs, UNITTEST_USAGE, type UnittestArgs, unittest } from "./cli.js";
+export { fixtureQuerier } from "./fixture.js";
 export { expandValues, formatLabels, type InputPoint, NotationError, parseSeries } from "./notation.js";
-export { fixtureQuerier, loadTestRules, type RunOptions, runTestFile } from "./runfile.js";
+export { type FileResult, loadTestRules, type RunOptions, runTestFile, type TestResult } from "./runfile.js";
 export { orderGroups, StepRunner } from "./steps.js";
 export {
   parseTestFile,
@@ -9,5 +10,4 @@ export {
   type TestFile,
   TestFileError,
   type TestFormat,
-  VMALERT_TOOL_ZERO,
 } from "./testfile.js";

@@ -21,7 +21,9 @@ function parseNumber(text: string): number {
 /** Expands a values string; throws NotationError naming the bad token. */
 export function expandValues(text: string): InputPoint[] {
   if (text.includes("{{")) {
-    throw new NotationError("native histogram values ({{...}}) are not supported: VictoriaMetrics stores floats only");
+    throw new NotationError(
+      "native histogram values ({{...}}) are not supported: tsalert evaluates float samples only",
+    );
   }
   const out: InputPoint[] = [];
   for (const tok of text.trim().split(/\s+/)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTestFile, TestFileError, VMALERT_TOOL_ZERO } from "../../src/unittest/testfile.js";
+import { parseTestFile, TestFileError } from "../../src/unittest/testfile.js";
 
 describe("parseTestFile", () => {
   it("reads vmalert-tool's format with defaults", () => {
@@ -22,7 +22,7 @@ tests:
     expect(f.groupEvalOrder).toEqual(["b", "a"]);
     const t = f.tests[0];
     expect(t.interval).toBe(60_000);
-    expect(t.startTime).toBe(VMALERT_TOOL_ZERO);
+    expect(t.startTime).toBe(0);
     expect(t.inputSeries[0].points).toEqual([0, 0, 0]);
     expect(t.alertTests[0]).toMatchObject({ evalTime: 300_000, groupname: "g", alertname: "A", expAlerts: [] });
     expect(t.exprTests[0].expSamples).toEqual([{ labels: { __name__: "up", job: "a" }, value: 0 }]);

@@ -40,9 +40,8 @@ describe("tsalert unittest on real VictoriaMetrics", () => {
     ]);
     expect(out.match(/SUCCESS/g)?.length).toBe(3);
     expect(code).toBe(0);
-    const res = await fetch(
-      `${vm.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=946684000`,
-    );
+    // Tests live in storage from 1970-01-03 (VictoriaMetrics cannot query its first day).
+    const res = await fetch(`${vm.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=172000`);
     const body = (await res.json()) as { data: Record<string, string>[] };
     // Rule results went into that database (through remote write).
     expect(body.data.some((m) => m.__name__ === "job:errors:ratio")).toBe(true);
@@ -52,7 +51,7 @@ describe("tsalert unittest on real VictoriaMetrics", () => {
     const { code, out } = await cli([join(dir, "fixture-fail.yml"), join(dir, "vm-pass.yml")]);
     expect(code).toBe(1);
     expect(out).toMatch(/fixture-fail\.yml:12/);
-    expect(out).toContain("vm-pass.yml\n  SUCCESS");
+    expect(out).toMatch(/vm-pass\.yml \(vmalert-tool dialect[^\n]*\)\n {2}SUCCESS/);
     expect(out).toContain("======== FAILED ========");
   });
 
