@@ -16,7 +16,7 @@ import {
 } from "./functions.js";
 import { compareLabels, dropName, formatLabelSet, labelsKey } from "./labels.js";
 import { absentLabels, anchoredRegexp, compileMatchers, selectorMatchers, sortMatchers } from "./matchers.js";
-import { pointsIn, type SeriesStore, type StoredSeries, sampleAt } from "./store.js";
+import { lowerBound, pointsIn, type SeriesStore, type StoredSeries, sampleAt, upperBound } from "./store.js";
 import type { Labels, MatrixValue, RangeSeries, Sample, Value, VectorValue } from "./types.js";
 import { PromqlError } from "./types.js";
 
@@ -44,9 +44,29 @@ interface CompiledSelector {
 /** Work bound: points a single evaluation may touch (keeps hostile expressions from stalling the run). */
 const MAX_POINTS_PER_QUERY = 50_000_000;
 
+/** Bound on the step values kept per subquery; beyond it the cache starts over. */
+const MAX_CACHED_POINTS = 2_000_000;
+
+/**
+ * The steps of one subquery computed so far, kept across evaluations as series (a rule evaluated every
+ * minute over `x[12h:]` would otherwise recompute 720 steps each time). A step's value depends only on
+ * samples at or before its time (only subqueries without @ and negative offsets are cached), so a write
+ * at time w drops the steps at w and later. Steps lie on the grid of multiples of the step.
+ */
+interface StepCache {
+  /** First and last computed grid point; lo > hi when none. */
+  lo: number;
+  hi: number;
+  points: number;
+  series: Map<string, RangeSeries>;
+}
+
 export class Evaluator {
   private readonly lookback: number;
   private readonly compiled = new WeakMap<VectorSelector, CompiledSelector>();
+  private readonly stepCaches = new WeakMap<RollupExpr, StepCache | null>();
+  private readonly liveCaches = new Set<{ cache: StepCache; step: number }>();
+  private dirtyFrom = Number.POSITIVE_INFINITY;
   private queryTime = 0;
   private points = 0;
 
@@ -55,13 +75,30 @@ export class Evaluator {
     private readonly opts: EvaluatorOptions,
   ) {
     this.lookback = opts.lookback ?? DEFAULT_LOOKBACK_MS;
+    store.onWrite((ts) => {
+      if (ts < this.dirtyFrom) this.dirtyFrom = ts;
+    });
   }
 
   /** Evaluates `expr` as an instant query at `time` (ms). */
   instant(expr: Expr, time: number): Value {
     this.queryTime = time;
     this.points = 0;
+    if (this.dirtyFrom !== Number.POSITIVE_INFINITY) {
+      for (const { cache, step } of this.liveCaches) forgetFrom(cache, this.dirtyFrom, step);
+      this.dirtyFrom = Number.POSITIVE_INFINITY;
+    }
     return this.eval(expr, time);
+  }
+
+  private stepCache(r: RollupExpr, step: number): StepCache | null {
+    let c = this.stepCaches.get(r);
+    if (c === undefined) {
+      c = timeLocal(r.expr) ? { lo: 0, hi: -1, points: 0, series: new Map() } : null;
+      this.stepCaches.set(r, c);
+      if (c) this.liveCaches.add({ cache: c, step });
+    }
+    return c;
   }
 
   private eval(e: Expr, t: number): Value {
@@ -175,25 +212,50 @@ export class Evaluator {
     if (!(step > 0)) throw new PromqlError("zero or negative subquery step");
     const start = end - range;
     // The first step is the first multiple of the step after the window start (Prometheus aligns them).
-    let ts = Math.floor(start / step) * step;
-    if (ts <= start) ts += step;
-    const byKey = new Map<string, RangeSeries>();
-    for (; ts <= end; ts += step) {
-      const v = this.eval(r.expr, ts);
-      const samples = v.type === "scalar" ? [{ labels: {}, value: v.value, ts }] : (v as VectorValue).samples;
-      this.count(samples.length);
-      for (const s of samples) {
-        const key = labelsKey(s.labels);
-        let rs = byKey.get(key);
-        if (!rs) {
-          rs = { labels: s.labels, ts: [], vs: [] };
-          byKey.set(key, rs);
-        }
-        rs.ts.push(ts);
-        rs.vs.push(s.value);
-      }
+    let first = Math.floor(start / step) * step;
+    if (first <= start) first += step;
+    const last = Math.floor(end / step) * step;
+    const cache = this.stepCache(r, step);
+    if (!cache) {
+      const series = new Map<string, RangeSeries>();
+      for (let ts = first; ts <= last; ts += step) this.addStep(series, r.expr, ts);
+      return { type: "matrix", series: [...series.values()], start, end };
     }
-    return { type: "matrix", series: [...byKey.values()], start, end };
+    if (cache.lo > cache.hi || first < cache.lo || first > cache.hi + step || cache.points > MAX_CACHED_POINTS) {
+      cache.series.clear();
+      cache.points = 0;
+      cache.lo = first;
+      cache.hi = first - step;
+    }
+    for (let ts = cache.hi + step; ts <= last; ts += step) {
+      cache.points += this.addStep(cache.series, r.expr, ts);
+      cache.hi = ts;
+    }
+    const out: RangeSeries[] = [];
+    for (const s of cache.series.values()) {
+      const from = upperBound(s.ts, start);
+      const to = upperBound(s.ts, end);
+      if (to > from) out.push({ labels: s.labels, ts: s.ts.slice(from, to), vs: s.vs.slice(from, to) });
+    }
+    return { type: "matrix", series: out, start, end };
+  }
+
+  /** Evaluates one subquery step into `series`; returns the points added. */
+  private addStep(series: Map<string, RangeSeries>, e: Expr, ts: number): number {
+    const v = this.eval(e, ts);
+    const samples = v.type === "scalar" ? [{ labels: {}, value: v.value, ts }] : (v as VectorValue).samples;
+    this.count(samples.length);
+    for (const s of samples) {
+      const key = labelsKey(s.labels);
+      let rs = series.get(key);
+      if (!rs) {
+        rs = { labels: s.labels, ts: [], vs: [] };
+        series.set(key, rs);
+      }
+      rs.ts.push(ts);
+      rs.vs.push(s.value);
+    }
+    return samples.length;
   }
 
   // --- operators ---------------------------------------------------------------------------------
@@ -419,6 +481,18 @@ export class Evaluator {
   }
 }
 
+/** Drops the cached steps at `from` and later (their inputs changed). */
+function forgetFrom(c: StepCache, from: number, step: number): void {
+  if (c.lo > c.hi || from > c.hi) return;
+  for (const s of c.series.values()) {
+    const keep = lowerBound(s.ts, from);
+    c.points -= s.ts.length - keep;
+    s.ts.length = keep;
+    s.vs.length = keep;
+  }
+  c.hi = Math.ceil(from / step) * step - step;
+}
+
 function setLabel(labels: Labels, name: string, value: string): Labels {
   const out = { ...labels };
   if (value === "") delete out[name];
@@ -430,6 +504,27 @@ function unparen(e: Expr): Expr {
   let x = e;
   while (x.type === "paren") x = x.expr;
   return x;
+}
+
+/** True when an expression's value at t depends only on samples at or before t (no @, no negative offset). */
+function timeLocal(e: Expr): boolean {
+  switch (e.type) {
+    case "number":
+    case "string":
+    case "duration":
+    case "selector":
+      return true;
+    case "paren":
+    case "unary":
+      return timeLocal(e.expr);
+    case "binary":
+      return timeLocal(e.lhs) && timeLocal(e.rhs);
+    case "aggregate":
+    case "call":
+      return e.args.every(timeLocal);
+    case "rollup":
+      return !e.at && (e.offset?.ms ?? 0) >= 0 && timeLocal(e.expr);
+  }
 }
 
 function isRangeArg(e: Expr): boolean {

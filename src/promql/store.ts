@@ -25,8 +25,7 @@ export class SeriesStore {
   private readonly all: StoredSeries[] = [];
   /** Bumped whenever a series is added: cached selections compare it. */
   version = 0;
-  /** Lowest timestamp written since the last `takeEarliestWrite()`; Infinity when none. */
-  private earliestWrite = Number.POSITIVE_INFINITY;
+  private readonly writeListeners: ((ts: number) => void)[] = [];
 
   get size(): number {
     return this.all.length;
@@ -51,7 +50,7 @@ export class SeriesStore {
   /** Adds a sample; a later write at the same timestamp replaces the earlier one. */
   add(labels: Labels, ts: number, value: number, stale = false): void {
     const s = this.series(withoutEmpty(labels));
-    if (ts < this.earliestWrite) this.earliestWrite = ts;
+    for (const l of this.writeListeners) l(ts);
     const n = s.ts.length;
     let i = n;
     if (n > 0 && s.ts[n - 1] >= ts) {
@@ -72,11 +71,9 @@ export class SeriesStore {
     if (stale) markStale(s, i);
   }
 
-  /** The lowest timestamp written since the last call (Infinity when nothing was), then resets it. */
-  takeEarliestWrite(): number {
-    const t = this.earliestWrite;
-    this.earliestWrite = Number.POSITIVE_INFINITY;
-    return t;
+  /** Calls `fn` with the timestamp of every sample added from now on (caches of derived values listen). */
+  onWrite(fn: (ts: number) => void): void {
+    this.writeListeners.push(fn);
   }
 
   /** Series matching every matcher, in label order (as Prometheus' storage returns them). */
