@@ -26,6 +26,11 @@ export function compilePromql(expr: string): CompiledQuery {
   const stats: ParseStats = { steps: 0 };
   const tree = parse(expr, stats);
   if (stats.usedTemplates) {
+    // MetricsQL's built-in templates read as functions; name them as Prometheus would.
+    const builtin = /\b(ru|ttf|range_median|alias)\s*\(/.exec(expr);
+    if (builtin && !/\bwith\s*\(/i.test(expr)) {
+      throw new PromqlError(`unknown function with name "${builtin[1]}"`, builtin.index);
+    }
     throw new PromqlError("WITH templates are MetricsQL, not PromQL (promtool would reject them)", 0);
   }
   return { tree, type: checkPromql(tree, expr) };

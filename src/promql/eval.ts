@@ -425,8 +425,6 @@ export class Evaluator {
             histogramFraction(this.scalarArg(args[0], t), this.scalarArg(args[1], t), this.vectorArg(args[2], t), t),
           ),
         };
-      case "histogram_count":
-      case "histogram_sum":
       case "histogram_avg":
       case "histogram_stddev":
       case "histogram_stdvar":

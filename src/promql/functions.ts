@@ -61,10 +61,6 @@ const OVER_TIME = [
   "mad_over_time",
   "present_over_time",
   "absent_over_time",
-  "ts_of_max_over_time",
-  "ts_of_min_over_time",
-  "ts_of_first_over_time",
-  "ts_of_last_over_time",
   "changes",
   "resets",
   "rate",
@@ -98,15 +94,12 @@ export const PROMQL_FUNCTIONS: ReadonlyMap<string, FunctionSignature> = new Map<
   ["label_join", sig([V, STR, STR, STR], V, -1)],
   ["histogram_quantile", sig([S, V], V)],
   ["histogram_fraction", sig([S, S, V], V)],
-  ["histogram_count", sig([V], V)],
-  ["histogram_sum", sig([V], V)],
   ["histogram_avg", sig([V], V)],
   ["histogram_stddev", sig([V], V)],
   ["histogram_stdvar", sig([V], V)],
   ["quantile_over_time", sig([S, M], V)],
   ["predict_linear", sig([M, S], V)],
   ["holt_winters", sig([M, S, S], V)],
-  ["double_exponential_smoothing", sig([M, S, S], V)],
 ]);
 
 /** Range functions whose result keeps the metric name (they act like an offset). */
@@ -236,16 +229,10 @@ function varianceOverTime(vs: number[]): number {
   return (aux + cAux) / count;
 }
 
-function compareOverTime(s: RangeSeries, better: (cur: number, best: number) => boolean, wantTime: boolean): number {
+function compareOverTime(s: RangeSeries, better: (cur: number, best: number) => boolean): number {
   let best = s.vs[0];
-  let bestT = s.ts[0];
-  for (let i = 0; i < s.vs.length; i++) {
-    if (better(s.vs[i], best)) {
-      best = s.vs[i];
-      bestT = s.ts[i];
-    }
-  }
-  return wantTime ? bestT / 1000 : best;
+  for (let i = 0; i < s.vs.length; i++) if (better(s.vs[i], best)) best = s.vs[i];
+  return best;
 }
 
 function smoothing(s: RangeSeries, sf: number, tf: number): number | null {
@@ -305,7 +292,6 @@ function rangeValue(name: string, s: RangeSeries, m: MatrixValue, scalars: numbe
       return slope * scalars[0] + intercept;
     }
     case "holt_winters":
-    case "double_exponential_smoothing":
       return smoothing(s, scalars[0], scalars[1]);
     case "avg_over_time":
       return avgOverTime(vs);
@@ -315,18 +301,10 @@ function rangeValue(name: string, s: RangeSeries, m: MatrixValue, scalars: numbe
       return vs[vs.length - 1];
     case "first_over_time":
       return vs[0];
-    case "ts_of_last_over_time":
-      return s.ts[s.ts.length - 1] / 1000;
-    case "ts_of_first_over_time":
-      return s.ts[0] / 1000;
     case "max_over_time":
-      return compareOverTime(s, (c, b) => c > b || Number.isNaN(b), false);
+      return compareOverTime(s, (c, b) => c > b || Number.isNaN(b));
     case "min_over_time":
-      return compareOverTime(s, (c, b) => c < b || Number.isNaN(b), false);
-    case "ts_of_max_over_time":
-      return compareOverTime(s, (c, b) => c >= b || Number.isNaN(b), true);
-    case "ts_of_min_over_time":
-      return compareOverTime(s, (c, b) => c <= b || Number.isNaN(b), true);
+      return compareOverTime(s, (c, b) => c < b || Number.isNaN(b));
     case "sum_over_time": {
       let sum = 0;
       let c = 0;
@@ -366,15 +344,76 @@ function rangeValue(name: string, s: RangeSeries, m: MatrixValue, scalars: numbe
 
 // --- instant-vector functions --------------------------------------------------------------------
 
+const INV_LN10 = 0.43429448190325182765112891891660508229439700580366656611;
+const INV_LN2 = 1.44269504088896340735992468100189213742664595415298593413;
+const frexpView = new DataView(new ArrayBuffer(8));
+
+/** Go's math.Frexp: x = frac × 2^exp with |frac| in [0.5, 1) (x itself for 0, ±Inf and NaN). */
+function frexp(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  let exp = 0;
+  let v = x;
+  if (Math.abs(v) < 2.2250738585072014e-308) {
+    v *= 2 ** 52;
+    exp = -52;
+  }
+  frexpView.setFloat64(0, v);
+  const hi = frexpView.getUint32(0);
+  exp += ((hi >>> 20) & 0x7ff) - 1022;
+  frexpView.setUint32(0, (hi & 0x800fffff) | (1022 << 20));
+  return [frexpView.getFloat64(0), exp];
+}
+
+const SQRT2_HALF = 0.70710678118654752440084436210484903928483593768847403658;
+
+/**
+ * Go's math.Log (FreeBSD's e_log.c, the same steps in Go's amd64 assembly): V8's Math.log rounds some
+ * results the other way, and expected values in test files are often copied from promtool's output.
+ */
+function goLog(x: number): number {
+  if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) return x;
+  if (x < 0) return Number.NaN;
+  if (x === 0) return Number.NEGATIVE_INFINITY;
+  let [f1, ki] = frexp(x);
+  if (f1 < SQRT2_HALF) {
+    f1 *= 2;
+    ki--;
+  }
+  const f = f1 - 1;
+  const k = ki;
+  const s = f / (2 + f);
+  const s2 = s * s;
+  const s4 = s2 * s2;
+  const t1 =
+    s2 *
+    (6.66666666666673513e-1 +
+      s4 * (2.857142874366239149e-1 + s4 * (1.818357216161805012e-1 + s4 * 1.479819860511658591e-1)));
+  const t2 = s4 * (3.999999999940941908e-1 + s4 * (2.222219843214978396e-1 + s4 * 1.531383769920937332e-1));
+  const r = t1 + t2;
+  const hfsq = 0.5 * f * f;
+  return k * 6.9314718036912381649e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+}
+
+/** Go's math.Log2: exact for powers of two. */
+function goLog2(x: number): number {
+  const [frac, exp] = frexp(x);
+  if (frac === 0.5) return exp - 1;
+  return goLog(frac) * INV_LN2 + exp;
+}
+
+function goLog10(x: number): number {
+  return goLog(x) * INV_LN10;
+}
+
 const SIMPLE: Record<string, (v: number) => number> = {
   abs: Math.abs,
   ceil: Math.ceil,
   floor: Math.floor,
   exp: Math.exp,
   sqrt: Math.sqrt,
-  ln: Math.log,
-  log2: Math.log2,
-  log10: Math.log10,
+  ln: goLog,
+  log2: goLog2,
+  log10: goLog10,
   sin: Math.sin,
   cos: Math.cos,
   tan: Math.tan,

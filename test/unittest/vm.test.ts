@@ -47,6 +47,12 @@ describe("tsalert unittest on real VictoriaMetrics", () => {
     expect(body.data.some((m) => m.__name__ === "job:errors:ratio")).toBe(true);
   });
 
+  it("vmalert-tool dialect: external labels attached, templated from -external.label only, the clock at the epoch", async () => {
+    const { code, out } = await cli(["-external.label=cluster=prod", join(dir, "vm-dialect.yml")]);
+    expect(out, out).toMatch(/vm-dialect\.yml \(vmalert-tool dialect: MetricsQL on VictoriaMetrics\)\n {2}SUCCESS/);
+    expect(code).toBe(0);
+  });
+
   it("exits 1 with a diff when an expectation fails, naming file:line", async () => {
     const { code, out } = await cli([join(dir, "fixture-fail.yml"), join(dir, "vm-pass.yml")]);
     expect(code).toBe(1);
