@@ -344,8 +344,6 @@ function rangeValue(name: string, s: RangeSeries, m: MatrixValue, scalars: numbe
 
 // --- instant-vector functions --------------------------------------------------------------------
 
-const INV_LN10 = 0.43429448190325182765112891891660508229439700580366656611;
-const INV_LN2 = 1.44269504088896340735992468100189213742664595415298593413;
 const frexpView = new DataView(new ArrayBuffer(8));
 
 /** Go's math.Frexp: x = frac × 2^exp with |frac| in [0.5, 1) (x itself for 0, ±Inf and NaN). */
@@ -364,7 +362,16 @@ function frexp(x: number): [number, number] {
   return [frexpView.getFloat64(0), exp];
 }
 
-const SQRT2_HALF = 0.70710678118654752440084436210484903928483593768847403658;
+// Coefficients of FreeBSD's e_log.c (as the nearest doubles); ln 2 split in a high and a low part.
+const L1 = 0.6666666666666735;
+const L2 = 0.3999999999940942;
+const L3 = 0.2857142874366239;
+const L4 = 0.22222198432149784;
+const L5 = 0.1818357216161805;
+const L6 = 0.15313837699209373;
+const L7 = 0.14798198605116586;
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
 
 /**
  * Go's math.Log (FreeBSD's e_log.c, the same steps in Go's amd64 assembly): V8's Math.log rounds some
@@ -375,7 +382,7 @@ function goLog(x: number): number {
   if (x < 0) return Number.NaN;
   if (x === 0) return Number.NEGATIVE_INFINITY;
   let [f1, ki] = frexp(x);
-  if (f1 < SQRT2_HALF) {
+  if (f1 < Math.SQRT1_2) {
     f1 *= 2;
     ki--;
   }
@@ -384,25 +391,22 @@ function goLog(x: number): number {
   const s = f / (2 + f);
   const s2 = s * s;
   const s4 = s2 * s2;
-  const t1 =
-    s2 *
-    (6.66666666666673513e-1 +
-      s4 * (2.857142874366239149e-1 + s4 * (1.818357216161805012e-1 + s4 * 1.479819860511658591e-1)));
-  const t2 = s4 * (3.999999999940941908e-1 + s4 * (2.222219843214978396e-1 + s4 * 1.531383769920937332e-1));
+  const t1 = s2 * (L1 + s4 * (L3 + s4 * (L5 + s4 * L7)));
+  const t2 = s4 * (L2 + s4 * (L4 + s4 * L6));
   const r = t1 + t2;
   const hfsq = 0.5 * f * f;
-  return k * 6.9314718036912381649e-1 - (hfsq - (s * (hfsq + r) + k * 1.90821492927058770002e-10) - f);
+  return k * LN2_HI - (hfsq - (s * (hfsq + r) + k * LN2_LO) - f);
 }
 
 /** Go's math.Log2: exact for powers of two. */
 function goLog2(x: number): number {
   const [frac, exp] = frexp(x);
   if (frac === 0.5) return exp - 1;
-  return goLog(frac) * INV_LN2 + exp;
+  return goLog(frac) * Math.LOG2E + exp;
 }
 
 function goLog10(x: number): number {
-  return goLog(x) * INV_LN10;
+  return goLog(x) * Math.LOG10E;
 }
 
 const SIMPLE: Record<string, (v: number) => number> = {
