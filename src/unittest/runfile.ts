@@ -29,6 +29,7 @@ export interface RunOptions {
 }
 
 export interface TestResult {
+  /** The test's name, or promtool's "unnamed#<index>". */
   name: string;
   line: number;
   /** One message per failed expectation; empty = passed. */
@@ -230,7 +231,7 @@ export async function runTestFile(file: TestFile, opts: RunOptions): Promise<Fil
     } catch (err) {
       failures = [`    ${(err as Error).message}`];
     }
-    tests.push({ name: test.name || testName(file, test), line: test.line, failures });
+    tests.push({ name: test.name || `unnamed#${file.tests.indexOf(test)}`, line: test.line, failures });
     if (failures.length > 0) {
       blocks.push(`  test ${testName(file, test)} (${where(file, test.line)}):\n${failures.join("\n")}`);
     }
