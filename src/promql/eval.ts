@@ -41,8 +41,11 @@ interface CompiledSelector {
   series: StoredSeries[];
 }
 
-/** Work bound: points a single evaluation may touch (keeps hostile expressions from stalling the run). */
-const MAX_POINTS_PER_QUERY = 50_000_000;
+/**
+ * Work bound of one evaluation: samples read plus subquery steps taken. Evaluation is synchronous, so
+ * this is what keeps a hostile expression (`x[1000d:1ms]`) from stalling the process.
+ */
+export const MAX_POINTS_PER_QUERY = 20_000_000;
 
 /** Bound on the step values kept per subquery; beyond it the cache starts over. */
 const MAX_CACHED_POINTS = 2_000_000;
@@ -155,7 +158,9 @@ export class Evaluator {
   private count(n: number): void {
     this.points += n;
     if (this.points > MAX_POINTS_PER_QUERY) {
-      throw new PromqlError(`query processing would load too many samples (more than ${MAX_POINTS_PER_QUERY})`);
+      throw new PromqlError(
+        `query processing would load too many samples or subquery steps (more than ${MAX_POINTS_PER_QUERY})`,
+      );
     }
   }
 
@@ -218,7 +223,10 @@ export class Evaluator {
     const cache = this.stepCache(r, step);
     if (!cache) {
       const series = new Map<string, RangeSeries>();
-      for (let ts = first; ts <= last; ts += step) this.addStep(series, r.expr, ts);
+      for (let ts = first; ts <= last; ts += step) {
+        this.count(1);
+        this.addStep(series, r.expr, ts);
+      }
       return { type: "matrix", series: [...series.values()], start, end };
     }
     if (cache.lo > cache.hi || first < cache.lo || first > cache.hi + step || cache.points > MAX_CACHED_POINTS) {
@@ -228,6 +236,7 @@ export class Evaluator {
       cache.hi = first - step;
     }
     for (let ts = cache.hi + step; ts <= last; ts += step) {
+      this.count(1);
       cache.points += this.addStep(cache.series, r.expr, ts);
       cache.hi = ts;
     }

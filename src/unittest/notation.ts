@@ -18,6 +18,13 @@ function parseNumber(text: string): number {
   return Number(t);
 }
 
+/** Points one values string may expand to: a test file cannot make the run allocate without bound. */
+export const MAX_INPUT_POINTS = 1_000_000;
+
+function tooMany(tok: string): never {
+  throw new NotationError(`${JSON.stringify(tok)} expands the series beyond ${MAX_INPUT_POINTS} points`);
+}
+
 /** Expands a values string; throws NotationError naming the bad token. */
 export function expandValues(text: string): InputPoint[] {
   if (text.includes("{{")) {
@@ -38,10 +45,13 @@ export function expandValues(text: string): InputPoint[] {
     }
     const gaps = /^_x(\d+)$/.exec(tok);
     if (gaps) {
-      for (let i = 0; i < Number(gaps[1]); i++) out.push(null);
+      const n = Number(gaps[1]);
+      if (out.length + n > MAX_INPUT_POINTS) tooMany(tok);
+      for (let i = 0; i < n; i++) out.push(null);
       continue;
     }
     if (NUMBER.test(tok)) {
+      if (out.length >= MAX_INPUT_POINTS) tooMany(tok);
       out.push(parseNumber(tok));
       continue;
     }
@@ -51,6 +61,7 @@ export function expandValues(text: string): InputPoint[] {
     const start = parseNumber(m[1]);
     const step = m[3] === undefined ? 0 : parseNumber(m[3]) * (m[2] === "-" ? -1 : 1);
     const n = Number(m[4]);
+    if (out.length + n + 1 > MAX_INPUT_POINTS) tooMany(tok);
     // Summing rather than multiplying matches the tools' float results for fractional steps.
     let v = start;
     for (let i = 0; i <= n; i++) {

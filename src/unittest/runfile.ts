@@ -95,6 +95,9 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
   };
 }
 
+/** Evaluations one test may take (a test file must not keep the run busy for days). */
+export const MAX_STEPS = 1_000_000;
+
 function where(file: TestFile, line: number): string {
   return `${file.path}:${line}`;
 }
@@ -129,6 +132,12 @@ async function runTest(file: TestFile, groups: GroupConfig[], test: TestGroup, o
   const ei = file.evaluationInterval;
   const maxEval = Math.max(0, ...test.alertTests.map((a) => a.evalTime), ...test.exprTests.map((e) => e.evalTime));
   const steps = Math.floor(maxEval / ei);
+  if (steps > MAX_STEPS) {
+    await target.close();
+    return [
+      `    the last eval_time (${fmtDuration(maxEval)}) needs ${steps} evaluations at evaluation_interval ${fmtDuration(ei)}, more than ${MAX_STEPS}`,
+    ];
+  }
   let ruleErrors = false;
   try {
     for (let k = 0; k <= steps; k++) {

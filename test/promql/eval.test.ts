@@ -366,3 +366,10 @@ describe("PromQL, not MetricsQL", () => {
     expect(validatePromql("sum(x)\n  + rate(y)")).toMatchObject({ line: 2, col: 10 });
   });
 });
+
+describe("work bounds", () => {
+  it("stop an expression that would take too many steps or samples, with an error instead of a stall", () => {
+    const d = load("x 1x10");
+    expect(() => d.q("count_over_time(x[1000d:1ms])", "10m")).toThrow(/too many samples or subquery steps/);
+  });
+});

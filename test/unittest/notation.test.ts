@@ -27,6 +27,12 @@ describe("expandValues", () => {
     expect(() => expandValues("abc")).toThrow(NotationError);
     expect(() => expandValues("{{schema:1 sum:3}}x2")).toThrow(/native histogram values/);
   });
+
+  it("bounds the points a series may expand to", () => {
+    expect(expandValues("0x999999")).toHaveLength(1_000_000);
+    expect(() => expandValues("0x1000000")).toThrow(/"0x1000000" expands the series beyond 1000000 points/);
+    expect(() => expandValues("1 _x1000000")).toThrow(/beyond/);
+  });
 });
 
 describe("parseSeries", () => {

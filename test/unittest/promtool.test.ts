@@ -71,6 +71,25 @@ tests:
     );
   });
 
+  it("refuses a test that would need more than a million evaluations", async () => {
+    const { writeFile, mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const tmp = await mkdtemp(join(tmpdir(), "tsalert-promtool-"));
+    try {
+      await writeFile(
+        join(tmp, "long.yml"),
+        "evaluation_interval: 1ms\ntests:\n  - promql_expr_test:\n      - {expr: time(), eval_time: 1h, exp_samples: [{value: 3600}]}\n",
+      );
+      const { code, out } = await cli([join(tmp, "long.yml")]);
+      expect(code).toBe(1);
+      expect(out).toContain(
+        "the last eval_time (1h) needs 3600000 evaluations at evaluation_interval 1ms, more than 1000000",
+      );
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
   it("fails a test whose rule stops evaluating, and ends it there (as promtool)", async () => {
     const { code, out } = await cli([join(dir, "promtool-rule-error.yml")]);
     expect(code).toBe(1);
