@@ -56,7 +56,7 @@ export const DIALECT_ENGINE: Record<TestFormat, string> = {
 
 const VALIDATORS: Record<TestFormat, Validators> = {
   "vmalert-tool": { expr: (expr, type) => (type === "prometheus" ? validateExpr(expr) : null) },
-  promtool: { expr: (expr) => validatePromql(expr) },
+  promtool: { expr: (expr) => validatePromql(expr), exprLanguage: "PromQL" },
 };
 
 /** Loads the rule files of a test file; the error text lists every problem, or is "" when they load. */

@@ -59,7 +59,7 @@ tests:
     const { code, out } = await cli([join(dir, "promtool-metricsql.yml")]);
     expect(code).toBe(1);
     expect(out).toMatch(
-      /promtool-metricsql-rule\.yml:5:\d+: .*expected type range vector in call to function "rate", got instant vector/,
+      /promtool-metricsql-rule\.yml:5:20: group "g" rule "r": bad PromQL expr: expected type range vector in call to function "rate", got instant vector/,
     );
   });
 
