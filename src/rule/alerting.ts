@@ -332,8 +332,9 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const { settings } = g.deps;
     const ls = seriesLabelSet(metric.labels);
+    const replace = settings.alertLabels === "prometheus";
     if (this.staticLabels) {
-      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
+      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal, replace);
     } else {
       const data: AlertTemplateData = {
         labels: ls.origin,
@@ -343,9 +344,9 @@ export class AlertingRule implements Rule {
         externalURL: settings.externalURLRaw,
       };
       const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
-      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
+      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k], replace);
     }
-    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
+    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel, replace);
     const keys = this.sortedKeys(Object.keys(ls.processed));
     const hash = labelsHash(ls.processed, keys);
     const key = hash.key();
@@ -781,9 +782,15 @@ function sameTexts(a: Record<string, string>, b: Record<string, string>): boolea
   return n === 0;
 }
 
-export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
-  addLabel(ls, "alertname", alertname);
-  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
+export function addSystemLabels(
+  ls: LabelSet,
+  alertname: string,
+  group: string,
+  noGroupLabel: boolean,
+  replace = false,
+): void {
+  addLabel(ls, "alertname", alertname, replace);
+  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group, replace);
 }
 
 function queryTimeout(g: GroupContext): number {

@@ -26,6 +26,12 @@ export interface EngineSettings {
    * templates a test's external labels, vmalert-tool only attaches them). Default: externalLabels.
    */
   templateExternalLabels?: Record<string, string>;
+  /**
+   * How alert labels combine a series with the rule's labels: "vmalert" (default) keeps a replaced series
+   * value as exported_<name> and lets annotations see rule labels the series lacks; "prometheus" (the
+   * promtool unit-test dialect) replaces it, and annotations see the series labels only.
+   */
+  alertLabels?: "vmalert" | "prometheus";
   /** The computed external URL (links, generatorURL), no trailing slash. */
   externalURL: string;
   /** The raw -external.url flag value (`$externalURL` in templates). */

@@ -86,8 +86,9 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
     templateExternalLabels: promtool ? merged : { ...opts.externalLabels },
     externalURL: url.replace(/\/+$/, ""),
     externalURLRaw: url,
-    // promtool's alerts carry no alertgroup label.
+    // promtool's alerts carry no alertgroup label, and rule labels replace series labels as in Prometheus.
     disableAlertgroupLabel: promtool || opts.disableAlertgroupLabel,
+    alertLabels: promtool ? "prometheus" : "vmalert",
     maxStartDelay: 0,
     updateEntriesLimit: 20,
     maxActiveAlerts: 0,
