@@ -1,6 +1,6 @@
-// Drives the live engine's own Group code through a test's timeline: every group gets its own FakeClock,
-// so groups run one after another in group_eval_order at each step, and the next group starts only
-// after the previous one's writes are searchable (vmalert-tool's order). Nothing here evaluates a rule.
+// Drives the live engine's own Group code through a test's timeline: every group gets its own step
+// clock, so groups run one after another in group_eval_order at each step, and the next group starts
+// only after the previous one's writes are searchable (both tools' order). Nothing here evaluates a rule.
 import type { Logger } from "pino";
 import type { GroupConfig } from "../config/types.js";
 import type { QuerierFactory } from "../datasource/types.js";
