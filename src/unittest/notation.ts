@@ -18,8 +18,13 @@ function parseNumber(text: string): number {
   return Number(t);
 }
 
-/** Points one values string may expand to: a test file cannot make the run allocate without bound. */
-export const MAX_INPUT_POINTS = 1_000_000;
+/**
+ * Points one values string may expand to, so a test file cannot make the run allocate without bound
+ * (real files use a million: Wikimedia's `1x1000000`).
+ */
+export const MAX_INPUT_POINTS = 5_000_000;
+/** Points all input series of one test may expand to. */
+export const MAX_TEST_POINTS = 20_000_000;
 
 function tooMany(tok: string): never {
   throw new NotationError(`${JSON.stringify(tok)} expands the series beyond ${MAX_INPUT_POINTS} points`);

@@ -6,7 +6,7 @@ import { type Document, isMap, isScalar, LineCounter, type Node } from "yaml";
 import { parseRuleDuration } from "../config/duration.js";
 import { reindentQuotedContinuations } from "../config/lenient.js";
 import { parseYamlDocument } from "../config/yaml.js";
-import { expandValues, type InputPoint, NotationError, parseSeries } from "./notation.js";
+import { expandValues, type InputPoint, MAX_TEST_POINTS, NotationError, parseSeries } from "./notation.js";
 
 export type TestFormat = "vmalert-tool" | "promtool";
 
@@ -290,14 +290,20 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
     const name = r.str(o.name, [...p, "name"], "name");
     const interval = r.dur(o.interval, [...p, "interval"], "interval", evaluationInterval);
     if (interval <= 0) r.fail([...p, "interval"], "interval must be positive");
+    let points = 0;
     const inputSeries = r.list(o.input_series, [...p, "input_series"], "input_series").map((s, j) => {
       const sp: Path = [...p, "input_series", j];
       const so = r.obj(s, sp, KEYS.series, "input_series entry");
-      return {
+      const series = {
         labels: r.labels(so.series, [...sp, "series"], "series"),
         points: r.points(so.values, [...sp, "values"], "values"),
         line: r.line([...sp, "series"]),
       };
+      points += series.points.length;
+      if (points > MAX_TEST_POINTS) {
+        r.fail([...sp, "values"], `input_series: the test's series expand beyond ${MAX_TEST_POINTS} points in all`);
+      }
+      return series;
     });
     const alertTests = r.list(o.alert_rule_test, [...p, "alert_rule_test"], "alert_rule_test").map((a, j) => {
       const ap: Path = [...p, "alert_rule_test", j];

@@ -29,9 +29,9 @@ describe("expandValues", () => {
   });
 
   it("bounds the points a series may expand to", () => {
-    expect(expandValues("0x999999")).toHaveLength(1_000_000);
-    expect(() => expandValues("0x1000000")).toThrow(/"0x1000000" expands the series beyond 1000000 points/);
-    expect(() => expandValues("1 _x1000000")).toThrow(/beyond/);
+    expect(expandValues("1x1000000")).toHaveLength(1_000_001);
+    expect(() => expandValues("0x5000000")).toThrow(/"0x5000000" expands the series beyond 5000000 points/);
+    expect(() => expandValues("1 _x5000000")).toThrow(/beyond/);
   });
 });
 

@@ -57,6 +57,13 @@ tests:
     ).toThrow(/^s\.yml:3: series: bad series/);
   });
 
+  it("bounds the points of all input series of a test", () => {
+    const series = Array.from({ length: 5 }, (_, i) => `      - {series: s${i}, values: "0x4999999"}`).join("\n");
+    expect(() => parseTestFile("big.yml", `tests:\n  - input_series:\n${series}\n`)).toThrow(
+      /^big\.yml:7: input_series: the test's series expand beyond 20000000 points in all/,
+    );
+  });
+
   it("rejects unknown fields (strict like both tools)", () => {
     expect(() =>
       parseTestFile(
