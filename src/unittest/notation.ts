@@ -11,10 +11,19 @@ const NUMBER = /^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Inf|inf|NaN|nan)$/
 const EXPAND =
   /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?Inf|NaN)(?:([-+])((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?))?x(\d+)$/;
 
-function parseNumber(text: string): number {
+export interface NotationOptions {
+  /**
+   * Read integers as Go's strconv.ParseInt(s, 0, 64) does before it falls back to a float, as promtool's
+   * series parser does: a leading 0 makes an octal number (`010` is 8).
+   */
+  goIntegers?: boolean;
+}
+
+function parseNumber(text: string, opts: NotationOptions = {}): number {
   const t = text.replace(/^\+/, "");
   if (/^-?inf$/i.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
   if (/^nan$/i.test(t)) return Number.NaN;
+  if (opts.goIntegers && /^-?0[0-7]+$/.test(t)) return Number.parseInt(t, 8);
   return Number(t);
 }
 
@@ -31,7 +40,7 @@ function tooMany(tok: string): never {
 }
 
 /** Expands a values string; throws NotationError naming the bad token. */
-export function expandValues(text: string): InputPoint[] {
+export function expandValues(text: string, opts: NotationOptions = {}): InputPoint[] {
   if (text.includes("{{")) {
     throw new NotationError(
       "native histogram values ({{...}}) are not supported: tsalert evaluates float samples only",
@@ -57,14 +66,14 @@ export function expandValues(text: string): InputPoint[] {
     }
     if (NUMBER.test(tok)) {
       if (out.length >= MAX_INPUT_POINTS) tooMany(tok);
-      out.push(parseNumber(tok));
+      out.push(parseNumber(tok, opts));
       continue;
     }
     const m = EXPAND.exec(tok);
     if (!m)
       throw new NotationError(`bad value ${JSON.stringify(tok)}: want a number, _, stale, a+bxN, a-bxN, axN or _xN`);
-    const start = parseNumber(m[1]);
-    const step = m[3] === undefined ? 0 : parseNumber(m[3]) * (m[2] === "-" ? -1 : 1);
+    const start = parseNumber(m[1], opts);
+    const step = m[3] === undefined ? 0 : parseNumber(m[3], opts) * (m[2] === "-" ? -1 : 1);
     const n = Number(m[4]);
     if (out.length + n + 1 > MAX_INPUT_POINTS) tooMany(tok);
     // Summing rather than multiplying matches the tools' float results for fractional steps.

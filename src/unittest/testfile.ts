@@ -6,7 +6,14 @@ import { type Document, isMap, isScalar, LineCounter, type Node } from "yaml";
 import { parseRuleDuration } from "../config/duration.js";
 import { reindentQuotedContinuations } from "../config/lenient.js";
 import { parseYamlDocument } from "../config/yaml.js";
-import { expandValues, type InputPoint, MAX_TEST_POINTS, NotationError, parseSeries } from "./notation.js";
+import {
+  expandValues,
+  type InputPoint,
+  MAX_TEST_POINTS,
+  NotationError,
+  type NotationOptions,
+  parseSeries,
+} from "./notation.js";
 
 export type TestFormat = "vmalert-tool" | "promtool";
 
@@ -112,6 +119,8 @@ class Reader {
     readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    /** How numbers in values read (promtool's parser takes `010` as octal); set once the dialect is known. */
+    public notation: NotationOptions = {},
   ) {}
 
   line(path: Path): number {
@@ -191,7 +200,7 @@ class Reader {
 
   points(v: unknown, path: Path, what: string): InputPoint[] {
     try {
-      return expandValues(this.str(v, path, what));
+      return expandValues(this.str(v, path, what), this.notation);
     } catch (err) {
       if (err instanceof NotationError) this.fail(path, `${what}: ${err.message}`);
       throw err;
@@ -253,6 +262,7 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
   if (!isMap(doc.contents) && root !== null && root !== undefined) r.fail([], "want a mapping at the top");
   const top = r.obj(root, [], KEYS.top, "test file");
   const fmt = format ?? detectFormat(top);
+  r.notation = { goIntegers: fmt === "promtool" };
   const remote = /^https?:\/\//.test(path);
   const dir = remote ? "" : dirname(path);
   const ruleFiles = r

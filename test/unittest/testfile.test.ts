@@ -28,6 +28,12 @@ tests:
     expect(t.exprTests[0].expSamples).toEqual([{ labels: { __name__: "up", job: "a" }, value: 0 }]);
   });
 
+  it("reads a leading 0 as octal in promtool's dialect, as its series parser does", () => {
+    const text = "tests:\n  - input_series:\n      - {series: a, values: '010 09 010+010x1'}\n";
+    expect(parseTestFile("p.yml", text, "promtool").tests[0].inputSeries[0].points).toEqual([8, 9, 8, 16]);
+    expect(parseTestFile("v.yml", text, "vmalert-tool").tests[0].inputSeries[0].points).toEqual([10, 9, 10, 20]);
+  });
+
   it("keeps values as the expanding notation (0x10 is not hex)", () => {
     const f = parseTestFile("t.yml", "tests:\n  - input_series:\n      - series: up\n        values: 0x10\n");
     expect(f.tests[0].inputSeries[0].points).toHaveLength(11);
