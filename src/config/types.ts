@@ -72,6 +72,8 @@ export interface ConfigProblem {
  */
 export interface Validators {
   expr?(expr: string, type: DatasourceType): { message: string; line?: number; col?: number } | null;
+  /** The language `expr` checks prometheus-type expressions in, for messages (default "MetricsQL"). */
+  exprLanguage?: string;
   template?(text: string, where: "annotation" | "label"): { message: string; line?: number; col?: number } | null;
 }
 

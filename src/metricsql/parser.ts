@@ -70,6 +70,8 @@ interface Scope {
 export interface ParseStats {
   /** Tokens read, WITH expansion included. */
   steps: number;
+  /** The expression used WITH templates (its own or MetricsQL's built-in ones): MetricsQL only. */
+  usedTemplates?: boolean;
 }
 
 export interface ParseResult {
@@ -85,7 +87,10 @@ export function parseExpr(src: string, stats?: ParseStats): ParseResult {
     // Without templates every node holds at least one token, so the tree is no deeper than that.
     return { expr, mayExceed: p.usedTemplates || p.steps() > MAX_DEPTH };
   } finally {
-    if (stats) stats.steps = p.steps();
+    if (stats) {
+      stats.steps = p.steps();
+      stats.usedTemplates = p.usedTemplates;
+    }
   }
 }
 

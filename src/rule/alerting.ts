@@ -332,20 +332,21 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const { settings } = g.deps;
     const ls = seriesLabelSet(metric.labels);
+    const replace = settings.alertLabels === "prometheus";
     if (this.staticLabels) {
-      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
+      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal, replace);
     } else {
       const data: AlertTemplateData = {
         labels: ls.origin,
         value: metric.value,
         expr: this.expr,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
       const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
-      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
+      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k], replace);
     }
-    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
+    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel, replace);
     const keys = this.sortedKeys(Object.keys(ls.processed));
     const hash = labelsHash(ls.processed, keys);
     const key = hash.key();
@@ -368,7 +369,7 @@ export class AlertingRule implements Rule {
         activeAt: new Date(activeAt),
         for: this.forMs,
         isPartial,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
       annotations = await renderTexts(this.annTpls, data, ctx, onError);
@@ -523,7 +524,7 @@ export class AlertingRule implements Rule {
           activeAt: new Date(a.activeAt),
           alertID: a.id,
           groupID: g.id,
-          externalLabels: g.deps.settings.externalLabels,
+          externalLabels: g.deps.settings.templateExternalLabels ?? g.deps.settings.externalLabels,
           externalURL: g.deps.settings.externalURLRaw,
         },
         { externalURL: base },
@@ -785,9 +786,15 @@ function sameTexts(a: Record<string, string>, b: Record<string, string>): boolea
   return n === 0;
 }
 
-export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
-  addLabel(ls, "alertname", alertname);
-  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
+export function addSystemLabels(
+  ls: LabelSet,
+  alertname: string,
+  group: string,
+  noGroupLabel: boolean,
+  replace = false,
+): void {
+  addLabel(ls, "alertname", alertname, replace);
+  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group, replace);
 }
 
 function queryTimeout(g: GroupContext): number {
