@@ -1,4 +1,4 @@
-// One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (§7.1).
+// One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (Alertmanager's v2 API).
 import type { Logger } from "pino";
 import { keptErrorText } from "../errors.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";

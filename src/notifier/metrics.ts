@@ -1,4 +1,4 @@
-// Per-target notifier metrics under vmalert's names (§7.5); addr is the redacted target URL.
+// Per-target notifier metrics under vmalert's names; addr is the redacted target URL.
 import { counter, summary } from "../metrics.js";
 
 export const alertsSent = counter("vmalert_alerts_sent_total", "Number of alerts sent to the target", ["addr"]);

@@ -1,4 +1,4 @@
-// The engine: runs the groups, applies hot reloads (reference §13), persists alert state to -state.path,
+// The engine: runs the groups, applies hot reloads (README "Hot reload"), persists alert state to -state.path,
 // and serves the read-only view of src/http (EngineView).
 import type { GroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
@@ -74,7 +74,7 @@ export class Engine implements EngineView {
   }
 
   /**
-   * Hot reload (§13): unchanged groups keep running untouched; groups with the same ID and a new checksum
+   * Hot reload: unchanged groups keep running untouched; groups with the same ID and a new checksum
    * are updated in place (alert state of rules with the same rule ID kept); vanished groups are stopped
    * and new ones started (no restore).
    */

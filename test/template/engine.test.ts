@@ -263,7 +263,7 @@ describe("query", () => {
   });
 });
 
-describe("functions and variables newer than vmalert 1.79.5 (checked against the reference, §6.1-6.2)", () => {
+describe("functions and variables newer than vmalert 1.79.5 (checked against vmalert's docs)", () => {
   it("toTime, formatTime, parseDurationTime, now", async () => {
     expect(await render("{{ toTime 1679055557 }}")).toBe("2023-03-17 12:19:17 +0000 UTC");
     expect(await render("{{ (toTime 1679055557).Unix }} {{ (toTime 1679055557.5).UnixMilli }}")).toBe(
@@ -306,7 +306,7 @@ describe("functions and variables newer than vmalert 1.79.5 (checked against the
     expect(await render("{{ range 3 }}{{ . }}{{ end }}")).toBe("012");
   });
 
-  it("humanize* accept numbers and numeric strings (reference §6.2)", async () => {
+  it("humanize* accept numbers and numeric strings", async () => {
     expect(await render('{{ humanize "127087" }} {{ humanize1024 "127087" }} {{ humanizeDuration "42000" }}')).toBe(
       "127.1k 124.1ki 11h 40m 0s",
     );
@@ -318,7 +318,7 @@ describe("functions and variables newer than vmalert 1.79.5 (checked against the
     expect(await render("value }}")).toBe("value }}");
   });
 
-  it("float printing follows Go %v (reference §6.1)", async () => {
+  it("float printing follows Go %v", async () => {
     expect(await render("{{ $value }}", { value: 1234567 })).toBe("1.234567e+06");
     expect(await render("{{ $value }}", { value: 1e-5 })).toBe("1e-05");
     expect(await render("{{ $value }}", { value: 100000 })).toBe("100000");
