@@ -164,12 +164,11 @@ describe("outbox: delivery", () => {
 describe("outbox: the disk bound", () => {
   it("drops the oldest segments past maxDiskBytes, counted exactly; the newest rows arrive", async () => {
     const s = await setup();
-    s.down.on = true;
     const w = s.open({ maxDiskBytes: 64 << 10, segmentBytes: 8 << 10 });
     const url = { url: `${s.ep.url}/api/v1/write` };
     const dropped0 = await metric("vmalert_remotewrite_dropped_rows_total", { ...url, reason: "disk_limit" });
     let pushed = 0;
-    for (let i = 0; i < 120; i++) {
+    const push = (i: number) =>
       // Distinct label values, so the batches do not compress to nothing.
       w.push(
         batch(`x${i}`, 50).map((ts, j) => ({
@@ -177,6 +176,16 @@ describe("outbox: the disk bound", () => {
           labels: [...ts.labels, { name: "z", value: `${(i * 7919 + j * 104729) % 1e9}-${j}` }],
         })),
       );
+    // First delivered across several segments (the reader moves from segment to segment), then an outage.
+    for (let i = 0; i < 40; i++) {
+      push(i);
+      pushed += 50;
+      await w.flush();
+    }
+    expect(s.ep.accepted).toHaveLength(pushed);
+    s.down.on = true;
+    for (let i = 40; i < 160; i++) {
+      push(i);
       pushed += 50;
       await w.flush();
     }
@@ -195,7 +204,7 @@ describe("outbox: the disk bound", () => {
       return s.ep.accepted.length + dropped === pushed;
     }, "every row delivered or counted");
     // The newest batch is never the one dropped.
-    expect(names(s.ep).slice(-50)).toEqual(expected("x119", 50));
+    expect(names(s.ep).slice(-50)).toEqual(expected("x159", 50));
   });
 });
 

@@ -76,6 +76,8 @@ export class OutboxLog {
   #write?: { seg: Segment; fh: FileHandle };
   #reader?: { seg: Segment; fh: FileHandle; win: WindowReader };
   #readPos = 0;
+  /** Rows read so far from #rowsSeg (the segment the reader is in), for the disk bound's drop count. */
+  #rowsSeg?: Segment;
   #rowsReadInSeg = 0;
   #inflight = new Map<number, OutboxRecord>();
   #hot = new Map<number, OutboxRecord>();
@@ -148,7 +150,10 @@ export class OutboxLog {
         const scan = await scanSegment(fh, seg.size, pos - seg.start);
         seg.rows = scan.rows;
         if (seg.start + seg.size > pos) unread += seg.start >= pos ? scan.rows : scan.rows - scan.rowsBefore;
-        if (seg.start <= pos && pos < seg.start + seg.size) this.#rowsReadInSeg = scan.rowsBefore;
+        if (seg.start <= pos && pos < seg.start + seg.size) {
+          this.#rowsSeg = seg;
+          this.#rowsReadInSeg = scan.rowsBefore;
+        }
         // Only the newest segment can end in a torn write (older ones were complete when the next began).
         if (i === old.length - 1 && scan.validEnd < seg.size) {
           const cut = seg.size - scan.validEnd;
@@ -280,8 +285,9 @@ export class OutboxLog {
         }
         return undefined;
       }
-      if (this.#readPos < seg.start) {
-        this.#readPos = seg.start;
+      if (this.#readPos < seg.start) this.#readPos = seg.start;
+      if (this.#rowsSeg !== seg) {
+        this.#rowsSeg = seg;
         this.#rowsReadInSeg = 0;
       }
       const hot = this.#hot.get(this.#readPos);
@@ -427,11 +433,10 @@ export class OutboxLog {
       const s = this.#segments[0];
       const end = s.start + s.size;
       if (this.#readPos < end) {
-        const unread = this.#readPos <= s.start ? s.rows : Math.max(0, s.rows - this.#rowsReadInSeg);
+        const unread = Math.max(0, s.rows - (this.#rowsSeg === s ? this.#rowsReadInSeg : 0));
         lost += unread;
         this.unreadRows = Math.max(0, this.unreadRows - unread);
         this.#readPos = end;
-        this.#rowsReadInSeg = 0;
         this.#dropHot(end - 1);
       }
       await this.#remove(s);
