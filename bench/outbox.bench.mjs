@@ -90,8 +90,16 @@ export async function run() {
     const cpuMem = median(rounds.memory, "cpuMsPer100k");
     const cpuBox = median(rounds.outbox, "cpuMsPer100k");
     return [
-      { name: "memory queue: samples/s (W2 shape, flush per 560 series)", value: Math.round(median(rounds.memory, "samplesPerSec")), unit: "samples/s" },
-      { name: "disk outbox: samples/s (same)", value: Math.round(median(rounds.outbox, "samplesPerSec")), unit: "samples/s" },
+      {
+        name: "memory queue: samples/s (W2 shape, flush per 560 series)",
+        value: Math.round(median(rounds.memory, "samplesPerSec")),
+        unit: "samples/s",
+      },
+      {
+        name: "disk outbox: samples/s (same)",
+        value: Math.round(median(rounds.outbox, "samplesPerSec")),
+        unit: "samples/s",
+      },
       { name: "memory queue: CPU per 100k samples", value: cpuMem.toFixed(1), unit: "ms" },
       { name: "disk outbox: CPU per 100k samples", value: cpuBox.toFixed(1), unit: "ms" },
       { name: "outbox CPU / memory CPU (goal < 1.2)", value: (cpuBox / cpuMem).toFixed(2), unit: "x" },
