@@ -119,7 +119,8 @@ export function remoteWriteItem(
 export function checkRemoteWriteItems(flags: FlagSet, urls: number): void {
   for (const name of REMOTE_WRITE_PER_URL_FLAGS) {
     const texts = flags.texts(name);
-    if (texts.length === 0 || (urls === 1 && texts.length === 1)) continue;
+    // One URL, a text given once: read whole (see remoteWriteItem), for the string flags.
+    if (texts.length === 0 || (urls === 1 && texts.length === 1 && FLAGS_BY_NAME.get(name)?.type === "array")) continue;
     const items = flags.itemCount(name);
     if (items > Math.max(1, urls)) {
       throw new TsalertError(

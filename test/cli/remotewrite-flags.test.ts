@@ -54,6 +54,12 @@ describe("-remoteWrite.url and its per-URL flags", () => {
     }
   });
 
+  it("with one URL, a size or bool flag with two values is refused", () => {
+    expect(() => optionsOf(["-remoteWrite.url=http://a", "-remoteWrite.maxDiskUsagePerURL=1GiB,2GiB"])).toThrow(
+      /-remoteWrite.maxDiskUsagePerURL has 2 values for 1 -remoteWrite.url/,
+    );
+  });
+
   it("-remoteWrite.tmpDataPath: one outbox directory per URL, with its own disk bound; the tenant's URL for -clusterMode", () => {
     const argv = [
       "-remoteWrite.url=http://a:8428,http://b:8428",

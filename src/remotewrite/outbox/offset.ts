@@ -1,8 +1,7 @@
 // The read offset: everything before it has been delivered (or dropped and counted). Saved after
 // sends succeed (temp file, rename), read at start. Not fsynced: after a power loss an older offset
 // may come back, which resends what was already delivered (remote storage keeps one copy of identical
-// samples), never loses anything.
-import { randomBytes } from "node:crypto";
+// samples), never loses anything. One temp name: the directory lock keeps other writers out.
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -27,7 +26,7 @@ export async function readOffset(dir: string): Promise<{ offset: number | null; 
 }
 
 export async function saveOffset(dir: string, offset: number): Promise<void> {
-  const tmp = join(dir, `.${FILE}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = join(dir, `.${FILE}.tmp`);
   try {
     await writeFile(tmp, `${JSON.stringify({ offset })}\n`, { mode: 0o600 });
     await rename(tmp, join(dir, FILE));

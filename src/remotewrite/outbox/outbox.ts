@@ -52,6 +52,13 @@ export interface OutboxLogOptions {
   onChange(): void;
 }
 
+/**
+ * The read offset is saved at most this often (right away when the last save is older): a crash may
+ * resend up to this much of what was delivered (duplicates remote storage keeps once), and a flush
+ * after every rule does not cost a file rename each.
+ */
+export const OFFSET_SAVE_INTERVAL_MS = 1_000;
+
 /** Records appended by this process are kept this long in memory, so a sender that keeps up never reads them back. */
 const HOT_MAX_BYTES = 8 << 20;
 
@@ -85,6 +92,8 @@ export class OutboxLog {
   #savedOffset = 0;
   #saving?: Promise<void>;
   #saveAgain = false;
+  #saveTimer?: NodeJS.Timeout;
+  #lastSave = 0;
   #readChain: Promise<unknown> = Promise.resolve();
   #appendChain: Promise<unknown> = Promise.resolve();
   #release: () => void;
@@ -198,15 +207,14 @@ export class OutboxLog {
     for (const it of items) bytes += it.header.length + it.body.length;
     const w = await this.#writeSegment(bytes);
     const at = w.seg.size;
+    // One buffer, one write call: cheaper than writev for the few small records of a flush.
     const bufs: Buffer[] = [];
     for (const it of items) bufs.push(it.header, it.body);
+    const data = Buffer.concat(bufs, bytes);
     try {
       let written = 0;
       while (written < bytes) {
-        const { bytesWritten } = await w.fh.writev(
-          written === 0 ? bufs : [Buffer.concat(bufs).subarray(written)],
-          at + written,
-        );
+        const { bytesWritten } = await w.fh.write(data, written, bytes - written, at + written);
         if (bytesWritten <= 0) throw new Error("short write");
         written += bytesWritten;
       }
@@ -386,25 +394,36 @@ export class OutboxLog {
   }
 
   #commit(): void {
-    if (this.#committed() <= this.#savedOffset) return;
+    if (this.#committed() <= this.#savedOffset || this.#saveTimer || this.#closed) return;
     if (this.#saving) {
       this.#saveAgain = true;
       return;
     }
+    const wait = this.#lastSave + OFFSET_SAVE_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.#saveTimer = setTimeout(() => {
+        this.#saveTimer = undefined;
+        this.#commit();
+      }, wait);
+      this.#saveTimer.unref();
+      return;
+    }
+    this.#lastSave = Date.now();
+    this.#saveAgain = false;
     this.#saving = (async () => {
-      do {
-        this.#saveAgain = false;
-        const offset = this.#committed();
-        try {
-          await saveOffset(this.dir, offset);
-          this.#savedOffset = offset;
-          await this.#serial(() => this.#deleteConsumed());
-        } catch (err) {
-          this.#o.log.error(`remote write outbox ${this.dir}: cannot save the read offset: ${(err as Error).message}`);
-        }
-      } while (this.#saveAgain && !this.#closed);
+      const offset = this.#committed();
+      try {
+        await saveOffset(this.dir, offset);
+        this.#savedOffset = offset;
+        await this.#serial(() => this.#deleteConsumed());
+      } catch (err) {
+        this.#o.log.error(`remote write outbox ${this.dir}: cannot save the read offset: ${(err as Error).message}`);
+      }
+    })().finally(() => {
       this.#saving = undefined;
-    })();
+      // Progress made meanwhile: saved on the next turn (at most once an interval).
+      if (this.#saveAgain) this.#commit();
+    });
   }
 
   async #deleteConsumed(): Promise<void> {
@@ -456,6 +475,8 @@ export class OutboxLog {
   async close(): Promise<void> {
     await this.#appendChain;
     this.#closed = true;
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
     await this.#readChain;
     while (this.#saving) await this.#saving;
     const offset = this.#committed();
