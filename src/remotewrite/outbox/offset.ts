@@ -1,7 +1,7 @@
 // The read offset: everything before it has been delivered (or dropped and counted). Saved after
 // sends succeed (temp file, rename), read at start. Not fsynced: after a power loss an older offset
-// may come back, which resends what was already delivered (remote storage keeps one copy of identical
-// samples), never loses anything. One temp name: the directory lock keeps other writers out.
+// may come back, which resends what was already delivered (at-least-once: duplicates, never a loss).
+// One temp name: the directory lock keeps other writers out.
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 

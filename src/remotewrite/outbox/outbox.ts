@@ -54,7 +54,7 @@ export interface OutboxLogOptions {
 
 /**
  * The read offset is saved at most this often (right away when the last save is older): a crash may
- * resend up to this much of what was delivered (duplicates remote storage keeps once), and a flush
+ * resend up to this much of what was delivered (at-least-once), and a flush
  * after every rule does not cost a file rename each.
  */
 export const OFFSET_SAVE_INTERVAL_MS = 1_000;
