@@ -12,7 +12,8 @@ export type FlagType =
   | "array"
   | "arrayDuration"
   | "arrayBool"
-  | "arrayInt";
+  | "arrayInt"
+  | "arraySize";
 
 export interface FlagDef {
   name: string;
@@ -45,7 +46,7 @@ function f(name: string, type: FlagType, def: string, help: string, opts: Opts =
 function clientAuthFlags(prefix: string, target: string, perUrl: boolean): FlagDef[] {
   const s: FlagType = perUrl ? "array" : "string";
   const b: FlagType = perUrl ? "arrayBool" : "bool";
-  const each = perUrl ? " (one per -notifier.url)" : "";
+  const each = perUrl ? ` (one per ${target})` : "";
   return [
     f(`${prefix}.basicAuth.username`, s, "", `Basic auth username for ${target}${each}`),
     f(`${prefix}.basicAuth.usernameFile`, s, "", `File with the basic auth username for ${target}${each}`),
@@ -131,6 +132,13 @@ export const FLAGS: readonly FlagDef[] = [
   f("http.maxGracefulShutdownDuration", "duration", "7s", "Time open connections get to finish on shutdown"),
   f("http.connTimeout", "duration", "2m", "Incoming connections are closed after this time"),
   f("http.idleConnTimeout", "duration", "1m", "Idle incoming connections are closed after this time"),
+  f(
+    "http.maxConcurrentConnections",
+    "int",
+    "1000",
+    "Open incoming connections per -httpListenAddr; more are closed at once and counted (0 = no limit)",
+    { tsalertOnly: true },
+  ),
   f("http.disableResponseCompression", "bool", "false", "Do not compress HTTP responses"),
   f("http.disableCORS", "bool", "false", "Do not send CORS headers"),
   f("http.disableKeepAlive", "bool", "false", "Close incoming connections after each response"),
@@ -152,6 +160,13 @@ export const FLAGS: readonly FlagDef[] = [
   f("tlsKeyFile", "array", "", "TLS key file for -tls"),
   f("tlsCipherSuites", "array", "", "TLS cipher suites for -tls"),
   f("tlsMinVersion", "array", "", "Minimum TLS version for -tls (TLS10..TLS13)"),
+  f(
+    "mtls",
+    "arrayBool",
+    "false",
+    "Require a valid client certificate on the -tls -httpListenAddr (vmalert Enterprise)",
+  ),
+  f("mtlsCAFile", "array", "", "CA file that vouches for client certificates with -mtls (default: the system's)"),
   f("enableTCP6", "bool", "false", "Listen and dial over IPv6 too"),
   f("metrics.exposeMetadata", "bool", "false", "Add HELP and TYPE lines to /metrics"),
   f("pushmetrics.url", "array", "", "URL(s) /metrics is pushed to"),
@@ -164,12 +179,22 @@ export const FLAGS: readonly FlagDef[] = [
   f("loggerLevel", "string", "INFO", "Minimum log level: INFO, WARN, ERROR, FATAL or PANIC"),
   f("loggerFormat", "string", "default", "Log format: default (tab-separated) or json"),
   f("loggerOutput", "string", "stderr", "Log output: stderr or stdout"),
-  f("loggerTimezone", "string", "UTC", "Time zone of log timestamps"),
+  f("loggerTimezone", "string", "UTC", "Time zone of log timestamps: an IANA name (Europe/Berlin), UTC or Local"),
   f("loggerDisableTimestamps", "bool", "false", "Leave timestamps out of log lines"),
-  f("loggerErrorsPerSecondLimit", "int", "0", "Error lines per second above which they are dropped (0 = no limit)"),
-  f("loggerWarnsPerSecondLimit", "int", "0", "Warning lines per second above which they are dropped (0 = no limit)"),
-  f("loggerJSONFields", "string", "", "Renamed JSON log fields, e.g. ts:timestamp,msg:message"),
-  f("loggerMaxArgLen", "int", "5000", "Longer log arguments are shortened"),
+  f(
+    "loggerErrorsPerSecondLimit",
+    "int",
+    "0",
+    "ERROR lines per second and call site; more are dropped and counted (0 = no limit)",
+  ),
+  f(
+    "loggerWarnsPerSecondLimit",
+    "int",
+    "0",
+    "WARN lines per second and call site; more are dropped and counted (0 = no limit)",
+  ),
+  f("loggerJSONFields", "string", "", "Renamed JSON log fields ts, level, caller, msg, e.g. ts:timestamp,msg:message"),
+  f("loggerMaxArgLen", "int", "5000", "Longer log values are shortened to start..end of this length"),
 
   // Datasource
   f("datasource.url", "string", "", "Prometheus-compatible query API base URL (required unless -dryRun)"),
@@ -206,7 +231,12 @@ export const FLAGS: readonly FlagDef[] = [
   ...clientAuthFlags("remoteRead", "-remoteRead.url", false),
 
   // Remote write
-  f("remoteWrite.url", "string", "", "Remote write URL for recording results and ALERTS series"),
+  f(
+    "remoteWrite.url",
+    "array",
+    "",
+    "Remote write URL(s) for recording results and ALERTS series; every URL gets every series, through its own queue",
+  ),
   f("remoteWrite.disablePathAppend", "bool", "false", "Do not append /api/v1/write to -remoteWrite.url"),
   f("remoteWrite.concurrency", "int", String(2 * availableParallelism()), "Parallel remote write requests", {
     defaultText: "2 × CPU cores",
@@ -214,14 +244,28 @@ export const FLAGS: readonly FlagDef[] = [
   f("remoteWrite.flushInterval", "duration", "2s", "Interval of flushing the remote write queue"),
   f("remoteWrite.maxBatchSize", "int", "10000", "Series per remote write request"),
   f("remoteWrite.maxQueueSize", "int", "100000", "Series the queue holds; more are dropped"),
+  f(
+    "remoteWrite.tmpDataPath",
+    "string",
+    "",
+    "Directory of a disk outbox per -remoteWrite.url: queued series survive restarts and outages (empty: the memory queue)",
+    { tsalertOnly: true },
+  ),
+  f(
+    "remoteWrite.maxDiskUsagePerURL",
+    "arraySize",
+    "0",
+    "Disk bound of each outbox (one per -remoteWrite.url); past it the oldest series are dropped (0 = no bound)",
+    { tsalertOnly: true },
+  ),
   f("remoteWrite.sendTimeout", "duration", "30s", "Timeout of one remote write request"),
   f("remoteWrite.retryMinInterval", "duration", "1s", "First retry delay of a failed request"),
   f("remoteWrite.retryMaxTime", "duration", "30s", "Time after which a failing request is dropped"),
-  f("remoteWrite.headers", "string", "", "Extra headers 'Name: value', separated by ^^"),
+  f("remoteWrite.headers", "array", "", "Extra headers 'Name: value', separated by ^^, one item per -remoteWrite.url"),
   f("remoteWrite.idleConnTimeout", "duration", "50s", "Idle connections are closed after this"),
   f("remoteWrite.maxIdleConnections", "int", "100", "Idle keep-alive connections kept"),
   f("remoteWrite.showURL", "bool", "false", "Show the remote write URL unredacted"),
-  ...clientAuthFlags("remoteWrite", "-remoteWrite.url", false),
+  ...clientAuthFlags("remoteWrite", "-remoteWrite.url", true),
 
   // Notifier
   f("notifier.url", "array", "", "Alertmanager URL(s); /api/v2/alerts is appended"),

@@ -1,6 +1,7 @@
 // Recursive descent over the token stream of lexer.ts. WITH templates are expanded while parsing: a
 // template's body is re-read from its source span with its parameters bound, so the tree returned holds
 // no template names. Work is bounded: nesting depth, tokens read (WITH expansion included) and tree size.
+import { compileGoRegexp } from "../goregexp.js";
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -69,6 +70,8 @@ interface Scope {
 export interface ParseStats {
   /** Tokens read, WITH expansion included. */
   steps: number;
+  /** The expression used WITH templates (its own or MetricsQL's built-in ones): MetricsQL only. */
+  usedTemplates?: boolean;
 }
 
 export interface ParseResult {
@@ -84,7 +87,10 @@ export function parseExpr(src: string, stats?: ParseStats): ParseResult {
     // Without templates every node holds at least one token, so the tree is no deeper than that.
     return { expr, mayExceed: p.usedTemplates || p.steps() > MAX_DEPTH };
   } finally {
-    if (stats) stats.steps = p.steps();
+    if (stats) {
+      stats.steps = p.steps();
+      stats.usedTemplates = p.usedTemplates;
+    }
   }
 }
 
@@ -557,6 +563,7 @@ class Parser {
         const op = this.lx.text as MatchOp;
         this.advance();
         if (this.tok() !== Tok.String) this.unexpected("a quoted label value");
+        if (op === "=~" || op === "!~") this.checkRegexp(label, this.lx.str);
         cur.push({ label, op, value: this.lx.str });
         this.advance();
       } else {
@@ -594,6 +601,15 @@ class Parser {
     const node: VectorSelector = { type: "selector", matchers: groups, pos: { start, end } };
     if (base !== undefined) node.name = base;
     return node;
+  }
+
+  /** As MetricsQL: a regexp filter must compile as Go's anchored `^(?:re)$` (RE2 syntax). */
+  private checkRegexp(label: string, value: string): void {
+    try {
+      compileGoRegexp(value, { anchored: true });
+    } catch (err) {
+      this.fail(`invalid regexp in ${label}=${JSON.stringify(value)}: ${(err as Error).message}`);
+    }
   }
 
   // --- WITH templates ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// The restore query of newest vmalert (§8.3), built from the alert's identity.
+// The restore query of newest vmalert (README "State restore"), built from the alert's identity.
 import type { RestoreQuery } from "./types.js";
 
 /** PromQL double-quoted string literal. */

@@ -1,4 +1,4 @@
-// Replay settings (reference §11) and their checks: a past, non-empty range.
+// Replay settings (README "Replay (backfilling) and tsalert replay --compare") and their checks: a past, non-empty range.
 
 export interface ReplayOptions {
   /** ms */

@@ -1,4 +1,4 @@
-// Replay (backfilling, reference §11): rules are evaluated over a past range with range queries, and
+// Replay (backfilling; vmalert's docs, "Rules backfilling"): rules are evaluated over a past range with range queries, and
 // what they produce goes to remote write. Each point of a range result is fed to the live engine's own
 // rule objects (src/rule Group, AlertingRule, RecordingRule) at its timestamp, so recording series,
 // ALERTS / ALERTS_FOR_STATE, labels and `for` / keep_firing_for state come from the same code as in

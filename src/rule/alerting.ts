@@ -386,7 +386,7 @@ export class AlertingRule implements Rule {
         labels: ls.origin,
         value: metric.value,
         expr: this.expr,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: this.tplExternalURL,
       };
       const rendered = await renderTexts(this.labelTpls, data, ctx, onError, this.templateErrorText());
@@ -415,7 +415,7 @@ export class AlertingRule implements Rule {
         activeAt: new Date(activeAt),
         for: this.forMs,
         isPartial,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: this.tplExternalURL,
       };
       annotations = await renderTexts(this.annTpls, data, ctx, onError, this.templateErrorText());
@@ -570,7 +570,7 @@ export class AlertingRule implements Rule {
           activeAt: new Date(a.activeAt),
           alertID: a.id,
           groupID: g.id,
-          externalLabels: g.deps.settings.externalLabels,
+          externalLabels: g.deps.settings.templateExternalLabels ?? g.deps.settings.externalLabels,
           externalURL: g.deps.settings.externalURLRaw,
         },
         { externalURL: base },
@@ -832,7 +832,12 @@ function sameTexts(a: Record<string, string>, b: Record<string, string>): boolea
   return n === 0;
 }
 
-export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
+export function addSystemLabels(
+  ls: LabelSet,
+  alertname: string,
+  group: string,
+  noGroupLabel: boolean,
+): void {
   addLabel(ls, "alertname", alertname);
   if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
 }

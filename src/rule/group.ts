@@ -4,6 +4,9 @@
 import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
+import { maskHeaderList } from "../net/headers.js";
+import { isSecretName } from "../net/redact.js";
+import { countSkippedSend } from "../notifier/index.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
 import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
@@ -325,6 +328,12 @@ export class Group {
           }
         }
       }
+      // The last rules' results too: an iteration ends with all of its output written (on disk with
+      // -remoteWrite.tmpDataPath), so a kill after it loses none of it.
+      if (dirty && writer && !signal.aborted) {
+        const left = deadline - clock.now();
+        if (left > 0) await this.flush(left, signal);
+      }
     } finally {
       link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;
@@ -376,8 +385,9 @@ export class Group {
     for (const n of this.deps.notifiers.notifiers()) {
       const count = this.inflightPer.get(n) ?? 0;
       if (count >= cap) {
+        countSkippedSend(n.addr(), alerts.length);
         logger.warn(
-          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`,
+          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; ${alerts.length} alerts not sent to it this time`,
         );
         continue;
       }
@@ -429,10 +439,12 @@ export class Group {
       concurrency: Math.max(1, cfg.concurrency || 1),
     };
     const params: string[] = [];
-    for (const [k, vs] of Object.entries(cfg.params)) for (const v of vs) params.push(`${k}=${v}`);
+    // A credential-like parameter (authKey, token, ...) shows as in a redacted URL.
+    for (const [k, vs] of Object.entries(cfg.params))
+      for (const v of vs) params.push(`${k}=${isSecretName(k) ? "secret" : v}`);
     if (params.length > 0) g.params = params.sort();
-    if (cfg.headers.length > 0) g.headers = cfg.headers;
-    if (cfg.notifierHeaders.length > 0) g.notifier_headers = cfg.notifierHeaders;
+    if (cfg.headers.length > 0) g.headers = maskHeaderList(cfg.headers);
+    if (cfg.notifierHeaders.length > 0) g.notifier_headers = maskHeaderList(cfg.notifierHeaders);
     if (Object.keys(cfg.labels).length > 0) g.labels = cfg.labels;
     if (cfg.evalOffset !== undefined) g.eval_offset = cfg.evalOffset / 1000;
     if (cfg.evalDelay !== undefined) g.eval_delay = cfg.evalDelay / 1000;

@@ -1,4 +1,5 @@
 // Rule texts compiled once; texts that are not templates are copied verbatim, as vmalert does.
+import { keptErrorText } from "../errors.js";
 import { isTemplate } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import { errorMessage } from "./rule.js";
@@ -62,7 +63,8 @@ export async function renderTexts(
     try {
       out[k] = await t.tpl.render(data, ctx);
     } catch (err) {
-      const text = errorText(errorMessage(err));
+      // The annotation goes to Alertmanager and the API with every alert: an error quoting a peer stays small.
+      const text = keptErrorText(errorText(errorMessage(err)));
       out[k] = text;
       onError(`${k}: ${text}`);
     }

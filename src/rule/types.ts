@@ -20,8 +20,13 @@ export interface EngineSettings {
   resendDelay: number;
   /** -rule.maxResolveDuration (0 = no cap). */
   maxResolveDuration: number;
-  /** -external.label. */
+  /** -external.label: added to every rule's labels (rule > group > external). */
   externalLabels: Record<string, string>;
+  /**
+   * `$externalLabels` in templates when it is not `externalLabels` (unit-test dialects: promtool only
+   * templates a test's external labels, vmalert-tool only attaches them). Default: externalLabels.
+   */
+  templateExternalLabels?: Record<string, string>;
   /** The computed external URL (links, generatorURL), no trailing slash. */
   externalURL: string;
   /** The raw -external.url flag value (`$externalURL` in templates). */

@@ -415,6 +415,17 @@ export const INVALID: InvalidCase[] = [
   bad('up{job="a",,}', "a label name"),
   bad('up{job="a" or}', "a label matcher"),
   bad('up{or job="a"}', '"=", "!=", "=~" or "!~"'),
+  // Regexp filters are RE2: no backreferences or lookarounds, repeat counts up to 1000.
+  bad(
+    'up{job=~"(a)\\\\1"}',
+    'invalid regexp in job="(a)\\\\1": error parsing regexp: invalid escape sequence: `\\1`',
+    "1:9",
+  ),
+  bad(
+    'up{job!~"a(?=b)"}',
+    'invalid regexp in job="a(?=b)": error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+  ),
+  bad('sum(rate(x{a="b", c=~"x{1001}"}[5m]))', "error parsing regexp: invalid repeat count: `{1001}`"),
   bad("vm_rows{ > 0", 'expected a label name or "}" but found ">"', "1:10"),
   bad("up}", 'expected end of input but found "}"'),
   bad("up{}}", "end of input"),

@@ -177,6 +177,25 @@ describe("group loop", () => {
     await e.stop();
   });
 
+  it("the API shows group headers, notifier headers and credential-like params without their values", async () => {
+    const deps = makeDeps();
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "h",
+        headers: ["X-Scope-OrgID: grpHdrSecret1"],
+        notifierHeaders: ["X-Team-Token: ntfHdrSecret2"],
+        params: { nocache: ["1"], authToken: ["grpParamSecret3"] },
+        rules: [alertRule({ alert: "A", expr: "x" })],
+      }),
+    ]);
+    const g = e.groups()[0];
+    expect(g.headers).toEqual(["X-Scope-OrgID: <secret>"]);
+    expect(g.notifier_headers).toEqual(["X-Team-Token: <secret>"]);
+    expect(g.params).toEqual(["authToken=secret", "nocache=1"]);
+    await e.stop();
+  });
+
   it("stop cancels an in-flight evaluation without recording an error", async () => {
     const deps = makeDeps({ queryTimeout: 0 });
     deps.q.set("x", async (opts) => {
@@ -365,6 +384,34 @@ describe("engine", () => {
     expect(e.notifiers()).toEqual([
       { kind: "static", targets: [{ address: "http://am:9093/api/v2/alerts", labels: {}, lastError: "" }] },
     ]);
+    await e.stop();
+  });
+});
+
+describe("notifier in-flight cap", () => {
+  it("sends skipped because a notifier hangs are counted per target, in tsalert's and vmalert's counters", async () => {
+    const deps = makeDeps({ maxInflightSends: 2 });
+    const hung = new FakeNotifier("http://hung:9093/api/v2/alerts");
+    let release!: () => void;
+    hung.gate = new Promise<void>((r) => {
+      release = r;
+    });
+    deps.notifiers = notifierSet(hung, deps.am);
+    deps.q.set("x", [series({ job: "a" }), series({ job: "b" })]);
+    const { registry } = await import("../../src/metrics.js");
+    const value = async (name: string, addr: string) =>
+      ((await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels.addr === addr)?.value as number) ?? 0;
+    const skippedBefore = await value("tsalert_alerts_send_skipped_total", hung.addr());
+    const errorsBefore = await value("vmalert_alerts_send_errors_total", hung.addr());
+    const e = new Engine(deps);
+    await e.start([group({ name: "cap", interval: MIN, rules: [alertRule({ alert: "A", expr: "x" })] })]);
+    await deps.clock.advance(5 * MIN);
+    // 5 iterations with 2 firing alerts each: 2 sends hang, 3 are skipped.
+    expect(await value("tsalert_alerts_send_skipped_total", hung.addr())).toBe(skippedBefore + 6);
+    expect(await value("vmalert_alerts_send_errors_total", hung.addr())).toBe(errorsBefore + 6);
+    expect(await value("tsalert_alerts_send_skipped_total", deps.am.addr())).toBe(0);
+    expect(deps.am.sent).toHaveLength(5);
+    release();
     await e.stop();
   });
 });
