@@ -80,7 +80,7 @@ export const FLAGS: readonly FlagDef[] = [
     "rule.semantics",
     "string",
     "vmalert",
-    "Where vmalert and Prometheus evaluate rules differently, follow vmalert (drop-in) or prometheus: rule labels replace series labels without exported_, evaluation at the scheduled time to the millisecond, eval delay 0 unless set, no alertgroup label, re-sends timed by evaluations (README: vmalert vs Prometheus semantics)",
+    "Where vmalert and Prometheus evaluate rules differently, follow vmalert (drop-in) or prometheus: rule labels replace series labels without exported_, evaluation at the scheduled time to the millisecond, eval delay 0 unless set, no alertgroup label, -external.label added only to notifications and remote-written series, re-sends timed by evaluations (README: vmalert vs Prometheus semantics)",
     { tsalertOnly: true },
   ),
   f("rule.resultsLimit", "int", "0", "Default group `limit` of series per rule (0 = no limit)"),

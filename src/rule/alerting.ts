@@ -13,6 +13,7 @@ import { History } from "./history.js";
 import { alertKey, labelsHash, ruleID } from "./ids.js";
 import { addLabel, type LabelRules, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
+import { withoutExternalLabels } from "./outbound.js";
 import {
   type ExecOutcome,
   entry,
@@ -646,7 +647,7 @@ export class AlertingRule implements Rule {
     for (const r of found) {
       const labels = { ...r.labels };
       delete labels.__name__;
-      const a = this.alerts.get(alertKey(labels));
+      const a = this.alerts.get(alertKey(labels)) ?? this.alerts.get(alertKey(this.withoutOutboundLabels(labels)));
       if (!a || a.restored || a.state !== "pending" || (only && !only.has(a))) continue;
       a.activeAt = r.activeAt;
       a.restored = true;
@@ -660,6 +661,12 @@ export class AlertingRule implements Rule {
       }
     }
     return { stale, promoted };
+  }
+
+  /** A restored series without the external labels Prometheus semantics add on remote write (outbound.ts). */
+  private withoutOutboundLabels(labels: Record<string, string>): Record<string, string> {
+    if (this.policy.externalLabelsOnRules) return labels;
+    return withoutExternalLabels(labels, this.group.deps.settings.externalLabels) ?? labels;
   }
 
   snapshot(): AlertSnapshot[] {
@@ -832,12 +839,7 @@ function sameTexts(a: Record<string, string>, b: Record<string, string>): boolea
   return n === 0;
 }
 
-export function addSystemLabels(
-  ls: LabelSet,
-  alertname: string,
-  group: string,
-  noGroupLabel: boolean,
-): void {
+export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
   addLabel(ls, "alertname", alertname);
   if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
 }

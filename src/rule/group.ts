@@ -17,6 +17,7 @@ import { sleep } from "./clock.js";
 import { rfc3339Nano } from "./format.js";
 import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
+import { alertsWithExternalLabels } from "./outbound.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
 import {
@@ -123,8 +124,9 @@ export class Group {
     ctx.querier = this.deps.querierFactory.forGroup(ctx.querySettings);
     m.groupResultsLimit.labels(this.metricLabels).set(ctx.limit);
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
-    // Priority rule > group > external (reference §2.2).
-    this.mergedLabelsBase = { ...s.externalLabels, ...cfg.labels };
+    // Priority rule > group > external; Prometheus adds external labels only on the way out (outbound.ts).
+    const external = semanticsPolicy(s).externalLabelsOnRules ? s.externalLabels : {};
+    this.mergedLabelsBase = { ...external, ...cfg.labels };
     const old = new Map(this.rules.map((r) => [r.id, r]));
     const next: Rule[] = [];
     for (const rc of cfg.rules) {
@@ -378,8 +380,11 @@ export class Group {
   }
 
   /** Fire-and-track: every notifier gets the alerts concurrently; a slow one is capped, never awaited. */
-  private send(alerts: NotifierAlert[]): void {
+  private send(toSend: NotifierAlert[]): void {
     const { logger, settings } = this.deps;
+    const alerts = semanticsPolicy(settings).externalLabelsOnRules
+      ? toSend
+      : alertsWithExternalLabels(toSend, settings.externalLabels);
     const cap = settings.maxInflightSends ?? DEFAULT_MAX_INFLIGHT;
     const headers = Object.keys(this.notifierHeaders).length > 0 ? this.notifierHeaders : undefined;
     for (const n of this.deps.notifiers.notifiers()) {

@@ -6,6 +6,8 @@ export { float32String, goTruncate, rfc3339Nano } from "./format.js";
 export { Group, groupConfigID } from "./group.js";
 export { alertID, goDuration, groupID, ruleID } from "./ids.js";
 export { Engine, type EngineOptions } from "./manager.js";
+export { externalLabelsWriter } from "./outbound.js";
 export { nextCronTime, parseCron } from "./schedule.js";
+export { SEMANTICS } from "./semantics.js";
 export { isStaleNaN, STALE_NAN } from "./series.js";
 export type { CompileTemplate, EngineDeps, EngineSettings } from "./types.js";

@@ -38,6 +38,12 @@ export interface SemanticsPolicy {
   sendAtEvaluationTime: boolean;
   /** An alert that fires again within its 15-minute resolved retention starts over as a new alert (Prometheus) or keeps its send history (vmalert). */
   freshAlertOnReturn: boolean;
+  /**
+   * -external.label: vmalert adds them to every rule's labels (API, ALERTS, notifications). Prometheus
+   * keeps them out of rule evaluation (templates still read them as `$externalLabels`) and adds them, where
+   * a label is absent, to alerts sent to Alertmanager and to remote-written series (`outbound.ts`).
+   */
+  externalLabelsOnRules: boolean;
   /** `$externalURL` in templates: the raw -external.url flag (vmalert) or the computed external URL (Prometheus). */
   computedExternalURLInTemplates: boolean;
   /**
@@ -59,6 +65,7 @@ export const SEMANTICS: Readonly<Record<RuleSemantics, Readonly<SemanticsPolicy>
     recordAtQueryTime: false,
     sendAtEvaluationTime: false,
     freshAlertOnReturn: false,
+    externalLabelsOnRules: true,
     computedExternalURLInTemplates: false,
     templateErrorsUnhealthy: true,
   },
@@ -73,6 +80,7 @@ export const SEMANTICS: Readonly<Record<RuleSemantics, Readonly<SemanticsPolicy>
     recordAtQueryTime: true,
     sendAtEvaluationTime: true,
     freshAlertOnReturn: true,
+    externalLabelsOnRules: false,
     computedExternalURLInTemplates: true,
     templateErrorsUnhealthy: false,
   },

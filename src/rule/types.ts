@@ -20,11 +20,14 @@ export interface EngineSettings {
   resendDelay: number;
   /** -rule.maxResolveDuration (0 = no cap). */
   maxResolveDuration: number;
-  /** -external.label: added to every rule's labels (rule > group > external). */
+  /**
+   * -external.label: added to every rule's labels (rule > group > external), or with Prometheus semantics
+   * only to what leaves (notifications, remote write; semantics.ts externalLabelsOnRules).
+   */
   externalLabels: Record<string, string>;
   /**
-   * `$externalLabels` in templates when it is not `externalLabels` (unit-test dialects: promtool only
-   * templates a test's external labels, vmalert-tool only attaches them). Default: externalLabels.
+   * `$externalLabels` in templates when it is not `externalLabels`: the vmalert-tool unit-test dialect
+   * attaches a test's external labels but templates only the -external.label flags. Default: externalLabels.
    */
   templateExternalLabels?: Record<string, string>;
   /** The computed external URL (links, generatorURL), no trailing slash. */

@@ -196,6 +196,74 @@ describe("re-sends", () => {
   });
 });
 
+describe("external labels", () => {
+  const MIN = 60 * SEC;
+  const EXT = { externalLabels: { cluster: "eu", team: "ops" } };
+  const rule = alertRule({
+    alert: "A",
+    expr: "x",
+    labels: { severity: "page" },
+    annotations: { where: "{{ $externalLabels.cluster }}/{{ $labels.cluster }}" },
+  });
+
+  async function run(over: Parameters<typeof makeDeps>[0]) {
+    const deps = makeDeps({ ...over, ...EXT });
+    // The series has its own team: an external label never replaces a label the alert has.
+    deps.q.set("x", [series({ job: "a", team: "db" })]);
+    const e = new Engine(deps);
+    await e.start([group({ name: "g1", interval: 30 * SEC, rules: [rule] })]);
+    await deps.clock.advance(30 * SEC);
+    await e.settleSends();
+    const alert = e.groups()[0].rules[0].alerts?.[0];
+    const sent = deps.am.all()[0];
+    await e.stop();
+    return { alert, sent };
+  }
+
+  it("vmalert adds them to the rule's labels: the API, ALERTS and notifications carry them", async () => {
+    const { alert, sent } = await run({});
+    expect(alert?.labels).toEqual({
+      alertgroup: "g1",
+      alertname: "A",
+      cluster: "eu",
+      exported_team: "db",
+      job: "a",
+      severity: "page",
+      team: "ops",
+    });
+    expect(alert?.annotations.where).toBe("eu/eu");
+    expect(sent.labels.cluster).toBe("eu");
+  });
+
+  it("prometheus keeps them out of the alert, templates read them, notifications get the absent ones", async () => {
+    const { alert, sent } = await run(PROM);
+    expect(alert?.labels).toEqual({ alertname: "A", job: "a", severity: "page", team: "db" });
+    expect(alert?.annotations.where).toBe("eu/");
+    expect(sent.labels).toEqual({ alertname: "A", cluster: "eu", job: "a", severity: "page", team: "db" });
+  });
+
+  it("prometheus restores from ALERTS_FOR_STATE series that remote write gave the external labels", async () => {
+    const deps = makeDeps(
+      { ...PROM, ...EXT },
+      {
+        restorer: {
+          restore: async (q) => [
+            { labels: { alertname: "A", cluster: "eu", job: "a", team: "db" }, activeAt: q.time - 10 * MIN },
+          ],
+        },
+      },
+    );
+    deps.q.set("x", [series({ job: "a", team: "db" })]);
+    const e = new Engine(deps);
+    await e.start([group({ name: "g1", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] })]);
+    await deps.clock.advance(3 * MIN);
+    const r = e.groups()[0].rules[0];
+    expect(r.alerts?.[0].restored).toBe(true);
+    expect(r.state).toBe("firing");
+    await e.stop();
+  });
+});
+
 describe("-rule.semantics flag", () => {
   const flagsOf = (argv: string[]) => parseFlags(argv, {}).flags;
   const base = ["-datasource.url=http://vm:8428"];

@@ -1,0 +1,49 @@
+// Prometheus semantics add -external.label where alerts and series leave the process (src/rule/outbound.ts).
+import { describe, expect, it } from "vitest";
+import { externalLabelsWriter, withExternalLabels, withoutExternalLabels } from "../../src/rule/outbound.js";
+import { FakeWriter, labelMap } from "./fakes.js";
+
+const EXT = { cluster: "eu", team: "ops" };
+
+describe("external labels on the way out", () => {
+  it("adds the labels an alert lacks and keeps the ones it has (an empty value counts as absent)", () => {
+    expect(withExternalLabels({ alertname: "A", team: "db" }, EXT)).toEqual({
+      alertname: "A",
+      cluster: "eu",
+      team: "db",
+    });
+    expect(withExternalLabels({ alertname: "A", team: "" }, EXT)).toEqual({
+      alertname: "A",
+      cluster: "eu",
+      team: "ops",
+    });
+    const full = { cluster: "us", team: "db" };
+    expect(withExternalLabels(full, EXT)).toBe(full);
+  });
+
+  it("a writer adds them to each series, keeping the labels sorted by name", () => {
+    const w = new FakeWriter();
+    const out = externalLabelsWriter(w, EXT);
+    out.push([
+      {
+        labels: [
+          { name: "__name__", value: "ALERTS" },
+          { name: "alertname", value: "A" },
+          { name: "team", value: "db" },
+        ],
+        samples: [{ value: 1, timestamp: 0 }],
+      },
+    ]);
+    expect(w.pushed[0].labels.map((l) => l.name)).toEqual(["__name__", "alertname", "cluster", "team"]);
+    expect(labelMap(w.pushed[0])).toEqual({ __name__: "ALERTS", alertname: "A", cluster: "eu", team: "db" });
+    expect(externalLabelsWriter(w, {})).toBe(w);
+  });
+
+  it("a series read back loses only the labels whose value is the external one", () => {
+    expect(withoutExternalLabels({ alertname: "A", cluster: "eu", team: "db" }, EXT)).toEqual({
+      alertname: "A",
+      team: "db",
+    });
+    expect(withoutExternalLabels({ alertname: "A", team: "db" }, EXT)).toBeNull();
+  });
+});
