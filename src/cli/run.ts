@@ -16,18 +16,16 @@ import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js
 import { createRestorer, createStateFile } from "../remoteread/index.js";
 import type { AlertRestorer } from "../remoteread/types.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
-import { Engine, externalLabelsWriter, SEMANTICS, systemClock } from "../rule/index.js";
+import { Engine, outboundWriter, systemClock } from "../rule/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 import {
   datasourceOptions,
   engineSettings,
-  externalLabels,
   pushMetricsOptions,
   remoteWriterOptions,
   remoteWriteURLs,
-  ruleSemantics,
 } from "./options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
@@ -103,11 +101,7 @@ function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWr
   const list = remoteWriterOptions(flags, { tenant });
   if (list.length === 0) return undefined;
   try {
-    const writer = createRemoteWriters(list, logger);
-    // Prometheus semantics: -external.label joins the series here rather than in rule evaluation.
-    return SEMANTICS[ruleSemantics(flags)].externalLabelsOnRules
-      ? writer
-      : externalLabelsWriter(writer, externalLabels(flags));
+    return outboundWriter(createRemoteWriters(list, logger), engineSettings(flags));
   } catch (err) {
     // Opening an outbox is the only way this fails: a directory in use or not writable.
     throw new TsalertError(

@@ -17,6 +17,7 @@ import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
+import { outboundWriter } from "../rule/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { diffHistories, firingHistory, formatDifferences } from "./compare.js";
@@ -132,7 +133,7 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
     // A backfill writes through memory queues (no -remoteWrite.tmpDataPath) and reads what it wrote,
     // so its flushes wait for every destination, as vmalert's replay does.
     const list = remoteWriterOptions(flags, { outbox: false }).map((o) => ({ ...o, flushWaitsWhileDown: true }));
-    writer = createRemoteWriters(list, logger);
+    writer = outboundWriter(createRemoteWriters(list, logger), settingsFromFlags(flags));
   } catch (err) {
     return fail(io, err);
   }

@@ -4,6 +4,8 @@
 // communicating with external systems".
 import type { NotifierAlert } from "../notifier/types.js";
 import type { Label, RemoteWriter, TimeSeries } from "../remotewrite/types.js";
+import { semanticsPolicy } from "./semantics.js";
+import type { EngineSettings } from "./types.js";
 
 /** `labels` plus each external label it lacks; the same object when nothing is added. */
 export function withExternalLabels(
@@ -43,6 +45,12 @@ export function externalLabelsWriter(writer: RemoteWriter, external: Record<stri
     flush: (signal) => writer.flush(signal),
     close: (deadlineMs) => writer.close(deadlineMs),
   };
+}
+
+/** The remote writer the engine gets: with Prometheus semantics, one that adds -external.label. */
+export function outboundWriter(writer: RemoteWriter, settings: EngineSettings): RemoteWriter {
+  if (semanticsPolicy(settings).externalLabelsOnRules) return writer;
+  return externalLabelsWriter(writer, settings.externalLabels);
 }
 
 /**

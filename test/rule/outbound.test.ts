@@ -1,6 +1,13 @@
 // Prometheus semantics add -external.label where alerts and series leave the process (src/rule/outbound.ts).
 import { describe, expect, it } from "vitest";
-import { externalLabelsWriter, withExternalLabels, withoutExternalLabels } from "../../src/rule/outbound.js";
+import { parseFlags } from "../../src/cli/flagset.js";
+import { engineSettings } from "../../src/cli/options.js";
+import {
+  externalLabelsWriter,
+  outboundWriter,
+  withExternalLabels,
+  withoutExternalLabels,
+} from "../../src/rule/outbound.js";
 import { FakeWriter, labelMap } from "./fakes.js";
 
 const EXT = { cluster: "eu", team: "ops" };
@@ -45,5 +52,15 @@ describe("external labels on the way out", () => {
       team: "db",
     });
     expect(withoutExternalLabels({ alertname: "A", team: "db" }, EXT)).toBeNull();
+  });
+
+  it("the engine's writer adds them only with -rule.semantics=prometheus", () => {
+    const w = new FakeWriter();
+    const settingsOf = (argv: string[]) =>
+      engineSettings(parseFlags(["-external.label=cluster=eu", ...argv], {}).flags);
+    expect(outboundWriter(w, settingsOf([]))).toBe(w);
+    const prom = outboundWriter(w, settingsOf(["-rule.semantics=prometheus"]));
+    prom.push([{ labels: [{ name: "__name__", value: "r" }], samples: [{ value: 1, timestamp: 0 }] }]);
+    expect(labelMap(w.pushed[0])).toEqual({ __name__: "r", cluster: "eu" });
   });
 });
