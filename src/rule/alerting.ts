@@ -5,6 +5,7 @@ import type { Metric, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
+import { createRenderBudget } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
@@ -16,6 +17,7 @@ import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError,
 import { oneSample, staleSeries, withLabels } from "./series.js";
 import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
 import type { AlertState } from "./types.js";
+import { Yielder } from "./yielder.js";
 
 export interface RestoreOutcome {
   /** Stale ALERTS{pending} markers of alerts the restore promoted. */
@@ -164,12 +166,18 @@ export class AlertingRule implements Rule {
     const prepared: Prepared[] = new Array(res.data.length);
     let dupAt = -1;
     const ids = new Set<string>();
+    const yielder = new Yielder();
     for (let i = 0; i < res.data.length; i++) {
       const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError);
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       prepared[i] = p;
       if (dupAt < 0 && ids.has(p.key)) dupAt = i;
       ids.add(p.key);
+      const y = yielder.due();
+      if (y) {
+        await y;
+        if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+      }
     }
 
     if (dupAt < 0 && budget.max > 0) {
@@ -186,6 +194,9 @@ export class AlertingRule implements Rule {
     const updated = new Set<string>();
     const created = new Set<Alert>();
     for (let i = 0; i < prepared.length; i++) {
+      // From here on the evaluation changes the alerts: it yields but is not cancelled half-way.
+      const y = yielder.due();
+      if (y) await y;
       const p = prepared[i];
       if (i === dupAt) {
         const msg = `labels ${goMap(p.processed)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
@@ -241,6 +252,8 @@ export class AlertingRule implements Rule {
 
     let active = 0;
     for (const [id, a] of this.alerts) {
+      const y = yielder.due();
+      if (y) await y;
       if (!updated.has(id)) {
         if (a.state === "pending") {
           this.alerts.delete(id);
@@ -331,6 +344,8 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const { settings } = g.deps;
     const ls = seriesLabelSet(metric.labels);
+    // One budget for the alert's label and annotation texts together.
+    const actx = this.staticLabels && this.staticAnnotations ? ctx : { ...ctx, budget: this.renderBudget() };
     if (this.staticLabels) {
       for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
     } else {
@@ -341,7 +356,7 @@ export class AlertingRule implements Rule {
         externalLabels: settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
-      const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
+      const rendered = await renderTexts(this.labelTpls, data, actx, onError);
       for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
     }
     addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
@@ -370,7 +385,7 @@ export class AlertingRule implements Rule {
         externalLabels: settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
-      annotations = await renderTexts(this.annTpls, data, ctx, onError);
+      annotations = await renderTexts(this.annTpls, data, actx, onError);
     }
     return { key, id, hash, processed: ls.processed, keys, annotations, value: metric.value };
   }
@@ -393,13 +408,30 @@ export class AlertingRule implements Rule {
     return this.keysSorted;
   }
 
+  /**
+   * The context every template of one evaluation renders in. `query` asks the datasource once per
+   * distinct expression: the alerts of a rule mostly run the same queries at the same time.
+   */
   private renderContext(ts: number, signal: AbortSignal): RenderContext {
     const g = this.group;
     const { clock, settings } = g.deps;
+    const asked = new Map<string, Promise<Metric[]>>();
     return {
       externalURL: settings.externalURL,
-      query: async (q: string) => (await runQuery(g.querier, q, ts, signal, clock, queryTimeout(g))).data,
+      query: (q: string) => {
+        let p = asked.get(q);
+        if (!p) {
+          p = runQuery(g.querier, q, ts, signal, clock, queryTimeout(g)).then((r) => r.data);
+          asked.set(q, p);
+        }
+        return p;
+      },
     };
+  }
+
+  /** -rule.templateTimeout for one alert's texts (labels and annotations together). */
+  private renderBudget() {
+    return createRenderBudget(this.group.deps.settings.templateTimeout ?? 0, "-rule.templateTimeout");
   }
 
   private fail(start: number, ts: number, res: QueryResult | undefined, msg: string, durMs?: number): void {
@@ -525,7 +557,7 @@ export class AlertingRule implements Rule {
           externalLabels: g.deps.settings.externalLabels,
           externalURL: g.deps.settings.externalURLRaw,
         },
-        { externalURL: base },
+        { externalURL: base, budget: this.renderBudget() },
       );
       a.generatorURL = `${base}/${text}`;
     } catch (err) {

@@ -9,11 +9,27 @@ import { ExecError, FuncError, NeedQuery } from "./errors.js";
 import { type ExecEnv, execute, type Tree } from "./exec.js";
 import type { FuncContext, FuncDef } from "./functypes.js";
 import { glob } from "./glob.js";
+import { durationString } from "./goformat.js";
+import { MAX_QUERIES } from "./limits.js";
 import { ParseError, parseTemplate } from "./parser.js";
-import type { AlertSourceData, AlertTemplateData, CompiledTemplate, RenderContext, TemplateSet } from "./types.js";
+import type {
+  AlertSourceData,
+  AlertTemplateData,
+  CompiledTemplate,
+  RenderBudget,
+  RenderContext,
+  TemplateSet,
+} from "./types.js";
 import { VMFUNCS } from "./vmfuncs.js";
 
-export type { AlertSourceData, AlertTemplateData, CompiledTemplate, RenderContext, TemplateSet } from "./types.js";
+export type {
+  AlertSourceData,
+  AlertTemplateData,
+  CompiledTemplate,
+  RenderBudget,
+  RenderContext,
+  TemplateSet,
+} from "./types.js";
 
 const FUNCS: Record<string, FuncDef> = { ...BUILTINS, ...VMFUNCS };
 const hasFunc = (name: string) => Object.hasOwn(FUNCS, name);
@@ -79,7 +95,17 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
   const run = (data: AlertTemplateData, ctx: RenderContext, cache: Map<string, Metric[] | Error> | null) => {
     const { dot, vars } = templateData(data, limited);
     const env: ExecEnv = { funcs: FUNCS, lookup, ctx: funcContext(ctx, cache) };
-    return execute(env, main, dot, vars);
+    const budget = ctx.budget;
+    if (!budget || budget.timeLeftMs === Number.POSITIVE_INFINITY) return execute(env, main, dot, vars);
+    env.timeUp = timeUpMessage(budget);
+    if (budget.timeLeftMs <= 0) throw new ExecError(env.timeUp);
+    const start = performance.now();
+    env.deadline = start + budget.timeLeftMs;
+    try {
+      return execute(env, main, dot, vars);
+    } finally {
+      budget.timeLeftMs -= performance.now() - start;
+    }
   };
 
   if (!usesQuery) {
@@ -96,11 +122,19 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
   return {
     async render(data, ctx) {
       const cache = new Map<string, Metric[] | Error>();
+      // Distinct queries are counted over the alert's whole budget when there is one.
+      const asked = ctx.budget?.queries ?? new Set<string>();
       for (;;) {
         try {
           return run(data, ctx, cache);
         } catch (err) {
           if (!(err instanceof NeedQuery)) throw wrapExec(err);
+          if (!asked.has(err.expr) && asked.size >= MAX_QUERIES) {
+            // Cached as a failure: the next run reports it at the `query` call, with Go's position.
+            cache.set(err.expr, new QueryCapError());
+            continue;
+          }
+          asked.add(err.expr);
           try {
             cache.set(err.expr, await ctx.query!(err.expr));
           } catch (qerr) {
@@ -109,6 +143,30 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
         }
       }
     },
+  };
+}
+
+/** A render asked for one distinct query more than MAX_QUERIES allows. */
+class QueryCapError extends Error {
+  constructor() {
+    super(`too many distinct queries in one rendering: at most ${MAX_QUERIES} are allowed`);
+  }
+}
+
+function timeUpMessage(b: RenderBudget): string {
+  return `template execution exceeded the time budget of ${durationString(BigInt(Math.round(b.timeoutMs * 1e6)))}${b.source ? ` (${b.source})` : ""}`;
+}
+
+/**
+ * A budget for one alert's templates (labels and annotations together): `timeoutMs` of execution time
+ * (0 = none), and at most MAX_QUERIES distinct queries. `source` names the setting in the error text.
+ */
+export function createRenderBudget(timeoutMs: number, source = ""): RenderBudget {
+  return {
+    timeoutMs,
+    timeLeftMs: timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY,
+    source,
+    queries: new Set(),
   };
 }
 

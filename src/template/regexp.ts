@@ -2,6 +2,8 @@
 // rejected with RE2's own wording. V8 falls back to its linear-time engine on excessive backtracking,
 // so a pattern like (a+)+b cannot hang the process.
 import v8 from "node:v8";
+import { FuncError } from "./errors.js";
+import { MAX_OUTPUT, OUTPUT_LIMIT_MESSAGE } from "./limits.js";
 
 v8.setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
 
@@ -280,6 +282,8 @@ export function goReplaceAll(pattern: string, repl: string, src: string): string
       re.lastIndex = advance(src, start);
     }
     out += src.slice(last, start) + expand(repl, m);
+    // `$0$0$0...` repeats each match: stop once the result outgrows what a rendering may print.
+    if (out.length > MAX_OUTPUT) throw new FuncError(OUTPUT_LIMIT_MESSAGE);
     last = end;
     prevEnd = end;
     if (re.lastIndex > src.length) break;
@@ -329,6 +333,7 @@ function expand(tpl: string, m: RegExpExecArray): string {
     i = end;
     if (/^\d+$/.test(name)) out += m[Number(name)] ?? "";
     else out += m.groups?.[name] ?? "";
+    if (out.length > MAX_OUTPUT) throw new FuncError(OUTPUT_LIMIT_MESSAGE);
   }
   return out;
 }

@@ -25,6 +25,24 @@ export interface RenderContext {
   query?(expr: string): Promise<Metric[]>;
   /** The computed external URL (`externalURL`, `pathPrefix` functions). */
   externalURL: string;
+  /** Shared by every text of one alert; without it a render has no time budget (createRenderBudget). */
+  budget?: RenderBudget;
+}
+
+/**
+ * What one alert's templates may still spend, labels and annotations together. Execution time is the
+ * time the synchronous executor runs (it blocks the event loop); waiting for `query` answers is not
+ * counted, the datasource timeout bounds that.
+ */
+export interface RenderBudget {
+  /** The whole budget, ms (0 = no time budget). */
+  readonly timeoutMs: number;
+  /** Execution time left, ms; +Infinity without a time budget. */
+  timeLeftMs: number;
+  /** The setting the budget comes from, named in the error (e.g. "-rule.templateTimeout"). */
+  readonly source: string;
+  /** Distinct `query` expressions asked so far. */
+  readonly queries: Set<string>;
 }
 
 export interface CompiledTemplate {
