@@ -302,8 +302,8 @@ export class AlertingRule implements Rule {
       this.errorsCounter.inc();
       logRuleError(logger, g, this.name, tplError);
     }
-    const series = g.deps.writer ? this.toSeries(stale, tsMs) : [];
-    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
+    const series = g.deps.writer ? await this.toSeries(stale, tsMs, yielder) : [];
+    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration(), yielder);
     return { series, alerts };
   }
 
@@ -494,9 +494,11 @@ export class AlertingRule implements Rule {
     return out;
   }
 
-  private toSeries(stale: TimeSeries[], tsMs: number): TimeSeries[] {
+  private async toSeries(stale: TimeSeries[], tsMs: number, yielder: Yielder): Promise<TimeSeries[]> {
     const out = stale;
     for (const a of this.alerts.values()) {
+      const y = yielder.due();
+      if (y) await y;
       if (a.state === "inactive") continue;
       out.push(oneSample(this.seriesLabels(a, a.state), 1, tsMs));
       out.push(oneSample(this.seriesLabels(a, "for"), Math.floor(a.activeAt / 1000), tsMs));
@@ -512,9 +514,16 @@ export class AlertingRule implements Rule {
   }
 
   /** §4.5: picks the alerts to (re-)send and stamps LastSent/End. */
-  async alertsToSend(now: number, resendDelay: number, resolveDuration: number): Promise<NotifierAlert[]> {
+  async alertsToSend(
+    now: number,
+    resendDelay: number,
+    resolveDuration: number,
+    yielder = new Yielder(),
+  ): Promise<NotifierAlert[]> {
     const out: NotifierAlert[] = [];
     for (const a of this.alerts.values()) {
+      const y = yielder.due();
+      if (y) await y;
       if (a.state === "pending") continue;
       const needs =
         (a.state === "firing" && a.end < a.lastSent) ||
