@@ -86,7 +86,7 @@ export const FLAGS: readonly FlagDef[] = [
   f(
     "rule.templateTimeout",
     "duration",
-    "50ms",
+    "25ms",
     "Execution time one alert's label and annotation templates may take together; past it they become errors (0 = no limit)",
     { tsalertOnly: true },
   ),

@@ -2,9 +2,20 @@
 // series) give the event loop back every few milliseconds, so other groups' timers and queries and the
 // HTTP server keep their schedule while one rule works through a large or hostile result.
 
-/** Work between two yields, ms: short enough for a 1 s group and /health to keep time, long enough that
- * a rule with tens of thousands of alerts yields only a few hundred times per evaluation. */
+/**
+ * Work between two yields, ms: short enough for a 1 s group and /health to keep time, long enough that a
+ * rule with tens of thousands of alerts yields only a few hundred times per evaluation.
+ */
 export const YIELD_AFTER_MS = 5;
+
+/**
+ * A block at least this long was one expensive step (a template running into -rule.templateTimeout), not
+ * the sum of many cheap ones. After it the rule pauses as long as it blocked (at most MAX_PAUSE_MS)
+ * instead of for one turn of the loop: an HTTP answer or a query result may need several turns, and each
+ * would otherwise wait for another expensive step.
+ */
+export const LONG_BLOCK_MS = 20;
+export const MAX_PAUSE_MS = 100;
 
 export class Yielder {
   private since = performance.now();
@@ -14,8 +25,13 @@ export class Yielder {
    * the common case costs one clock read and no await.
    */
   due(): Promise<void> | null {
-    if (performance.now() - this.since < YIELD_AFTER_MS) return null;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    const blocked = performance.now() - this.since;
+    if (blocked < YIELD_AFTER_MS) return null;
+    const pause = blocked >= LONG_BLOCK_MS ? Math.min(blocked, MAX_PAUSE_MS) : 0;
+    return new Promise<void>((resolve) => {
+      if (pause > 0) setTimeout(resolve, pause);
+      else setImmediate(resolve);
+    }).then(() => {
       this.since = performance.now();
     });
   }

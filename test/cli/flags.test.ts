@@ -49,7 +49,7 @@ describe("flag syntax (Go flag package)", () => {
     expect(flags.duration("rule.evalDelay")).toBe(30_000);
     expect(flags.duration("datasource.queryStep")).toBe(300_000);
     expect(flags.duration("datasource.queryTimeout")).toBe(30_000);
-    expect(flags.duration("rule.templateTimeout")).toBe(50);
+    expect(flags.duration("rule.templateTimeout")).toBe(25);
     expect(flags.duration("remoteRead.lookback")).toBe(3_600_000);
     expect(flags.int("rule.updateEntriesLimit")).toBe(20);
     expect(flags.int("remoteWrite.maxBatchSize")).toBe(10_000);
@@ -221,7 +221,7 @@ describe("secrets", () => {
 
 describe("-rule.templateTimeout", () => {
   it("reaches the engine settings in ms; 0 turns the time budget off", () => {
-    expect(engineSettings(parseFlags([], {}).flags).templateTimeout).toBe(50);
+    expect(engineSettings(parseFlags([], {}).flags).templateTimeout).toBe(25);
     expect(engineSettings(parseFlags(["-rule.templateTimeout=250ms"], {}).flags).templateTimeout).toBe(250);
     expect(engineSettings(parseFlags(["-rule.templateTimeout=0"], {}).flags).templateTimeout).toBe(0);
   });
