@@ -5,7 +5,7 @@ import type { Metric, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
-import { createRenderBudget } from "../template/index.js";
+import { createRenderBudget, renewRenderBudget } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
@@ -168,7 +168,7 @@ export class AlertingRule implements Rule {
     const ids = new Set<string>();
     const yielder = new Yielder();
     for (let i = 0; i < res.data.length; i++) {
-      const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError);
+      const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError, yielder);
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       prepared[i] = p;
       if (dupAt < 0 && ids.has(p.key)) dupAt = i;
@@ -334,7 +334,38 @@ export class AlertingRule implements Rule {
     return n;
   }
 
+  /**
+   * Labels, key and annotations of one series. Its texts share one -rule.templateTimeout budget (alerts
+   * render one after another, so one budget object serves the evaluation). Texts that run out of time are
+   * rendered once more after the event loop had its turn: a machine that stalled the first attempt (a GC
+   * pause, another process on the core) must not turn a healthy template into an error, while a template
+   * that needs the time runs out again and keeps the error.
+   */
   private async prepare(
+    metric: Metric,
+    ts: number,
+    isPartial: boolean,
+    ctx: RenderContext,
+    onError: (msg: string) => void,
+    yielder: Yielder,
+  ): Promise<Prepared> {
+    const budget = ctx.budget;
+    if (!budget || (this.staticLabels && this.staticAnnotations))
+      return this.prepareOnce(metric, ts, isPartial, ctx, onError);
+    const errors: string[] = [];
+    renewRenderBudget(budget);
+    let p = await this.prepareOnce(metric, ts, isPartial, ctx, (msg) => errors.push(msg));
+    if (budget.exhausted) {
+      await (yielder.due() ?? new Promise<void>((resolve) => setImmediate(resolve)));
+      errors.length = 0;
+      renewRenderBudget(budget);
+      p = await this.prepareOnce(metric, ts, isPartial, ctx, (msg) => errors.push(msg));
+    }
+    for (const msg of errors) onError(msg);
+    return p;
+  }
+
+  private async prepareOnce(
     metric: Metric,
     ts: number,
     isPartial: boolean,
@@ -344,8 +375,6 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const { settings } = g.deps;
     const ls = seriesLabelSet(metric.labels);
-    // One budget for the alert's label and annotation texts together.
-    const actx = this.staticLabels && this.staticAnnotations ? ctx : { ...ctx, budget: this.renderBudget() };
     if (this.staticLabels) {
       for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
     } else {
@@ -356,7 +385,7 @@ export class AlertingRule implements Rule {
         externalLabels: settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
-      const rendered = await renderTexts(this.labelTpls, data, actx, onError);
+      const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
       for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
     }
     addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
@@ -385,7 +414,7 @@ export class AlertingRule implements Rule {
         externalLabels: settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
-      annotations = await renderTexts(this.annTpls, data, actx, onError);
+      annotations = await renderTexts(this.annTpls, data, ctx, onError);
     }
     return { key, id, hash, processed: ls.processed, keys, annotations, value: metric.value };
   }
@@ -410,7 +439,8 @@ export class AlertingRule implements Rule {
 
   /**
    * The context every template of one evaluation renders in. `query` asks the datasource once per
-   * distinct expression: the alerts of a rule mostly run the same queries at the same time.
+   * distinct expression: the alerts of a rule mostly run the same queries at the same time. The budget is
+   * renewed for each alert (prepare).
    */
   private renderContext(ts: number, signal: AbortSignal): RenderContext {
     const g = this.group;
@@ -418,6 +448,7 @@ export class AlertingRule implements Rule {
     const asked = new Map<string, Promise<Metric[]>>();
     return {
       externalURL: settings.externalURL,
+      budget: this.renderBudget(),
       query: (q: string) => {
         let p = asked.get(q);
         if (!p) {

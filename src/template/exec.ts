@@ -2,11 +2,13 @@
 // from a cache; a miss throws NeedQuery and the async render loop fetches and runs again.
 import type { Arg, CommandNode, ListNode, Node, NumberNode, PipeNode } from "./ast.js";
 import { nodeString } from "./ast.js";
+import { timeUp } from "./budget.js";
 import { BUILTINS, isMetric } from "./builtins.js";
 import { ExecError, FuncError, NeedQuery } from "./errors.js";
 import { type FuncContext, type FuncDef, PARAM_TYPE, type Param } from "./functypes.js";
 import { durationString, formatTime, sprintValue } from "./goformat.js";
 import { MAX_DEPTH, MAX_OUTPUT, MAX_STEPS, OUTPUT_LIMIT_MESSAGE, TIME_CHECK_EVERY } from "./limits.js";
+import type { RenderBudget } from "./types.js";
 import { GoDuration, GoStruct, GoTime, type GoValue, isPlainMap, truth, typeName } from "./values.js";
 
 export { MAX_DEPTH, MAX_OUTPUT, MAX_STEPS };
@@ -26,9 +28,9 @@ export interface ExecEnv {
   funcs: Record<string, FuncDef>;
   lookup(name: string): Tree | undefined;
   ctx: FuncContext;
-  /** performance.now() past which execution stops with `timeUp` as its error; Infinity = no time budget. */
+  /** performance.now() past which execution stops (the budget's time is up); unset = no time budget. */
   deadline?: number;
-  timeUp?: string;
+  budget?: RenderBudget;
 }
 
 /** Initial variables besides `$`. */
@@ -135,7 +137,7 @@ class State {
    */
   checkTime(): void {
     if (this.deadline !== Number.POSITIVE_INFINITY && performance.now() > this.deadline) {
-      throw new ExecError(this.env.timeUp ?? "template execution exceeded its time budget");
+      throw new ExecError(timeUp(this.env.budget));
     }
   }
 }

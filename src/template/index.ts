@@ -3,23 +3,16 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Metric } from "../datasource/types.js";
 import { TsalertError } from "../errors.js";
+import { createRenderBudget, renewRenderBudget, timeUp } from "./budget.js";
 import { BUILTINS } from "./builtins.js";
 import { PREDECLARED, TPL_HEADER, templateData } from "./data.js";
 import { ExecError, FuncError, NeedQuery } from "./errors.js";
 import { type ExecEnv, execute, type Tree } from "./exec.js";
 import type { FuncContext, FuncDef } from "./functypes.js";
 import { glob } from "./glob.js";
-import { durationString } from "./goformat.js";
 import { MAX_QUERIES } from "./limits.js";
 import { ParseError, parseTemplate } from "./parser.js";
-import type {
-  AlertSourceData,
-  AlertTemplateData,
-  CompiledTemplate,
-  RenderBudget,
-  RenderContext,
-  TemplateSet,
-} from "./types.js";
+import type { AlertSourceData, AlertTemplateData, CompiledTemplate, RenderContext, TemplateSet } from "./types.js";
 import { VMFUNCS } from "./vmfuncs.js";
 
 export type {
@@ -30,6 +23,7 @@ export type {
   RenderContext,
   TemplateSet,
 } from "./types.js";
+export { createRenderBudget, renewRenderBudget };
 
 const FUNCS: Record<string, FuncDef> = { ...BUILTINS, ...VMFUNCS };
 const hasFunc = (name: string) => Object.hasOwn(FUNCS, name);
@@ -94,12 +88,12 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
 
   const run = (data: AlertTemplateData, ctx: RenderContext, cache: Map<string, Metric[] | Error> | null) => {
     const { dot, vars } = templateData(data, limited);
-    const env: ExecEnv = { funcs: FUNCS, lookup, ctx: funcContext(ctx, cache) };
+    const env: ExecEnv = { funcs: FUNCS, lookup, ctx: funcContext(ctx, cache), deadline: undefined, budget: undefined };
     const budget = ctx.budget;
     if (!budget || budget.timeLeftMs === Number.POSITIVE_INFINITY) return execute(env, main, dot, vars);
-    env.timeUp = timeUpMessage(budget);
-    if (budget.timeLeftMs <= 0) throw new ExecError(env.timeUp);
+    if (budget.timeLeftMs <= 0) throw new ExecError(timeUp(budget));
     const start = performance.now();
+    env.budget = budget;
     env.deadline = start + budget.timeLeftMs;
     try {
       return execute(env, main, dot, vars);
@@ -123,7 +117,11 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
     async render(data, ctx) {
       const cache = new Map<string, Metric[] | Error>();
       // Distinct queries are counted over the alert's whole budget when there is one.
-      const asked = ctx.budget?.queries ?? new Set<string>();
+      let asked = new Set<string>();
+      if (ctx.budget) {
+        ctx.budget.queries ??= asked;
+        asked = ctx.budget.queries;
+      }
       for (;;) {
         try {
           return run(data, ctx, cache);
@@ -151,23 +149,6 @@ class QueryCapError extends Error {
   constructor() {
     super(`too many distinct queries in one rendering: at most ${MAX_QUERIES} are allowed`);
   }
-}
-
-function timeUpMessage(b: RenderBudget): string {
-  return `template execution exceeded the time budget of ${durationString(BigInt(Math.round(b.timeoutMs * 1e6)))}${b.source ? ` (${b.source})` : ""}`;
-}
-
-/**
- * A budget for one alert's templates (labels and annotations together): `timeoutMs` of execution time
- * (0 = none), and at most MAX_QUERIES distinct queries. `source` names the setting in the error text.
- */
-export function createRenderBudget(timeoutMs: number, source = ""): RenderBudget {
-  return {
-    timeoutMs,
-    timeLeftMs: timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY,
-    source,
-    queries: new Set(),
-  };
 }
 
 function funcContext(ctx: RenderContext, cache: Map<string, Metric[] | Error> | null): FuncContext {

@@ -41,8 +41,10 @@ export interface RenderBudget {
   timeLeftMs: number;
   /** The setting the budget comes from, named in the error (e.g. "-rule.templateTimeout"). */
   readonly source: string;
-  /** Distinct `query` expressions asked so far. */
-  readonly queries: Set<string>;
+  /** Distinct `query` expressions asked so far (made on the first query). */
+  queries?: Set<string>;
+  /** Set when a render ran out of time. */
+  exhausted?: boolean;
 }
 
 export interface CompiledTemplate {

@@ -3,6 +3,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import type { CompileTemplate } from "../../src/rule/types.js";
 import { MAX_QUERIES } from "../../src/template/limits.js";
 import { alertRule, series } from "./fakes.js";
 import { alerting, harness, never } from "./harness.js";
@@ -82,6 +83,33 @@ describe("-rule.templateTimeout", () => {
       `rule \\"Hostile\\": failed to execute: failed to expand templates: summary: ${TIME_UP}`,
     );
     expect(maxLagMs).toBeLessThan(MAX_TIMER_LAG_MS);
+  });
+
+  it("renders an alert once more after its texts ran out of time; only a second failure counts", async () => {
+    // A stand-in engine whose texts run out of time on the first attempt for series "0" (as when the
+    // machine stalls the render) and on every attempt for series "1" (as a hostile template does).
+    const attempts = new Map<string, number>();
+    const compile: CompileTemplate = (text) => ({
+      async render(data, ctx) {
+        const n = (attempts.get(data.labels.i) ?? 0) + 1;
+        attempts.set(data.labels.i, n);
+        if (data.labels.i === "1" || (data.labels.i === "0" && n === 1)) {
+          if (ctx.budget) ctx.budget.exhausted = true;
+          throw new Error("template execution exceeded the time budget of 20ms (-rule.templateTimeout)");
+        }
+        return `${text}:${data.labels.i}`;
+      },
+    });
+    const h = harness({ templateTimeout: BUDGET_MS });
+    h.ctx.deps = { ...h.deps, compileTemplate: compile };
+    h.deps.q.set("x", hostileSeries(3));
+    const r = alerting(h, alertRule({ alert: "Retry", expr: "x", annotations: { s: "{{ s }}" } }));
+    await r.exec(T0, never);
+    const byI = Object.fromEntries([...r.alerts.values()].map((a) => [a.labels.i, a.annotations.s]));
+    expect(byI).toEqual({ "0": "{{ s }}:0", "1": TIME_UP, "2": "{{ s }}:2" });
+    expect(Object.fromEntries(attempts)).toEqual({ "0": 2, "1": 2, "2": 1 });
+    // The error reported is the second attempt's, once.
+    expect(r.api(false).lastError).toBe(`failed to expand templates: s: ${TIME_UP}`);
   });
 
   it("label templates share the alert's budget", async () => {
