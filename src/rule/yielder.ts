@@ -10,11 +10,13 @@ export const YIELD_AFTER_MS = 5;
 
 /**
  * A block at least this long was one expensive step (a template running into -rule.templateTimeout), not
- * the sum of many cheap ones. After it the rule pauses as long as it blocked (at most MAX_PAUSE_MS)
- * instead of for one turn of the loop: an HTTP answer or a query result may need several turns, and each
- * would otherwise wait for another expensive step.
+ * the sum of many cheap ones. After it the rule pauses for twice as long as it blocked (at most
+ * MAX_PAUSE_MS) instead of for one turn of the loop: an HTTP answer or a query result may need several
+ * turns, each would otherwise wait for another expensive step, and a process that keeps a core busy is
+ * the last one the kernel wakes when a request arrives on a loaded machine.
  */
 export const LONG_BLOCK_MS = 20;
+export const PAUSE_FACTOR = 4;
 export const MAX_PAUSE_MS = 100;
 
 export class Yielder {
@@ -27,7 +29,7 @@ export class Yielder {
   due(): Promise<void> | null {
     const blocked = performance.now() - this.since;
     if (blocked < YIELD_AFTER_MS) return null;
-    const pause = blocked >= LONG_BLOCK_MS ? Math.min(blocked, MAX_PAUSE_MS) : 0;
+    const pause = blocked >= LONG_BLOCK_MS ? Math.min(PAUSE_FACTOR * blocked, MAX_PAUSE_MS) : 0;
     return new Promise<void>((resolve) => {
       if (pause > 0) setTimeout(resolve, pause);
       else setImmediate(resolve);
