@@ -17,7 +17,7 @@ import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError,
 import { oneSample, staleSeries, withLabels } from "./series.js";
 import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
 import type { AlertState } from "./types.js";
-import { Yielder } from "./yielder.js";
+import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
 export interface RestoreOutcome {
   /** Stale ALERTS{pending} markers of alerts the restore promoted. */
@@ -167,17 +167,38 @@ export class AlertingRule implements Rule {
     let dupAt = -1;
     const ids = new Set<string>();
     const yielder = new Yielder();
+    const tplBudget = ctx.budget;
+    const attemptErrors: string[] = [];
+    const onAttemptError = (msg: string) => {
+      attemptErrors.push(msg);
+    };
+    const partial = res.isPartial === true;
     for (let i = 0; i < res.data.length; i++) {
-      const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError, yielder);
-      if (signal.aborted) return { series: [], alerts: [], cancelled: true };
-      prepared[i] = p;
-      if (dupAt < 0 && ids.has(p.key)) dupAt = i;
-      ids.add(p.key);
       const y = yielder.due();
       if (y) {
         await y;
         if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       }
+      // One budget for the alert's label and annotation texts together, from the clock reading above.
+      attemptErrors.length = 0;
+      if (tplBudget) renewRenderBudget(tplBudget, yielder.now);
+      let p = await this.prepare(res.data[i], ts, partial, ctx, onAttemptError);
+      if (tplBudget?.exhausted) {
+        // Texts that ran out of time are rendered once more after the rest of the process had its turn: a
+        // machine that stalled the first attempt (a GC pause, another process on the core) must not turn a
+        // healthy template into an error, while a template that needs the time runs out again.
+        await yielder.rest(tplBudget.timeoutMs);
+        if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+        attemptErrors.length = 0;
+        renewRenderBudget(tplBudget);
+        p = await this.prepare(res.data[i], ts, partial, ctx, onAttemptError);
+        if (tplBudget.exhausted) await yielder.rest(tplBudget.timeoutMs);
+      }
+      for (const msg of attemptErrors) onTplError(msg);
+      if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+      prepared[i] = p;
+      if (dupAt < 0 && ids.has(p.key)) dupAt = i;
+      ids.add(p.key);
     }
 
     if (dupAt < 0 && budget.max > 0) {
@@ -195,7 +216,7 @@ export class AlertingRule implements Rule {
     const created = new Set<Alert>();
     for (let i = 0; i < prepared.length; i++) {
       // From here on the evaluation changes the alerts: it yields but is not cancelled half-way.
-      const y = yielder.due();
+      const y = yielder.due(CHEAP_STRIDE);
       if (y) await y;
       const p = prepared[i];
       if (i === dupAt) {
@@ -252,7 +273,7 @@ export class AlertingRule implements Rule {
 
     let active = 0;
     for (const [id, a] of this.alerts) {
-      const y = yielder.due();
+      const y = yielder.due(CHEAP_STRIDE);
       if (y) await y;
       if (!updated.has(id)) {
         if (a.state === "pending") {
@@ -334,38 +355,8 @@ export class AlertingRule implements Rule {
     return n;
   }
 
-  /**
-   * Labels, key and annotations of one series. Its texts share one -rule.templateTimeout budget (alerts
-   * render one after another, so one budget object serves the evaluation). Texts that run out of time are
-   * rendered once more after the event loop had its turn: a machine that stalled the first attempt (a GC
-   * pause, another process on the core) must not turn a healthy template into an error, while a template
-   * that needs the time runs out again and keeps the error.
-   */
+  /** Labels, key and annotations of one series. */
   private async prepare(
-    metric: Metric,
-    ts: number,
-    isPartial: boolean,
-    ctx: RenderContext,
-    onError: (msg: string) => void,
-    yielder: Yielder,
-  ): Promise<Prepared> {
-    const budget = ctx.budget;
-    if (!budget || (this.staticLabels && this.staticAnnotations))
-      return this.prepareOnce(metric, ts, isPartial, ctx, onError);
-    const errors: string[] = [];
-    renewRenderBudget(budget);
-    let p = await this.prepareOnce(metric, ts, isPartial, ctx, (msg) => errors.push(msg));
-    if (budget.exhausted) {
-      await (yielder.due() ?? new Promise<void>((resolve) => setImmediate(resolve)));
-      errors.length = 0;
-      renewRenderBudget(budget);
-      p = await this.prepareOnce(metric, ts, isPartial, ctx, (msg) => errors.push(msg));
-    }
-    for (const msg of errors) onError(msg);
-    return p;
-  }
-
-  private async prepareOnce(
     metric: Metric,
     ts: number,
     isPartial: boolean,
@@ -528,7 +519,7 @@ export class AlertingRule implements Rule {
   private async toSeries(stale: TimeSeries[], tsMs: number, yielder: Yielder): Promise<TimeSeries[]> {
     const out = stale;
     for (const a of this.alerts.values()) {
-      const y = yielder.due();
+      const y = yielder.due(CHEAP_STRIDE);
       if (y) await y;
       if (a.state === "inactive") continue;
       out.push(oneSample(this.seriesLabels(a, a.state), 1, tsMs));
@@ -552,8 +543,10 @@ export class AlertingRule implements Rule {
     yielder = new Yielder(),
   ): Promise<NotifierAlert[]> {
     const out: NotifierAlert[] = [];
+    // Each -external.alert.source rendering may take up to the template time budget: check after each.
+    const stride = this.alertSource ? 1 : CHEAP_STRIDE;
     for (const a of this.alerts.values()) {
-      const y = yielder.due();
+      const y = yielder.due(stride);
       if (y) await y;
       if (a.state === "pending") continue;
       const needs =

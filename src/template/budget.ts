@@ -3,22 +3,22 @@ import { durationString } from "./goformat.js";
 import type { RenderBudget } from "./types.js";
 
 /**
- * A budget for one alert's templates (labels and annotations together): `timeoutMs` of execution time
- * (0 = none), and at most MAX_QUERIES distinct queries. `source` names the setting in the error text.
+ * A budget for one alert's templates (labels and annotations together), starting now: `timeoutMs` of
+ * execution time (0 = none), and at most MAX_QUERIES distinct queries. `source` names the setting in the
+ * error text.
  */
 export function createRenderBudget(timeoutMs: number, source = ""): RenderBudget {
-  return {
-    timeoutMs,
-    timeLeftMs: timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY,
-    source,
-    queries: undefined,
-    exhausted: false,
-  };
+  const b: RenderBudget = { timeoutMs, deadline: 0, source, queries: undefined, exhausted: false };
+  renewRenderBudget(b);
+  return b;
 }
 
-/** Starts a budget over for the next alert: one object serves a whole evaluation, alert after alert. */
-export function renewRenderBudget(b: RenderBudget): void {
-  b.timeLeftMs = b.timeoutMs > 0 ? b.timeoutMs : Number.POSITIVE_INFINITY;
+/**
+ * Starts a budget over for the next alert, from `now` (performance.now()): one object serves a whole
+ * evaluation, alert after alert, and the caller's clock reading serves for both.
+ */
+export function renewRenderBudget(b: RenderBudget, now = performance.now()): void {
+  b.deadline = b.timeoutMs > 0 ? now + b.timeoutMs : Number.POSITIVE_INFINITY;
   b.queries = undefined;
   b.exhausted = false;
 }

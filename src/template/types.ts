@@ -30,21 +30,21 @@ export interface RenderContext {
 }
 
 /**
- * What one alert's templates may still spend, labels and annotations together. Execution time is the
- * time the synchronous executor runs (it blocks the event loop); waiting for `query` answers is not
- * counted, the datasource timeout bounds that.
+ * What one alert's templates may still spend, labels and annotations together. The time is the time the
+ * alert's rendering holds the event loop: from the start of its first text until `deadline`, less the
+ * time spent waiting for `query` answers (the datasource timeout bounds those), which moves the deadline.
  */
 export interface RenderBudget {
   /** The whole budget, ms (0 = no time budget). */
   readonly timeoutMs: number;
-  /** Execution time left, ms; +Infinity without a time budget. */
-  timeLeftMs: number;
+  /** performance.now() at which the time runs out; +Infinity without a time budget. */
+  deadline: number;
   /** The setting the budget comes from, named in the error (e.g. "-rule.templateTimeout"). */
   readonly source: string;
   /** Distinct `query` expressions asked so far (made on the first query). */
-  queries?: Set<string>;
-  /** Set when a render ran out of time. */
-  exhausted?: boolean;
+  queries: Set<string> | undefined;
+  /** Set once a text ran out of time: the alert's later texts fail without running. */
+  exhausted: boolean;
 }
 
 export interface CompiledTemplate {
