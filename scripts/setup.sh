@@ -4,7 +4,7 @@ set -euo pipefail
 need=()
 for pair in victoria-metrics:victoria-metrics vmalert:victoria-metrics vmauth:victoria-metrics \
   vmagent:victoria-metrics prometheus-alertmanager:prometheus-alertmanager promtool:prometheus \
-  chromium:chromium; do
+  chromium:chromium dnsmasq:dnsmasq-base; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

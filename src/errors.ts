@@ -23,3 +23,23 @@ export class TsalertError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The longest error text kept where the API and the UI show it (rule history and `lastError`, notifier
+ * `lastError`, the reload banner, template errors in annotations). A peer may answer with megabytes of
+ * error body; what is kept per evaluation must stay small.
+ */
+export const MAX_KEPT_ERROR_BYTES = 4096;
+
+/** `text` cut to MAX_KEPT_ERROR_BYTES of UTF-8, marked `... (N bytes cut)` when it was longer. */
+export function keptErrorText(text: string, maxBytes = MAX_KEPT_ERROR_BYTES): string {
+  // Up to 3 UTF-8 bytes per UTF-16 unit: short texts need no encoding.
+  if (text.length * 3 <= maxBytes) return text;
+  const total = Buffer.byteLength(text);
+  if (total <= maxBytes) return text;
+  const buf = Buffer.from(text.slice(0, maxBytes));
+  let end = maxBytes;
+  // Back up to the start of a character: never keep half of a multi-byte sequence.
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  return `${buf.subarray(0, end).toString("utf8")}... (${total - end} bytes cut)`;
+}

@@ -3,7 +3,7 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { Logger } from "pino";
-import { counter, registry } from "./metrics.js";
+import { counter, metricsText, registry } from "./metrics.js";
 import { createHttpClient, type HttpClient } from "./net/index.js";
 import { redactURL } from "./net/redact.js";
 
@@ -17,6 +17,8 @@ export interface PushMetricsOptions {
   extraLabels: Record<string, string>;
   headers: Record<string, string>;
   disableCompression: boolean;
+  /** -metrics.exposeMetadata: keep `# HELP` / `# TYPE` lines. */
+  exposeMetadata?: boolean;
 }
 
 const pushErrors = counter("vmalert_pushmetrics_errors_total", "Failed pushes of /metrics to -pushmetrics.url", [
@@ -61,7 +63,7 @@ export function startMetricsPush(opts: PushMetricsOptions, logger: Logger): () =
     if (busy) return;
     busy = true;
     try {
-      const text = withExtraLabels(await registry.metrics(), opts.extraLabels);
+      const text = withExtraLabels(await metricsText(registry, opts.exposeMetadata ?? false), opts.extraLabels);
       const body = opts.disableCompression ? Buffer.from(text) : await gzipAsync(text);
       const headers: Record<string, string> = { "content-type": "text/plain" };
       if (!opts.disableCompression) headers["content-encoding"] = "gzip";

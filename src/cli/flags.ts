@@ -12,13 +12,16 @@ export type FlagType =
   | "array"
   | "arrayDuration"
   | "arrayBool"
-  | "arrayInt";
+  | "arrayInt"
+  | "arraySize";
 
 export interface FlagDef {
   name: string;
   type: FlagType;
   /** Default as flag text ("" = none). Array defaults apply to every item not given. */
   default: string;
+  /** The default as help and README show it, when it depends on the machine. */
+  defaultText?: string;
   help: string;
   /** A credential: its value is never printed. */
   secret?: boolean;
@@ -26,9 +29,14 @@ export interface FlagDef {
   ignored?: boolean;
   /** Only in tsalert, not in vmalert. */
   tsalertOnly?: boolean;
+  /**
+   * A vmalert feature tsalert does not have, where running without it would surprise (e.g. no
+   * certificates where the user asked for automatic ones): setting the flag is an error saying why.
+   */
+  unsupported?: string;
 }
 
-type Opts = Pick<FlagDef, "secret" | "ignored" | "tsalertOnly">;
+type Opts = Pick<FlagDef, "secret" | "ignored" | "tsalertOnly" | "unsupported" | "defaultText">;
 
 function f(name: string, type: FlagType, def: string, help: string, opts: Opts = {}): FlagDef {
   return { name, type, default: def, help, ...opts };
@@ -38,7 +46,7 @@ function f(name: string, type: FlagType, def: string, help: string, opts: Opts =
 function clientAuthFlags(prefix: string, target: string, perUrl: boolean): FlagDef[] {
   const s: FlagType = perUrl ? "array" : "string";
   const b: FlagType = perUrl ? "arrayBool" : "bool";
-  const each = perUrl ? " (one per -notifier.url)" : "";
+  const each = perUrl ? ` (one per ${target})` : "";
   return [
     f(`${prefix}.basicAuth.username`, s, "", `Basic auth username for ${target}${each}`),
     f(`${prefix}.basicAuth.usernameFile`, s, "", `File with the basic auth username for ${target}${each}`),
@@ -124,6 +132,13 @@ export const FLAGS: readonly FlagDef[] = [
   f("http.maxGracefulShutdownDuration", "duration", "7s", "Time open connections get to finish on shutdown"),
   f("http.connTimeout", "duration", "2m", "Incoming connections are closed after this time"),
   f("http.idleConnTimeout", "duration", "1m", "Idle incoming connections are closed after this time"),
+  f(
+    "http.maxConcurrentConnections",
+    "int",
+    "1000",
+    "Open incoming connections per -httpListenAddr; more are closed at once and counted (0 = no limit)",
+    { tsalertOnly: true },
+  ),
   f("http.disableResponseCompression", "bool", "false", "Do not compress HTTP responses"),
   f("http.disableCORS", "bool", "false", "Do not send CORS headers"),
   f("http.disableKeepAlive", "bool", "false", "Close incoming connections after each response"),
@@ -135,13 +150,23 @@ export const FLAGS: readonly FlagDef[] = [
   f("httpAuth.password", "string", "", "Basic auth password for the HTTP server", { secret: true }),
   f("metricsAuthKey", "string", "", "authKey query arg required by /metrics", { secret: true }),
   f("flagsAuthKey", "string", "", "authKey query arg required by /flags", { secret: true }),
-  f("pprofAuthKey", "string", "", "authKey query arg required by /debug/pprof", { secret: true }),
+  f("pprofAuthKey", "string", "", "authKey of /debug/pprof; tsalert serves no /debug/pprof routes", {
+    secret: true,
+    ignored: true,
+  }),
   f("reloadAuthKey", "string", "", "authKey query arg required by /-/reload", { secret: true }),
   f("tls", "arrayBool", "false", "Serve HTTPS on -httpListenAddr"),
   f("tlsCertFile", "array", "", "TLS certificate file for -tls"),
   f("tlsKeyFile", "array", "", "TLS key file for -tls"),
   f("tlsCipherSuites", "array", "", "TLS cipher suites for -tls"),
   f("tlsMinVersion", "array", "", "Minimum TLS version for -tls (TLS10..TLS13)"),
+  f(
+    "mtls",
+    "arrayBool",
+    "false",
+    "Require a valid client certificate on the -tls -httpListenAddr (vmalert Enterprise)",
+  ),
+  f("mtlsCAFile", "array", "", "CA file that vouches for client certificates with -mtls (default: the system's)"),
   f("enableTCP6", "bool", "false", "Listen and dial over IPv6 too"),
   f("metrics.exposeMetadata", "bool", "false", "Add HELP and TYPE lines to /metrics"),
   f("pushmetrics.url", "array", "", "URL(s) /metrics is pushed to"),
@@ -154,12 +179,22 @@ export const FLAGS: readonly FlagDef[] = [
   f("loggerLevel", "string", "INFO", "Minimum log level: INFO, WARN, ERROR, FATAL or PANIC"),
   f("loggerFormat", "string", "default", "Log format: default (tab-separated) or json"),
   f("loggerOutput", "string", "stderr", "Log output: stderr or stdout"),
-  f("loggerTimezone", "string", "UTC", "Time zone of log timestamps"),
+  f("loggerTimezone", "string", "UTC", "Time zone of log timestamps: an IANA name (Europe/Berlin), UTC or Local"),
   f("loggerDisableTimestamps", "bool", "false", "Leave timestamps out of log lines"),
-  f("loggerErrorsPerSecondLimit", "int", "0", "Error lines per second above which they are dropped (0 = no limit)"),
-  f("loggerWarnsPerSecondLimit", "int", "0", "Warning lines per second above which they are dropped (0 = no limit)"),
-  f("loggerJSONFields", "string", "", "Renamed JSON log fields, e.g. ts:timestamp,msg:message"),
-  f("loggerMaxArgLen", "int", "5000", "Longer log arguments are shortened"),
+  f(
+    "loggerErrorsPerSecondLimit",
+    "int",
+    "0",
+    "ERROR lines per second and call site; more are dropped and counted (0 = no limit)",
+  ),
+  f(
+    "loggerWarnsPerSecondLimit",
+    "int",
+    "0",
+    "WARN lines per second and call site; more are dropped and counted (0 = no limit)",
+  ),
+  f("loggerJSONFields", "string", "", "Renamed JSON log fields ts, level, caller, msg, e.g. ts:timestamp,msg:message"),
+  f("loggerMaxArgLen", "int", "5000", "Longer log values are shortened to start..end of this length"),
 
   // Datasource
   f("datasource.url", "string", "", "Prometheus-compatible query API base URL (required unless -dryRun)"),
@@ -196,20 +231,41 @@ export const FLAGS: readonly FlagDef[] = [
   ...clientAuthFlags("remoteRead", "-remoteRead.url", false),
 
   // Remote write
-  f("remoteWrite.url", "string", "", "Remote write URL for recording results and ALERTS series"),
+  f(
+    "remoteWrite.url",
+    "array",
+    "",
+    "Remote write URL(s) for recording results and ALERTS series; every URL gets every series, through its own queue",
+  ),
   f("remoteWrite.disablePathAppend", "bool", "false", "Do not append /api/v1/write to -remoteWrite.url"),
-  f("remoteWrite.concurrency", "int", String(2 * availableParallelism()), "Parallel remote write requests"),
+  f("remoteWrite.concurrency", "int", String(2 * availableParallelism()), "Parallel remote write requests", {
+    defaultText: "2 × CPU cores",
+  }),
   f("remoteWrite.flushInterval", "duration", "2s", "Interval of flushing the remote write queue"),
   f("remoteWrite.maxBatchSize", "int", "10000", "Series per remote write request"),
   f("remoteWrite.maxQueueSize", "int", "100000", "Series the queue holds; more are dropped"),
+  f(
+    "remoteWrite.tmpDataPath",
+    "string",
+    "",
+    "Directory of a disk outbox per -remoteWrite.url: queued series survive restarts and outages (empty: the memory queue)",
+    { tsalertOnly: true },
+  ),
+  f(
+    "remoteWrite.maxDiskUsagePerURL",
+    "arraySize",
+    "0",
+    "Disk bound of each outbox (one per -remoteWrite.url); past it the oldest series are dropped (0 = no bound)",
+    { tsalertOnly: true },
+  ),
   f("remoteWrite.sendTimeout", "duration", "30s", "Timeout of one remote write request"),
   f("remoteWrite.retryMinInterval", "duration", "1s", "First retry delay of a failed request"),
   f("remoteWrite.retryMaxTime", "duration", "30s", "Time after which a failing request is dropped"),
-  f("remoteWrite.headers", "string", "", "Extra headers 'Name: value', separated by ^^"),
+  f("remoteWrite.headers", "array", "", "Extra headers 'Name: value', separated by ^^, one item per -remoteWrite.url"),
   f("remoteWrite.idleConnTimeout", "duration", "50s", "Idle connections are closed after this"),
   f("remoteWrite.maxIdleConnections", "int", "100", "Idle keep-alive connections kept"),
   f("remoteWrite.showURL", "bool", "false", "Show the remote write URL unredacted"),
-  ...clientAuthFlags("remoteWrite", "-remoteWrite.url", false),
+  ...clientAuthFlags("remoteWrite", "-remoteWrite.url", true),
 
   // Notifier
   f("notifier.url", "array", "", "Alertmanager URL(s); /api/v2/alerts is appended"),
@@ -230,10 +286,15 @@ export const FLAGS: readonly FlagDef[] = [
   f("replay.timeFrom", "string", "", "Start (RFC3339) of replay mode: evaluate rules over the past"),
   f("replay.timeTo", "string", "", "End (RFC3339) of replay (default now)"),
   f("replay.maxDatapointsPerQuery", "int", "1000", "Points per range query in replay"),
-  f("replay.rulesDelay", "duration", "1s", "Pause after each rule in replay"),
+  f(
+    "replay.rulesDelay",
+    "duration",
+    "1s",
+    "Pause after each rule in replay; 0 runs a group's rules by its concurrency",
+  ),
   f("replay.ruleRetryAttempts", "int", "5", "Retries of a failed replay query"),
   f("replay.disableProgressBar", "bool", "false", "No progress bar in replay"),
-  f("replay.ruleEvaluationConcurrency", "int", "1", "Parallel chunks of one rule in replay"),
+  f("replay.ruleEvaluationConcurrency", "int", "1", "Range queries of one rule in flight at once in replay"),
   f("replay.continueWithExecutionErr", "bool", "false", "Skip rules whose queries fail in replay"),
   f("replay.skipRules", "int", "0", "Resume an interrupted replay: skip the rules it completed (it prints the value)", {
     tsalertOnly: true,
@@ -247,6 +308,45 @@ export const FLAGS: readonly FlagDef[] = [
   f("internStringDisableCache", "bool", "false", "vmalert string cache; no effect", { ignored: true }),
   f("internStringMaxLen", "int", "500", "vmalert string cache; no effect", { ignored: true }),
   f("blockcache.missesBeforeCaching", "int", "2", "vmalert cache setting; no effect", { ignored: true }),
+  f("filestream.disableFadvise", "bool", "false", "vmalert file reading setting; no effect", { ignored: true }),
+  f("fs.disableMincore", "bool", "false", "vmalert file reading setting; no effect", { ignored: true }),
+  f(
+    "fs.maxConcurrency",
+    "int",
+    String(Math.min(256, 16 * availableParallelism())),
+    "vmalert file I/O setting; no effect",
+    {
+      ignored: true,
+      defaultText: "16 × CPU cores, at most 256",
+    },
+  ),
+  // Enterprise licensing: tsalert needs no licence.
+  f("eula", "bool", "false", "vmalert Enterprise licence acceptance; no effect", { ignored: true }),
+  f("license", "string", "", "vmalert Enterprise licence key; no effect", { ignored: true, secret: true }),
+  f("licenseFile", "string", "", "File with a vmalert Enterprise licence key; no effect", { ignored: true }),
+  f("licenseFile.reloadInterval", "duration", "1h", "vmalert Enterprise licence reload; no effect", { ignored: true }),
+  f("license.forceOffline", "bool", "false", "vmalert Enterprise offline licence check; no effect", { ignored: true }),
+  // Enterprise object storage for -rule: s3:// and gs:// paths are refused by the loader.
+  f("s3.configFilePath", "string", "", "vmalert Enterprise S3 config for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.configProfile", "string", "", "vmalert Enterprise S3 profile for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.credsFilePath", "string", "", "vmalert Enterprise S3/GCS credentials for rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.customEndpoint", "string", "", "vmalert Enterprise S3 endpoint for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  f("s3.forcePathStyle", "bool", "true", "vmalert Enterprise S3 path style for s3:// rule paths; no effect", {
+    ignored: true,
+  }),
+  ...["tlsAutocertHosts", "tlsAutocertEmail", "tlsAutocertCacheDir"].map((name) =>
+    f(name, name === "tlsAutocertHosts" ? "array" : "string", "", "Let's Encrypt certificates (vmalert Enterprise)", {
+      unsupported: "tsalert cannot obtain Let's Encrypt certificates; pass them with -tls -tlsCertFile -tlsKeyFile",
+    }),
+  ),
 ];
 
 export const FLAGS_BY_NAME: ReadonlyMap<string, FlagDef> = new Map(FLAGS.map((d) => [d.name, d]));

@@ -2,7 +2,8 @@
 
 import { substituteEnv } from "../config/envsubst.js";
 import { TsalertError } from "../errors.js";
-import { redactURL } from "../net/redact.js";
+import { parseHeaderList, parseHeaders } from "../net/headers.js";
+import { redactURL, registerHeaderSecrets, registerSecret, registerURLSecrets } from "../net/redact.js";
 import { splitArrayValue } from "./arrayvalue.js";
 import { FLAGS, FLAGS_BY_NAME, type FlagDef, type FlagType } from "./flags.js";
 import { formatGoDuration, parseGoDuration } from "./goduration.js";
@@ -26,6 +27,7 @@ const ARRAY_ITEM_TYPE: Partial<Record<FlagType, FlagType>> = {
   arrayDuration: "duration",
   arrayBool: "bool",
   arrayInt: "int",
+  arraySize: "size",
 };
 
 export function isArrayFlag(def: FlagDef): boolean {
@@ -210,6 +212,20 @@ export class FlagSet {
     return s.items as boolean[];
   }
 
+  /** Number of items of an array flag (given, or its default). */
+  itemCount(name: string): number {
+    const s = this.#state(name);
+    if (!isArrayFlag(s.def)) typeError(name, "array", s.def);
+    return s.items.length;
+  }
+
+  /** The texts an array flag was given, as given (one per occurrence, not split at commas). */
+  texts(name: string): string[] {
+    const s = this.#state(name);
+    if (!isArrayFlag(s.def)) typeError(name, "array", s.def);
+    return s.set ? [...s.raw] : [];
+  }
+
   /**
    * Item i of a per-URL array flag (e.g. -notifier.sendTimeout for -notifier.url i): a single item
    * applies to every URL, a missing one falls back to the flag default.
@@ -223,11 +239,20 @@ export class FlagSet {
     return this.#parseItems(s.def, s.def.default)[0];
   }
 
-  /** Flag names whose values must not be shown: declared secrets plus -secret.flags. */
+  /**
+   * Flag names whose values /flags never shows, as newest vmalert: every name containing pass, key,
+   * secret or token (case-insensitive), every header flag, and the names listed in -secret.flags.
+   */
   secretNames(): Set<string> {
-    const names = new Set(FLAGS.filter((d) => d.secret).map((d) => d.name));
+    const names = new Set(FLAGS.filter((d) => d.secret || isSecretFlagName(d.name)).map((d) => d.name));
     for (const n of this.list("secret.flags")) names.add(n.replace(/^-+/, ""));
     return names;
+  }
+
+  /** Whether URL values of this flag are shown as given (`-<prefix>.url` with `-<prefix>.showURL`). */
+  #showsURL(name: string): boolean {
+    const show = name.endsWith(".url") ? `${name.slice(0, -".url".length)}.showURL` : "";
+    return show !== "" && FLAGS_BY_NAME.get(show)?.type === "bool" && this.bool(show);
   }
 
   /** Every flag with its current value as text, secrets replaced, for a /flags page or startup log. */
@@ -235,12 +260,55 @@ export class FlagSet {
     const secrets = this.secretNames();
     return FLAGS.map((def) => {
       const s = this.#state(def.name);
-      // URL values (-datasource.url, -notifier.url, ...) may carry credentials in userinfo or the query.
-      const shown = (v: Scalar) => redactURL(describeValue(def, v));
+      const show = this.#showsURL(def.name);
+      // URL values (-datasource.url, -rule=http://..., ...) may carry credentials in userinfo or the query.
+      const shown = (v: Scalar) => redactURL(describeValue(def, v), show);
       let value = isArrayFlag(def) ? s.items.map(shown).join(",") : shown(s.value);
       if (secrets.has(def.name) && value !== "") value = "secret";
       return { name: def.name, value, isSet: s.set };
     });
+  }
+
+  /**
+   * Registers with the scrubber (src/net/redact.ts) every credential the command line carries, before
+   * anything is logged: values of credential flags and of flags named by -secret.flags, header values of
+   * header flags, and userinfo and credential-like query values of every URL (unless its -*.showURL).
+   * `file://` values are registered when the file is read.
+   */
+  registerSecrets(): void {
+    const listed = new Set(this.list("secret.flags").map((n) => n.replace(/^-+/, "")));
+    for (const def of FLAGS) {
+      const s = this.#state(def.name);
+      if (!s.set) continue;
+      // An array flag's texts count whole too: with one -remoteWrite.url a text is one value, commas and all.
+      const values = (isArrayFlag(def) ? [...s.items, ...s.raw] : [s.value]).filter(
+        (v): v is string => typeof v === "string",
+      );
+      for (const v of values) {
+        if ((def.secret || listed.has(def.name)) && !v.startsWith("file://")) registerSecret(v, { pinned: true });
+        if (isHeadersFlag(def.name)) registerHeaderSecrets(flagHeaders(def.name, v), { pinned: true });
+        if (v.includes("://") && !this.#showsURL(def.name)) registerURLSecrets(v, { pinned: true });
+      }
+    }
+  }
+}
+
+/** newest vmalert's lib/flagutil rule for secret flag names. */
+function isSecretFlagName(name: string): boolean {
+  return /pass|key|secret|token/.test(name.toLowerCase()) || isHeadersFlag(name);
+}
+
+/** `-datasource.headers`, `-notifier.headers`, ..., `-pushmetrics.header`: values may be credentials. */
+function isHeadersFlag(name: string): boolean {
+  return name.endsWith(".headers") || name.endsWith(".header");
+}
+
+/** Header values of one header flag item; a malformed item is reported later by the flag's user. */
+function flagHeaders(name: string, value: string): Record<string, string> {
+  try {
+    return name.endsWith(".header") ? parseHeaderList([value]) : parseHeaders(value, name);
+  } catch {
+    return {};
   }
 }
 
@@ -266,7 +334,8 @@ export interface ParsedArgs {
 
 /**
  * Parses argv with Go flag syntax. `%{ENV}` placeholders are replaced first; with -envflag.enable,
- * unset flags are then read from `<prefix><name with . as _>`.
+ * unset flags are then read from `<prefix><name with . as _>`. The credentials found are registered with
+ * the scrubber (FlagSet.registerSecrets).
  */
 export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
   const flags = new FlagSet();
@@ -289,6 +358,7 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (name === "h") name = "help";
     const def = FLAGS_BY_NAME.get(name);
     if (!def) throw new TsalertError("TSA_FLAG", `flag provided but not defined: -${name}`);
+    if (def.unsupported) throw new TsalertError("TSA_FLAG", `flag -${name} is not supported: ${def.unsupported}`);
     if (eq >= 0) {
       flags.set(name, body.slice(eq + 1));
     } else if (isBoolFlag(def)) {
@@ -300,6 +370,8 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     }
   }
   if (flags.bool("envflag.enable")) readEnvFlags(flags, env);
+  // Before anything can print (every command parses here): the command line's credentials are known.
+  flags.registerSecrets();
   return { flags, args: args.slice(i) };
 }
 
@@ -310,6 +382,12 @@ function readEnvFlags(flags: FlagSet, env: NodeJS.ProcessEnv): void {
     const key = prefix + def.name.replaceAll(".", "_");
     const text = env[key];
     if (text === undefined) continue;
+    if (def.unsupported) {
+      throw new TsalertError(
+        "TSA_FLAG",
+        `environment variable ${key}: flag -${def.name} is not supported: ${def.unsupported}`,
+      );
+    }
     try {
       flags.set(def.name, substituteEnv(text, env), "env");
     } catch (err) {

@@ -12,10 +12,11 @@ const TYPE_WORD: Record<FlagDef["type"], string> = {
   arrayDuration: "array of durations",
   arrayBool: "array of bools",
   arrayInt: "array of ints",
+  arraySize: "array of sizes",
 };
 
 function shownDefault(def: FlagDef): string {
-  if (def.name === "remoteWrite.concurrency") return "2 × CPU cores";
+  if (def.defaultText) return def.defaultText;
   if (def.default === "" || (def.type === "bool" && def.default === "false")) return "";
   return def.default;
 }
@@ -38,7 +39,11 @@ export function helpText(version: string): string {
     const type = TYPE_WORD[def.type];
     lines.push(`  -${def.name}${type ? ` ${type}` : ""}`);
     const d = shownDefault(def);
-    const notes = [def.ignored ? "ignored" : "", def.tsalertOnly ? "tsalert only" : ""].filter(Boolean);
+    const notes = [
+      def.ignored ? "ignored" : "",
+      def.tsalertOnly ? "tsalert only" : "",
+      def.unsupported ? "not supported: an error when set" : "",
+    ].filter(Boolean);
     lines.push(`    \t${def.help}${notes.length ? ` [${notes.join(", ")}]` : ""}${d ? ` (default ${d})` : ""}`);
   }
   return `${lines.join("\n")}\n`;
@@ -53,7 +58,11 @@ export function flagsMarkdownTable(): string {
   const rows = ["| flag | type | default | description |", "| --- | --- | --- | --- |"];
   for (const def of [...FLAGS].sort((a, b) => a.name.localeCompare(b.name))) {
     const d = shownDefault(def);
-    const notes = [def.ignored ? "accepted, no effect" : "", def.tsalertOnly ? "tsalert only" : ""].filter(Boolean);
+    const notes = [
+      def.ignored ? "accepted, no effect" : "",
+      def.tsalertOnly ? "tsalert only" : "",
+      def.unsupported ? `not supported, an error when set: ${def.unsupported}` : "",
+    ].filter(Boolean);
     const help = `${def.help}${notes.length ? ` (${notes.join("; ")})` : ""}${def.secret ? " — secret, never printed" : ""}`;
     rows.push(
       `| \`-${def.name}\` | ${def.type} | ${d ? `\`${mdCell(d)}\`` : ""} | ${mdCell(help.replaceAll("`", ""))} |`,

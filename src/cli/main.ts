@@ -4,12 +4,14 @@ import type { Logger } from "pino";
 import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
+import { scrubSecrets } from "../net/redact.js";
 import { replayCommand, runReplay } from "../replay/cli.js";
 import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
 import { type CliIO, processIO } from "./io.js";
+import { loggerOptions } from "./options.js";
 import { checkFlagValues, loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 import { run } from "./run.js";
 
@@ -17,6 +19,20 @@ export function version(): string {
   // src/cli and dist/cli both sit two levels below package.json.
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
+}
+
+/**
+ * What a crash prints (the bin's uncaughtException / unhandledRejection handlers): the error, its stack
+ * and causes, scrubbed of every credential registered so far.
+ */
+export function crashText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e !== undefined; depth++) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return scrubSecrets(parts.join("\ncaused by: "));
 }
 
 function flagError(io: CliIO, err: TsalertError): number {
@@ -46,12 +62,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return 0;
     }
     checkFlagValues(flags);
-    logger = createLogger({
-      level: flags.string("loggerLevel"),
-      format: flags.string("loggerFormat"),
-      output: flags.string("loggerOutput"),
-      disableTimestamps: flags.bool("loggerDisableTimestamps"),
-    });
+    logger = createLogger(loggerOptions(flags));
   } catch (err) {
     if (err instanceof TsalertError && err.code === "TSA_FLAG") return flagError(io, err);
     throw err;

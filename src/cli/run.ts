@@ -14,12 +14,19 @@ import { counter, gauge } from "../metrics.js";
 import { startMetricsPush } from "../metricspush.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
 import { createRestorer, createStateFile } from "../remoteread/index.js";
-import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
+import type { AlertRestorer } from "../remoteread/types.js";
+import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
 import { Engine, systemClock } from "../rule/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
-import { datasourceOptions, engineSettings, pushMetricsOptions, remoteWriterOptions } from "./options.js";
+import {
+  datasourceOptions,
+  engineSettings,
+  pushMetricsOptions,
+  remoteWriterOptions,
+  remoteWriteURLs,
+} from "./options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 /** How long shutdown waits for the remote-write queue to drain. */
@@ -81,7 +88,7 @@ function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
       "config contains alerting rules but neither -notifier.url nor -notifier.config nor -notifier.blackhole is set",
     );
   }
-  if (flags.string("remoteWrite.url") === "" && rules.some((r) => r.record !== undefined)) {
+  if (remoteWriteURLs(flags).length === 0 && rules.some((r) => r.record !== undefined)) {
     throw new TsalertError("TSA_FLAG", "config contains recording rules but -remoteWrite.url is not set");
   }
 }
@@ -91,8 +98,18 @@ function datasourceFactory(flags: FlagSet): ClosableQuerierFactory {
 }
 
 function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWriter | undefined {
-  const opts = remoteWriterOptions(flags, tenant);
-  return opts ? createRemoteWriter(opts, logger) : undefined;
+  const list = remoteWriterOptions(flags, { tenant });
+  if (list.length === 0) return undefined;
+  try {
+    return createRemoteWriters(list, logger);
+  } catch (err) {
+    // Opening an outbox is the only way this fails: a directory in use or not writable.
+    throw new TsalertError(
+      "TSA_FLAG",
+      `-remoteWrite.tmpDataPath=${flags.string("remoteWrite.tmpDataPath")}: cannot open the outbox: ${errorText(err)}`,
+      { cause: err },
+    );
+  }
 }
 
 function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {
@@ -147,7 +164,31 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-export async function startInstance(flags: FlagSet, logger: Logger): Promise<Instance> {
+/**
+ * `-remoteRead.ignoreRestoreErrors=false` (vmalert 1.79.5): a failed restore stops the process, as
+ * vmalert fails its start; `fatal` begins that shutdown. With the default (true) restore errors are
+ * logged and alerting goes on.
+ */
+function strictRestorer(base: AlertRestorer, fatal: (msg: string) => void): AlertRestorer {
+  return {
+    async restore(q) {
+      try {
+        return await base.restore(q);
+      } catch (err) {
+        fatal(
+          `group "${q.groupName}": rule "${q.alertName}": cannot restore alerts state: ${errorText(err)}; stopping, as -remoteRead.ignoreRestoreErrors=false asks`,
+        );
+        throw err;
+      }
+    },
+  };
+}
+
+export async function startInstance(
+  flags: FlagSet,
+  logger: Logger,
+  fatal: (msg: string) => void = (msg) => logger.fatal(msg),
+): Promise<Instance> {
   if (flags.list("rule").length === 0) throw new TsalertError("TSA_FLAG", "-rule is empty: pass -rule=PATH_OR_GLOB");
   if (flags.string("replay.timeFrom") !== "") {
     throw new TsalertError("TSA_FLAG", "-replay.timeFrom: replay mode is not available in this build");
@@ -170,13 +211,15 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
   const writer = remoteWriter(flags, logger.child({ component: "remotewrite" }));
   const tenants = tenantWriters(flags, logger.child({ component: "remotewrite" }));
   const readFactory = restoreQuerierFactory(flags);
-  const restorer = readFactory
+  const baseRestorer = readFactory
     ? createRestorer({
         querierFactory: readFactory,
         lookback: flags.duration("remoteRead.lookback"),
         disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
       })
     : undefined;
+  const restorer =
+    baseRestorer && !flags.bool("remoteRead.ignoreRestoreErrors") ? strictRestorer(baseRestorer, fatal) : baseRestorer;
   const statePath = flags.string("state.path");
   if (statePath !== "") checkStateDir(statePath);
   const stateFile = statePath !== "" ? createStateFile(statePath, logger) : undefined;
@@ -239,14 +282,16 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
     return next;
   };
 
-  await engine.start(initial.groups);
-  reloadOK.set(1);
-  reloadTime.set(Date.now() / 1000);
+  const closeClients = () =>
+    Promise.all([notifiers.close(), writer?.close(0), tenants.close(0), querierFactory.close(), readFactory?.close()]);
+  // The listeners come first: an instance that cannot have its port (a second one on the same flags)
+  // stops here, before it has read or written the -state.path file or evaluated anything. Until the engine
+  // runs, the engine's routes and /health answer 503.
   const redacted = flags.redactedFlags();
   let http: HttpServer;
   try {
     http = await createHttpServer(
-      httpOptionsFromFlags(flags),
+      { ...httpOptionsFromFlags(flags), waitForEngine: true },
       engine,
       {
         reload: () => reload("/-/reload"),
@@ -255,19 +300,23 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
       logger.child({ component: "http" }),
     );
   } catch (err) {
-    await engine.stop();
-    await Promise.all([
-      notifiers.close(),
-      writer?.close(0),
-      tenants.close(0),
-      querierFactory.close(),
-      readFactory?.close(),
-    ]);
+    await closeClients();
     const addrs = flags.list("httpListenAddr").join(",") || ":8880";
     throw new TsalertError("TSA_HTTP", `-httpListenAddr=${addrs}: cannot start the HTTP server: ${errorText(err)}`, {
       cause: err,
     });
   }
+  try {
+    await engine.start(initial.groups);
+  } catch (err) {
+    // Not engine.stop(): that would write the state file of an engine that never ran.
+    await http.close();
+    await closeClients();
+    throw err;
+  }
+  http.engineStarted();
+  reloadOK.set(1);
+  reloadTime.set(Date.now() / 1000);
   const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
   logger.info(
     { groups: initial.groups.length, rules, http: http.urls, externalURL: settings.externalURL },
@@ -292,31 +341,54 @@ export async function startInstance(flags: FlagSet, logger: Logger): Promise<Ins
 }
 
 export async function run(flags: FlagSet, logger: Logger): Promise<number> {
-  // Signals are handled from the start: Node's default action for SIGHUP (and SIGTERM) would end the
-  // process while it still loads rules or restores state. A SIGHUP then reloads once started.
+  // Signals are handled from the start to the end: Node's default action for SIGHUP, SIGTERM and SIGINT
+  // ends the process, which would cut startup short or, during shutdown, skip the remote-write drain and
+  // lose the queued samples uncounted. A SIGHUP reloads once started; once shutting down, further signals
+  // are logged once and ignored.
   let instance: Instance | undefined;
   let hupPending = false;
-  const onHup = () => {
-    logger.info("SIGHUP received, reloading config");
-    if (instance) instance.reload("SIGHUP").catch(() => {});
-    else hupPending = true;
-  };
+  let stopping = false;
+  let ignoredLogged = false;
   let onStop: (signal: NodeJS.Signals) => void = () => {};
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     onStop = resolve;
   });
-  const onTerm = () => onStop("SIGTERM");
-  const onInt = () => onStop("SIGINT");
-  process.on("SIGHUP", onHup);
-  process.once("SIGTERM", onTerm);
-  process.once("SIGINT", onInt);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      if (!ignoredLogged) {
+        logger.warn(
+          { signal },
+          `${signal} received while shutting down: ignored, the shutdown goes on (SIGKILL stops at once)`,
+        );
+      }
+      ignoredLogged = true;
+      return;
+    }
+    if (signal === "SIGHUP") {
+      logger.info("SIGHUP received, reloading config");
+      if (instance) instance.reload("SIGHUP").catch(() => {});
+      else hupPending = true;
+      return;
+    }
+    stopping = true;
+    onStop(signal);
+  };
+  const signals: NodeJS.Signals[] = ["SIGHUP", "SIGTERM", "SIGINT"];
+  for (const s of signals) process.on(s, onSignal);
   const release = () => {
-    process.off("SIGHUP", onHup);
-    process.off("SIGTERM", onTerm);
-    process.off("SIGINT", onInt);
+    for (const s of signals) process.off(s, onSignal);
+  };
+  let exitCode = 0;
+  const fatal = (msg: string) => {
+    logger.fatal(msg);
+    exitCode = 1;
+    if (!stopping) {
+      stopping = true;
+      onStop("SIGTERM");
+    }
   };
   try {
-    instance = await startInstance(flags, logger);
+    instance = await startInstance(flags, logger, fatal);
   } catch (err) {
     release();
     // A startup failure is the user's to fix: one clear line, no stack trace.
@@ -333,8 +405,8 @@ export async function run(flags: FlagSet, logger: Logger): Promise<number> {
   const signal = await stopSignal;
   logger.info({ signal }, "shutting down");
   for (const t of timers) clearInterval(t);
-  release();
   await running.stop();
   logger.info("stopped");
-  return 0;
+  release();
+  return exitCode;
 }

@@ -2,40 +2,10 @@
 // escapes) plus ** for any number of directories. Results are sorted, like Go's filepath.Glob.
 import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { compileGlobSegment } from "../goregexp.js";
 
 export function hasGlobMeta(pattern: string): boolean {
   return /[*?[]/.test(pattern);
-}
-
-export function segmentToRegExp(segment: string): RegExp | null {
-  let re = "";
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i];
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "\\") {
-      i++;
-      if (i >= segment.length) return null;
-      re += escapeRe(segment[i]);
-    } else if (c === "[") {
-      const end = segment.indexOf("]", i + 2);
-      if (end < 0) return null;
-      let body = segment.slice(i + 1, end);
-      const negate = body.startsWith("^");
-      if (negate) body = body.slice(1);
-      re += `[${negate ? "^" : ""}${body.replace(/[\]\\]/g, "\\$&")}]`;
-      i = end;
-    } else re += escapeRe(c);
-  }
-  try {
-    return new RegExp(`^${re}$`, "s");
-  } catch {
-    return null;
-  }
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 function isDir(path: string, entry: Dirent): boolean {
@@ -67,7 +37,7 @@ export function expandGlob(pattern: string): string[] {
   const seen = new Set<string>();
   const matchers = segments.map((s) => {
     if (s === "**" || !hasGlobMeta(s)) return s;
-    const re = segmentToRegExp(s);
+    const re = compileGlobSegment(s);
     if (!re) throw new Error(`syntax error in pattern ${JSON.stringify(pattern)}`);
     return re;
   });
@@ -105,7 +75,7 @@ export function expandGlob(pattern: string): string[] {
     }
     const dir = base === "" ? (absolute ? "/" : "") : base;
     for (const e of listDir(dir)) {
-      if (!m.test(e.name)) continue;
+      if (!m.matchString(e.name)) continue;
       if (last) walk(joinPath(e.name), idx + 1);
       else if (isDir(dir === "" ? "." : dir, e)) walk(joinPath(e.name), idx + 1);
     }

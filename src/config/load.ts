@@ -1,6 +1,7 @@
 // loadRules: patterns -> files -> YAML documents -> schema -> semantic checks -> GroupConfig.
 // Problems of every file are collected; nothing here throws on bad input.
 import { isMap, isScalar, LineCounter } from "yaml";
+import { redactURL } from "../net/redact.js";
 import { substituteEnv } from "./envsubst.js";
 import { expandGlob, hasGlobMeta } from "./glob.js";
 import { reindentQuotedContinuations } from "./lenient.js";
@@ -41,7 +42,8 @@ export function expandPatterns(patterns: readonly string[], problems: ConfigProb
     }
     for (const file of matched) {
       if (seen.has(file)) {
-        problems.push(wholeFile(file, "matched by more than one -rule pattern; loaded once", "warning"));
+        const shown = isUrl(file) ? redactURL(file) : file;
+        problems.push(wholeFile(shown, "matched by more than one -rule pattern; loaded once", "warning"));
         continue;
       }
       seen.add(file);
@@ -78,7 +80,13 @@ export async function loadRules(patterns: readonly string[], opts: LoadOptions =
   const env = opts.env ?? process.env;
   const texts = await mapLimit(files, READ_CONCURRENCY, (f) => readRuleSource(f, opts.fetchTimeoutMs));
   const groups: GroupConfig[] = [];
-  files.forEach((file, i) => {
+  // A rule URL's token must not reach the API `file` field, /metrics labels, the UI or logs.
+  const shown = files.map((f) => (isUrl(f) ? redactURL(f) : f));
+  const sources = new Map<string, string>();
+  shown.forEach((s, i) => {
+    if (s !== files[i]) sources.set(s, files[i]);
+  });
+  shown.forEach((file, i) => {
     const read = texts[i];
     if (!read.ok) {
       problems.push({ file, line: read.line ?? 0, col: read.col ?? 0, message: read.message, severity: "error" });
@@ -86,7 +94,7 @@ export async function loadRules(patterns: readonly string[], opts: LoadOptions =
     }
     groups.push(...parseRuleText(file, substituteEnv(read.text, env), sem, problems));
   });
-  return { groups, files, problems };
+  return { groups, files: shown, problems, ...(sources.size > 0 ? { sources } : {}) };
 }
 
 /** Parses and checks the text of one rule file; problems are appended, valid groups returned. */

@@ -2,6 +2,8 @@
 // into one message instead of an exception.
 import { isUtf8 } from "node:buffer";
 import { readFile, stat } from "node:fs/promises";
+import { userinfoAuth } from "../net/auth.js";
+import { redactURL, registerAuthorization, registerURLSecrets, scrubPeerText } from "../net/redact.js";
 
 /** Larger rule files are refused rather than read: real rule files are far below this. */
 export const MAX_RULE_FILE_BYTES = 32 * 1024 * 1024;
@@ -20,12 +22,26 @@ export async function readRuleSource(path: string, timeoutMs = 30_000): Promise<
   return isUrl(path) ? readUrl(path, timeoutMs) : readLocal(path);
 }
 
+/**
+ * fetch refuses URLs with userinfo; like Go's client (vmalert), it becomes basic auth. The credentials
+ * stay out of every message: the URL is shown redacted and fetch's errors are scrubbed.
+ */
+function ruleRequest(url: string): { target: string; headers: Record<string, string> } {
+  registerURLSecrets(url);
+  const { url: target, authorization } = userinfoAuth(url);
+  if (!authorization) return { target, headers: {} };
+  registerAuthorization(authorization);
+  return { target, headers: { authorization } };
+}
+
 async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {
+  const shown = redactURL(url);
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const { target, headers } = ruleRequest(url);
+    const res = await fetch(target, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (res.status !== 200) {
       await res.body?.cancel();
-      return { ok: false, message: `unexpected HTTP status ${res.status} from ${url}` };
+      return { ok: false, message: `unexpected HTTP status ${res.status} from ${shown}` };
     }
     const length = Number(res.headers.get("content-length") ?? 0);
     if (length > MAX_RULE_FILE_BYTES) {
@@ -36,7 +52,8 @@ async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {
     return decode(buf);
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    return { ok: false, message: `cannot fetch: ${err instanceof Error ? err.message : String(err)}${cause}` };
+    const msg = `${err instanceof Error ? err.message : String(err)}${cause}`;
+    return { ok: false, message: `cannot fetch: ${scrubPeerText(msg.split(url).join(shown))}` };
   }
 }
 

@@ -284,7 +284,11 @@ function checkRule(
     : undefined;
   if (ctx.opts.validateExpressions && ctx.opts.validators.expr && expr.trim() !== "") {
     const bad = ctx.opts.validators.expr(expr, type);
-    if (bad) r.at(mapped(ctx, [...path, "expr"], bad.line, bad.col), `bad ${EXPR_LANGUAGE[type]} expr: ${bad.message}`);
+    if (bad)
+      r.at(
+        mapped(ctx, [...path, "expr"], bad.line, bad.col),
+        `bad ${(type === "prometheus" && ctx.opts.validators.exprLanguage) || EXPR_LANGUAGE[type]} expr: ${bad.message}`,
+      );
   }
   if (ctx.opts.validateTemplates && ctx.opts.validators.template) {
     for (const what of ["annotations", "labels"] as const) {
@@ -292,7 +296,7 @@ function checkRule(
       if (!isObj(map)) continue;
       for (const [k, v] of Object.entries(map)) {
         const t = text(v);
-        if (t === undefined || !t.includes("{{") || !t.includes("}}")) continue;
+        if (t === undefined) continue;
         const bad = ctx.opts.validators.template(t, what === "labels" ? "label" : "annotation");
         if (bad)
           r.at(

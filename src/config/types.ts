@@ -72,6 +72,8 @@ export interface ConfigProblem {
  */
 export interface Validators {
   expr?(expr: string, type: DatasourceType): { message: string; line?: number; col?: number } | null;
+  /** The language `expr` checks prometheus-type expressions in, for messages (default "MetricsQL"). */
+  exprLanguage?: string;
   template?(text: string, where: "annotation" | "label"): { message: string; line?: number; col?: number } | null;
 }
 
@@ -96,8 +98,13 @@ export interface LoadOptions {
 
 export interface LoadResult {
   groups: GroupConfig[];
-  /** Every file (or URL) the patterns matched, in load order. */
+  /**
+   * Every file (or URL) the patterns matched, in load order, as shown: a URL without its credentials
+   * (userinfo, credential-like query values), like GroupConfig.file and ConfigProblem.file.
+   */
   files: string[];
+  /** Where a shown URL was read from, for the few that differ (`tsalert lint` reads them again). */
+  sources?: Map<string, string>;
   /** Errors and warnings of all files; the load failed when any has severity "error". */
   problems: ConfigProblem[];
 }

@@ -17,7 +17,10 @@ export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions & { lin
  * `linePos` set). Input nested deeper than MAX_YAML_DEPTH yields one empty document whose error names
  * where the limit was crossed.
  */
-export function parseYamlDocuments(source: string, options: YamlOptions): Document.Parsed[] {
+export function parseYamlDocuments(source: string, yamlOptions: YamlOptions): Document.Parsed[] {
+  // Merge keys (`<<: *anchor`) are YAML 1.1, and Go's yaml decoders (so vmalert and promtool) accept them
+  // in every file they read.
+  const options: YamlOptions = { merge: true, ...yamlOptions };
   const tokens = Array.from(new Parser(options.lineCounter.addNewLine).parse(source));
   const deep = tooDeepAt(tokens, MAX_YAML_DEPTH);
   if (deep !== null) {

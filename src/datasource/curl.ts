@@ -1,4 +1,4 @@
-// The request as a shell command for the rule history (§9 StateEntry): secrets never appear in it.
+// The request as a shell command for the rule history (each entry of a rule's `updates`): secrets never appear in it.
 import { isSecretHeader } from "../net/headers.js";
 
 function shellQuote(s: string): string {

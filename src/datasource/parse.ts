@@ -1,4 +1,6 @@
-// Turns datasource answers into metrics. Errors are plain messages; the querier adds the URL and code.
+// Turns datasource answers into metrics. Errors are plain messages; the querier adds the URL and code
+// and scrubs them (they may quote the answer).
+import { jsonErrorText } from "../net/redact.js";
 import type { Metric, QueryResult } from "./types.js";
 
 /** Go's strconv.ParseFloat accepts these spellings; JS Number() does not know "Inf". */
@@ -67,7 +69,7 @@ export function promEnvelope(text: string): PromResponse & { data: NonNullable<P
   try {
     r = JSON.parse(text) as PromResponse;
   } catch (err) {
-    throw new Error(`invalid JSON: ${(err as Error).message}`);
+    throw new Error(`invalid JSON: ${jsonErrorText(err)}`);
   }
   if (r === null || typeof r !== "object") throw new Error("response is not a JSON object");
   if (r.status === "error") throw new Error(`response error "${String(r.errorType ?? "")}": ${String(r.error ?? "")}`);
@@ -129,7 +131,7 @@ export function parseGraphite(text: string): QueryResult {
   try {
     r = JSON.parse(text);
   } catch (err) {
-    throw new Error(`invalid JSON: ${(err as Error).message}`);
+    throw new Error(`invalid JSON: ${jsonErrorText(err)}`);
   }
   if (!Array.isArray(r)) throw new Error("graphite response is not a list");
   const out: Metric[] = [];

@@ -2,6 +2,7 @@
 import { TsalertError } from "../errors.js";
 import { createHttpClient, type HttpClient, HttpRequestError } from "../net/client.js";
 import { parseHeaderList } from "../net/headers.js";
+import { peerSnippet, redactURL, SECRET_REPLACEMENT } from "../net/redact.js";
 import { toCurl } from "./curl.js";
 import { type DatasourceOptions, DEFAULT_QUERY_TIMEOUT_MS } from "./options.js";
 import { parseGraphite, parsePrometheus, parseVlogs } from "./parse.js";
@@ -41,9 +42,16 @@ export function curlOf(err: unknown): string {
   return err instanceof DatasourceError ? err.curl : "";
 }
 
-function bodySnippet(body: Buffer, client: HttpClient): string {
-  const text = client.scrub(body.subarray(0, MAX_ERROR_BODY).toString("utf8"));
-  return body.length > MAX_ERROR_BODY ? `${text}... (${body.length} bytes)` : text;
+/** Configured header values are shown as "<secret>", whatever the header's name (they may be credentials). */
+function masked(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(headers ?? {})) out[k] = SECRET_REPLACEMENT;
+  return out;
+}
+
+/** An error about a peer's answer: its text may quote the request (credentials) and is peer-sized. */
+function answerError(err: unknown): string {
+  return peerSnippet((err as Error).message, MAX_ERROR_BODY);
 }
 
 function hasAuth(o: DatasourceOptions): boolean {
@@ -81,9 +89,9 @@ class GroupQuerier implements Querier {
     this.headers = { "Content-Type": "application/json", ...parseHeaderList(settings.headers, "group header") };
     this.curlHeaders = {
       "Content-Type": "application/json",
-      ...(hasAuth(opts) ? { Authorization: "<secret>" } : {}),
-      ...opts.headers,
-      ...this.headers,
+      ...(hasAuth(opts) ? { Authorization: SECRET_REPLACEMENT } : {}),
+      ...masked(opts.headers),
+      ...masked(parseHeaderList(settings.headers, "group header")),
     };
     this.timeoutMs = effectiveTimeout(opts, settings.evaluationInterval);
   }
@@ -100,13 +108,9 @@ class GroupQuerier implements Querier {
             ? parseVlogs(text)
             : parsePrometheus(text);
     } catch (err) {
-      throw new DatasourceError(
-        `error parsing response from ${this.client.redact(url)}: ${(err as Error).message}`,
-        curl,
-        {
-          cause: err,
-        },
-      );
+      throw new DatasourceError(`error parsing response from ${this.client.redact(url)}: ${answerError(err)}`, curl, {
+        cause: err,
+      });
     }
     result.curl = curl;
     return result;
@@ -121,13 +125,9 @@ class GroupQuerier implements Querier {
       result.curl = curl;
       return result;
     } catch (err) {
-      throw new DatasourceError(
-        `error parsing response from ${this.client.redact(url)}: ${(err as Error).message}`,
-        curl,
-        {
-          cause: err,
-        },
-      );
+      throw new DatasourceError(`error parsing response from ${this.client.redact(url)}: ${answerError(err)}`, curl, {
+        cause: err,
+      });
     }
   }
 
@@ -162,7 +162,7 @@ class GroupQuerier implements Querier {
     }
     if (res.status !== 200) {
       throw new DatasourceError(
-        `unexpected response code ${res.status} for ${shownURL}. Response body ${bodySnippet(res.body, this.client)}`,
+        `unexpected response code ${res.status} for ${shownURL}. Response body ${peerSnippet(res.body, MAX_ERROR_BODY)}`,
         curl,
         { status: res.status },
       );
@@ -176,7 +176,7 @@ export function createQuerierFactory(opts: DatasourceOptions, context = "datasou
   try {
     new URL(opts.url);
   } catch {
-    throw new TsalertError("TSA_FLAG", `${context}: invalid URL ${JSON.stringify(opts.url)}`);
+    throw new TsalertError("TSA_FLAG", `${context}: invalid URL ${JSON.stringify(redactURL(opts.url, opts.showURL))}`);
   }
   const client = createHttpClient(opts, context);
   return {

@@ -1,4 +1,4 @@
-// The JSON API (reference §9): rules, alerts, notifiers, and single alert/rule/group lookups.
+// The JSON API (README "HTTP API, web UI and /metrics"): rules, alerts, notifiers, and single alert/rule/group lookups.
 import type { EngineView } from "../rule/api.js";
 import {
   filterAlerts,

@@ -1,4 +1,4 @@
-// The filters of /api/v1/rules and /api/v1/alerts (reference §9): parsed once from the query string,
+// The filters of /api/v1/rules and /api/v1/alerts (README "HTTP API, web UI and /metrics"): parsed once from the query string,
 // applied to the engine view's groups. The UI uses the same code, so a UI link equals an API query.
 import type { ApiAlert, ApiGroup, ApiRule } from "../rule/api.js";
 import { BadRequest, bool, list, positiveInt } from "./params.js";

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { TsalertError } from "../errors.js";
+import { registerSecret } from "../net/redact.js";
 import type { HttpServerOptions, TlsListenOptions } from "./server.js";
 
 export interface HttpFlagReader {
@@ -10,6 +11,7 @@ export interface HttpFlagReader {
   bool(name: string): boolean;
   /** Milliseconds. */
   duration(name: string): number;
+  int(name: string): number;
   list(name: string): string[];
   boolList(name: string): boolean[];
 }
@@ -22,7 +24,9 @@ export function readPasswordFlag(name: string, value: string): string {
   if (!value.startsWith("file://")) return value;
   const path = value.slice("file://".length);
   try {
-    return readFileSync(resolve(path), "utf8").replace(/[\r\n]+$/, "");
+    const secret = readFileSync(resolve(path), "utf8").replace(/[\r\n]+$/, "");
+    registerSecret(secret, { pinned: true });
+    return secret;
   } catch (err) {
     // The path is not secret; the error says which flag and file.
     throw new TsalertError(
@@ -34,10 +38,23 @@ export function readPasswordFlag(name: string, value: string): string {
 
 function tlsOptions(f: HttpFlagReader, addrs: number): (TlsListenOptions | undefined)[] | undefined {
   const on = f.boolList("tls");
+  const mtlsOn = f.boolList("mtls");
+  for (let i = 0; i < addrs; i++) {
+    const isOn = (xs: boolean[]) => (xs.length === 1 ? xs[0] : xs[i]) === true;
+    if (isOn(mtlsOn) && !isOn(on)) {
+      throw new TsalertError(
+        "TSA_FLAG",
+        `-mtls is set for -httpListenAddr #${i + 1} without -tls: client certificates need HTTPS`,
+      );
+    }
+  }
   if (!on.some(Boolean)) return undefined;
   const certs = f.list("tlsCertFile");
   const keys = f.list("tlsKeyFile");
   const mins = f.list("tlsMinVersion");
+  const mtls = mtlsOn;
+  const cas = f.list("mtlsCAFile");
+  const cipherSuites = f.list("tlsCipherSuites");
   const at = (xs: string[], i: number) => (xs.length === 1 ? xs[0] : xs[i]) ?? "";
   const out: (TlsListenOptions | undefined)[] = [];
   for (let i = 0; i < addrs; i++) {
@@ -52,9 +69,22 @@ function tlsOptions(f: HttpFlagReader, addrs: number): (TlsListenOptions | undef
         "TSA_FLAG",
         `-tls is set for -httpListenAddr #${i + 1}: -tlsCertFile and -tlsKeyFile are required`,
       );
-    out.push({ certFile, keyFile, minVersion: at(mins, i) || undefined });
+    out.push({
+      certFile,
+      keyFile,
+      minVersion: at(mins, i) || undefined,
+      cipherSuites,
+      mtls: (mtls.length === 1 ? mtls[0] : mtls[i]) === true,
+      mtlsCAFile: at(cas, i) || undefined,
+    });
   }
   return out;
+}
+
+function nonNegative(f: HttpFlagReader, name: string): number {
+  const v = f.int(name);
+  if (v < 0) throw new TsalertError("TSA_FLAG", `invalid value "${v}" for flag -${name}: want 0 (no limit) or more`);
+  return v;
 }
 
 export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
@@ -73,15 +103,19 @@ export function httpOptionsFromFlags(f: HttpFlagReader): HttpServerOptions {
     maxGracefulShutdownMs: f.duration("http.maxGracefulShutdownDuration"),
     idleConnTimeoutMs: f.duration("http.idleConnTimeout"),
     connTimeoutMs: f.duration("http.connTimeout"),
+    maxConcurrentConnections: nonNegative(f, "http.maxConcurrentConnections"),
     disableResponseCompression: f.bool("http.disableResponseCompression"),
     disableCORS: f.bool("http.disableCORS"),
     disableKeepAlive: f.bool("http.disableKeepAlive"),
     enableTCP6: f.bool("enableTCP6"),
+    exposeMetadata: f.bool("metrics.exposeMetadata"),
     headers: {
       csp: opt(f.string("http.header.csp")),
       hsts: opt(f.string("http.header.hsts")),
       frameOptions: opt(f.string("http.header.frameOptions")),
+      disableServerHostname: f.bool("http.header.disableServerHostname"),
     },
     tls: tlsOptions(f, addrs.length),
+    proxyProtocol: f.boolList("httpListenAddr.useProxyProtocol"),
   };
 }

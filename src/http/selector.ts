@@ -1,12 +1,13 @@
 // Series selectors for the `match[]` filter: `name`, `{a="b",c=~"d"}`, `name{a!="b",c!~"d"}`.
 // Matched against rule labels or alert labels; several selectors are ORed, matchers inside one are ANDed.
 import { TsalertError } from "../errors.js";
+import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 
 export interface LabelMatcher {
   name: string;
   op: "=" | "!=" | "=~" | "!~";
   value: string;
-  re?: RegExp;
+  re?: GoRegexp;
 }
 
 export type SeriesSelector = LabelMatcher[];
@@ -77,8 +78,8 @@ export function parseSeriesSelector(input: string): SeriesSelector {
       const m: LabelMatcher = { name, op, value };
       if (op === "=~" || op === "!~") {
         try {
-          // Anchored like Prometheus regex matchers.
-          m.re = new RegExp(`^(?:${value})$`, "s");
+          // Anchored like Prometheus regex matchers; the request brings the pattern, so it is size-checked.
+          m.re = compileGoRegexp(value, { anchored: true, runtime: true });
         } catch (err) {
           fail(input, `bad regexp ${JSON.stringify(value)}: ${(err as Error).message}`);
         }
@@ -109,9 +110,9 @@ function matchOne(m: LabelMatcher, labels: Record<string, string>): boolean {
     case "!=":
       return v !== m.value;
     case "=~":
-      return m.re!.test(v);
+      return m.re!.matchString(v);
     case "!~":
-      return !m.re!.test(v);
+      return !m.re!.matchString(v);
   }
 }
 

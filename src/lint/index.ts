@@ -48,7 +48,8 @@ async function buildRules(res: LoadResult, env?: NodeJS.ProcessEnv) {
   const indexes = new Map<string, FileIndex | null>();
   await Promise.all(
     files.map(async (f) => {
-      indexes.set(f, await indexFile(f, env).catch(() => null));
+      const index = await indexFile(res.sources?.get(f) ?? f, env).catch(() => null);
+      indexes.set(f, index && { ...index, file: f });
     }),
   );
   const rules: LintRule[] = [];

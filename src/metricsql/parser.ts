@@ -1,6 +1,7 @@
 // Recursive descent over the token stream of lexer.ts. WITH templates are expanded while parsing: a
 // template's body is re-read from its source span with its parameters bound, so the tree returned holds
 // no template names. Work is bounded: nesting depth, tokens read (WITH expansion included) and tree size.
+import { compileGoRegexp } from "../goregexp.js";
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -14,6 +15,7 @@ import type {
   RollupExpr,
   VectorSelector,
 } from "./ast.js";
+import { MetricsqlSyntaxError } from "./error.js";
 import { describeArity, lookupFunction } from "./functions.js";
 import { describeToken, Lexer, Tok } from "./lexer.js";
 
@@ -53,6 +55,8 @@ interface Template {
   /** Source span of a function template's body, re-read at each call. */
   bodyStart: number;
   bodyEnd: number;
+  /** The text the span is in, when not the expression itself (MetricsQL's built-in templates). */
+  bodySrc?: string;
   scope: Scope | null;
   /** A parameter while its template's body is checked at definition: stands for any argument. */
   placeholder?: boolean;
@@ -66,6 +70,8 @@ interface Scope {
 export interface ParseStats {
   /** Tokens read, WITH expansion included. */
   steps: number;
+  /** The expression used WITH templates (its own or MetricsQL's built-in ones): MetricsQL only. */
+  usedTemplates?: boolean;
 }
 
 export interface ParseResult {
@@ -81,15 +87,43 @@ export function parseExpr(src: string, stats?: ParseStats): ParseResult {
     // Without templates every node holds at least one token, so the tree is no deeper than that.
     return { expr, mayExceed: p.usedTemplates || p.steps() > MAX_DEPTH };
   } finally {
-    if (stats) stats.steps = p.steps();
+    if (stats) {
+      stats.steps = p.steps();
+      stats.usedTemplates = p.usedTemplates;
+    }
   }
 }
+
+/**
+ * MetricsQL's built-in WITH templates, usable as functions in every expression (see "WITH templates" in
+ * the MetricsQL docs). An expression's own WITH templates of the same name take precedence.
+ */
+const BUILTIN_TEMPLATES: Scope = {
+  parent: null,
+  names: new Map(
+    (
+      [
+        ["ru", ["freev", "maxv"], "clamp_min(maxv - clamp_min(freev, 0), 0) / clamp_min(maxv, 0) * 100"],
+        [
+          "ttf",
+          ["freev"],
+          "smooth_exponential(clamp_max(clamp_max(-freev, 0) / clamp_max(deriv_fast(freev), 0), 365*24*3600), clamp_max(step()/300, 1))",
+        ],
+        ["range_median", ["q"], "range_quantile(0.5, q)"],
+        ["alias", ["q", "name"], 'label_set(q, "__name__", name)'],
+      ] as const
+    ).map(([name, params, body]): [string, Template] => [
+      name,
+      { params: [...params], bodyStart: 0, bodyEnd: body.length, bodySrc: body, scope: null },
+    ]),
+  ),
+};
 
 class Parser {
   private lx: Lexer;
   private depth = 0;
   private stepBudget: number;
-  private scope: Scope | null = null;
+  private scope: Scope | null = BUILTIN_TEMPLATES;
   private doneSteps = 0;
   usedTemplates = false;
   /** End of the token before the current one. */
@@ -399,7 +433,7 @@ class Parser {
       return this.parseAggregate(lower, start);
     }
     if (this.isPunct("{")) {
-      const t = this.lookup(name);
+      const t = this.lookupValue(name);
       if (t && !t.placeholder) {
         const v = t.value;
         if (t.params !== null || !v || v.type !== "selector") {
@@ -409,7 +443,7 @@ class Parser {
       }
       return this.parseSelector(name, start);
     }
-    const t = this.lookup(name);
+    const t = this.lookupValue(name);
     if (t) {
       if (t.params !== null) this.fail(`WITH template "${name}" needs ${t.params.length} argument(s)`, start);
       return wrapValue(t.value as Expr, start, nameEnd);
@@ -529,6 +563,7 @@ class Parser {
         const op = this.lx.text as MatchOp;
         this.advance();
         if (this.tok() !== Tok.String) this.unexpected("a quoted label value");
+        if (op === "=~" || op === "!~") this.checkRegexp(label, this.lx.str);
         cur.push({ label, op, value: this.lx.str });
         this.advance();
       } else {
@@ -568,6 +603,15 @@ class Parser {
     return node;
   }
 
+  /** As MetricsQL: a regexp filter must compile as Go's anchored `^(?:re)$` (RE2 syntax). */
+  private checkRegexp(label: string, value: string): void {
+    try {
+      compileGoRegexp(value, { anchored: true });
+    } catch (err) {
+      this.fail(`invalid regexp in ${label}=${JSON.stringify(value)}: ${(err as Error).message}`);
+    }
+  }
+
   // --- WITH templates ------------------------------------------------------------------------
 
   private lookup(name: string): Template | undefined {
@@ -576,6 +620,12 @@ class Parser {
       if (t) return t;
     }
     return undefined;
+  }
+
+  /** A template used without parentheses; a built-in one is then a plain metric name, as in MetricsQL. */
+  private lookupValue(name: string): Template | undefined {
+    const t = this.lookup(name);
+    return t?.bodySrc === undefined ? t : undefined;
   }
 
   private parseWith(): Expr {
@@ -633,6 +683,7 @@ class Parser {
   }
 
   private expandCall(name: string, t: Template, start: number): Expr {
+    this.usedTemplates = true;
     this.enter();
     const args = this.parseArgs();
     const params = t.params as string[];
@@ -649,7 +700,7 @@ class Parser {
     const savedScope = this.scope;
     this.doneSteps += outer.steps;
     outer.steps = 0;
-    const sub = new Lexer(this.src, t.bodyStart, t.bodyEnd);
+    const sub = new Lexer(t.bodySrc ?? this.src, t.bodyStart, t.bodyEnd);
     this.lx = sub;
     this.scope = bound;
     try {
@@ -657,6 +708,12 @@ class Parser {
       const body = this.parseExpr();
       if (sub.kind !== Tok.EOF) this.unexpected("end of template body");
       return wrapValue(body, start, callEnd);
+    } catch (err) {
+      // A built-in body's offsets mean nothing in the expression: point at the call instead.
+      if (t.bodySrc !== undefined && err instanceof MetricsqlSyntaxError) {
+        throw new MetricsqlSyntaxError(`${name}(): ${err.reason}`, this.src, start);
+      }
+      throw err;
     } finally {
       this.doneSteps += sub.steps;
       this.lx = outer;

@@ -5,7 +5,14 @@ import { readFile } from "node:fs/promises";
 import type { Dispatcher } from "undici";
 import { request } from "undici";
 import { TsalertError } from "../errors.js";
-import { scrubSecrets } from "./redact.js";
+import {
+  jsonErrorText,
+  peerSnippet,
+  redactURL,
+  registerAuthorization,
+  registerSecret,
+  registerURLSecrets,
+} from "./redact.js";
 import type { AuthOptions, OAuth2Options } from "./types.js";
 
 const FILE_TTL_MS = 1000;
@@ -14,7 +21,8 @@ const TOKEN_EXPIRY_DELTA_MS = 10_000;
 
 export type AuthHeaders = () => Promise<Record<string, string>>;
 
-function cachedFile(path: string, what: string): () => Promise<string> {
+/** A file re-read at most every FILE_TTL_MS; `secret` contents are registered with the scrubber. */
+function cachedFile(path: string, what: string, secret = true): () => Promise<string> {
   let value = "";
   let readAt = Number.NEGATIVE_INFINITY;
   let pending: Promise<string> | undefined;
@@ -23,6 +31,8 @@ function cachedFile(path: string, what: string): () => Promise<string> {
     pending ??= readFile(path, "utf8")
       .then((text) => {
         value = text.trim();
+        // A rotated file brings a new secret: known before it is first sent.
+        if (secret) registerSecret(value);
         readAt = Date.now();
         return value;
       })
@@ -36,12 +46,40 @@ function cachedFile(path: string, what: string): () => Promise<string> {
   };
 }
 
-function constant(v: string): () => Promise<string> {
+/** A value given as such (flag, notifier config); a `secret` one is registered with the scrubber at once. */
+function constant(v: string, secret = true): () => Promise<string> {
+  if (secret) registerSecret(v);
   return async () => v;
 }
 
 function basicHeader(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+}
+
+/**
+ * Userinfo of a URL as Go's HTTP client uses it: `http://user:pass@host` is basic auth. Returns the URL
+ * without userinfo and the `Basic …` header value (undefined without userinfo or for an unparseable URL).
+ */
+export function userinfoAuth(url: string): { url: string; authorization?: string } {
+  if (!url.includes("@")) return { url };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (u.username === "" && u.password === "") return { url };
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const authorization = basicHeader(dec(u.username), dec(u.password));
+  u.username = "";
+  u.password = "";
+  return { url: u.toString(), authorization };
 }
 
 export function checkAuthOptions(opts: AuthOptions, context: string): void {
@@ -79,8 +117,8 @@ export function createAuth(opts: AuthOptions, dispatcher: Dispatcher, context: s
   const b = opts.basicAuth;
   if (b && (b.username || b.usernameFile || b.password || b.passwordFile)) {
     const user = b.usernameFile
-      ? cachedFile(b.usernameFile, `${context} basic auth username`)
-      : constant(b.username ?? "");
+      ? cachedFile(b.usernameFile, `${context} basic auth username`, false)
+      : constant(b.username ?? "", false);
     const pass = b.passwordFile
       ? cachedFile(b.passwordFile, `${context} basic auth password`)
       : constant(b.password ?? "");
@@ -111,6 +149,7 @@ interface Token {
 
 /** OAuth2 client-credentials flow; the token is cached until shortly before it expires. */
 function oauth2TokenSource(o: OAuth2Options, dispatcher: Dispatcher, context: string): () => Promise<Token> {
+  registerURLSecrets(o.tokenURL);
   const secret = o.clientSecretFile
     ? cachedFile(o.clientSecretFile, `${context} oauth2 client secret`)
     : constant(o.clientSecret ?? "");
@@ -130,6 +169,7 @@ function oauth2TokenSource(o: OAuth2Options, dispatcher: Dispatcher, context: st
       form.set("client_secret", s);
     } else {
       headers.authorization = basicHeader(encodeURIComponent(o.clientID), encodeURIComponent(s));
+      registerAuthorization(headers.authorization);
     }
     const res = await request(o.tokenURL, {
       method: "POST",
@@ -150,16 +190,19 @@ function oauth2TokenSource(o: OAuth2Options, dispatcher: Dispatcher, context: st
         res = again;
       }
       if (res.status < 200 || res.status >= 300) {
-        // The endpoint may quote the request, client secret included (found by the security drill).
-        const s = await secret();
-        const quoted = [s, encodeURIComponent(s), basicHeader(encodeURIComponent(o.clientID), encodeURIComponent(s))];
-        const text = scrubSecrets(res.text, [...quoted, ...quoted.map((q) => q.replace(/^Basic /, ""))]);
-        throw new Error(`token endpoint answered ${res.status}: ${text.slice(0, 512)}`);
+        // The endpoint may quote the request, client secret included.
+        throw new Error(`token endpoint answered ${res.status}: ${peerSnippet(res.text, 512)}`);
       }
-      const body = JSON.parse(res.text) as { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+      let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+      try {
+        body = JSON.parse(res.text) as typeof body;
+      } catch (err) {
+        throw new Error(`token endpoint answer is not JSON: ${jsonErrorText(err)}`);
+      }
       if (typeof body.access_token !== "string" || body.access_token === "") {
         throw new Error("token endpoint response has no access_token");
       }
+      registerSecret(body.access_token);
       const expiresIn = Number(body.expires_in);
       const type = typeof body.token_type === "string" && body.token_type !== "" ? body.token_type : "Bearer";
       return {
@@ -170,7 +213,9 @@ function oauth2TokenSource(o: OAuth2Options, dispatcher: Dispatcher, context: st
           Number.isFinite(expiresIn) && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY,
       };
     } catch (err) {
-      throw new Error(`cannot get oauth2 token from ${o.tokenURL}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot get oauth2 token from ${redactURL(o.tokenURL)}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 

@@ -10,17 +10,19 @@
 //     Header order: auth (basic/bearer/OAuth2), then ClientOptions.headers, then request headers (win).
 //   client.authHeaders()  -> the headers the client adds (for callers that build their own requests).
 //   client.redact(url)    -> url without credentials unless opts.showURL.
-//   client.scrub(text)    -> text (a response body) with the credentials this client sent replaced by
-//                            "<secret>", unless opts.showURL.
+//   client.scrub(text)    -> text (a response body) with every credential and header value tsalert sends
+//                            replaced by "<secret>" (src/net/redact.ts owns the rules).
 //   await client.close()  -> closes pooled connections.
 //
 // One undici Agent per client keeps a connection pool per origin: keep-alive with idleConnTimeout,
 // at most maxIdleConnections sockets per origin, `connection: close` per request with disableKeepAlive.
+import { promises as dnsPromises } from "node:dns";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { TsalertError } from "../errors.js";
-import { type AuthHeaders, createAuth } from "./auth.js";
-import { redactURL, scrubSecrets, urlSecrets } from "./redact.js";
+import { type AuthHeaders, createAuth, userinfoAuth } from "./auth.js";
+import { type BalancedURL, type Balancer, balancedURL } from "./balance.js";
+import { redactURL, registerHeaderSecrets, registerURLSecrets, scrubPeerText, scrubSecrets } from "./redact.js";
 import type { ClientOptions, TlsOptions } from "./types.js";
 
 export interface HttpRequest {
@@ -114,25 +116,6 @@ async function readBody(body: AsyncIterable<Uint8Array> & { destroy(): void }, m
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
-/** `Basic …` for a URL with userinfo, else undefined. */
-function userinfoAuth(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (u.username === "" && u.password === "") return undefined;
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  return `Basic ${Buffer.from(`${dec(u.username)}:${dec(u.password)}`).toString("base64")}`;
-}
-
 /** Creates a client; throws TsalertError("TSA_FLAG") for unreadable TLS files or conflicting auth. */
 export function createHttpClient(opts: ClientOptions, context = "http client"): HttpClient {
   // Go's 0 means "no idle timeout"; undici needs a number, so 0 becomes a long one.
@@ -151,42 +134,22 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
   const auth: AuthHeaders = createAuth(opts, agent, context);
   const extra = opts.headers ?? {};
   const redact = (url: string) => redactURL(url, opts.showURL);
-  // Credentials sent recently (rotated files and refreshed tokens add new ones), for scrub().
-  const sent = new Set<string>();
-  function remember(authHeaders: Record<string, string>): void {
-    for (const v of Object.values(authHeaders)) {
-      if (sent.has(v)) continue;
-      if (sent.size >= 16) sent.clear();
-      sent.add(v);
-      const space = v.indexOf(" ");
-      if (space > 0) sent.add(v.slice(space + 1));
-    }
-  }
-  /** Credentials in a request URL: the userinfo password and values of credential-like parameters. */
-  function rememberURL(url: string): void {
-    const secrets = urlSecrets(url);
-    if (secrets.length === 0) return;
-    const asHeaders: Record<string, string> = {};
-    for (const [i, v] of secrets.entries()) asHeaders[i] = v;
-    remember(asHeaders);
-  }
-  const scrub = (text: string) => (opts.showURL ? text : scrubSecrets(text, sent));
+  registerHeaderSecrets(extra);
 
   async function once(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     // Case-insensitive merge: a later "content-type" replaces an earlier "Content-Type".
     const authHeaders = await auth();
-    remember(authHeaders);
-    rememberURL(req.url);
     for (const src of [authHeaders, extra, req.headers]) {
       if (src) for (const [k, v] of Object.entries(src)) headers[k.toLowerCase()] = v;
     }
     // Like Go's client: userinfo in the URL is basic auth unless an Authorization header is set.
-    const userinfo = userinfoAuth(req.url);
-    if (userinfo && headers.authorization === undefined) {
-      headers.authorization = userinfo;
-      remember({ authorization: userinfo });
-    }
+    const userinfo = userinfoAuth(req.url).authorization;
+    if (userinfo && headers.authorization === undefined) headers.authorization = userinfo;
+    // What is sent may be echoed back: known before the answer arrives. Re-registering keeps rotated
+    // tokens and per-group headers among the newest (the run-time set is bounded).
+    registerHeaderSecrets(headers);
+    if (!opts.showURL) registerURLSecrets(req.url);
     const res = await request(req.url, {
       method: req.method ?? (req.body === undefined ? "GET" : "POST"),
       headers,
@@ -206,7 +169,46 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
     return { status: res.statusCode, headers: res.headers, body };
   }
 
+  const balancers = new Map<string, Balancer>();
+  const resolver = opts.resolver ?? new dnsPromises.Resolver();
+
+  /** A `dns+` / `srv+` URL: each attempt goes to the least-loaded address; network failures move on. */
+  async function sendBalanced(req: HttpRequest, url: URL, lb: BalancedURL): Promise<HttpResponse> {
+    let last: HttpRequestError | undefined;
+    const attempts = await lb.balancer.attempts();
+    for (let i = 0; i < attempts; i++) {
+      const b = await lb.balancer.pick().catch((err: Error) => {
+        throw new HttpRequestError("network", `request to ${redact(req.url)}: ${err.message}`);
+      });
+      const target = new URL(url);
+      target.host = b.addr;
+      try {
+        return await sendOne({ ...req, url: target.toString(), headers: { ...req.headers, host: lb.host } });
+      } catch (err) {
+        if (!(err instanceof HttpRequestError) || err.kind !== "network") throw err;
+        lb.balancer.markBroken(b);
+        last = err;
+      } finally {
+        lb.balancer.release(b);
+      }
+    }
+    throw new HttpRequestError(
+      "network",
+      `all ${attempts} backend(s) of ${redact(req.url)} are unavailable: ${last?.message ?? "no answer"}`,
+      { cause: last },
+    );
+  }
+
   async function send(req: HttpRequest): Promise<HttpResponse> {
+    if (/^https?:\/\/(dns|srv)\+/i.test(req.url)) {
+      const url = new URL(req.url);
+      const lb = balancedURL(url, balancers, resolver, opts.enableTCP6 === true);
+      if (lb) return sendBalanced(req, url, lb);
+    }
+    return sendOne(req);
+  }
+
+  async function sendOne(req: HttpRequest): Promise<HttpResponse> {
     const outer = req.signal;
     if (outer?.aborted) throw new HttpRequestError("aborted", `request to ${redact(req.url)} cancelled`);
     let signal = outer;
@@ -246,7 +248,7 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
       const msg = (err as Error).message || String(err);
       throw new HttpRequestError(
         "network",
-        `cannot send request to ${redact(req.url)}: ${redactText(msg, req.url, redact)}`,
+        `cannot send request to ${redact(req.url)}: ${scrubSecrets(redactText(msg, req.url, redact))}`,
         {
           cause: err,
         },
@@ -261,7 +263,7 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
     request: send,
     authHeaders: auth,
     redact,
-    scrub,
+    scrub: scrubPeerText,
     close: () => agent.close(),
   };
 }

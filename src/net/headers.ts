@@ -1,5 +1,6 @@
 // Header helpers shared by every outbound client: the `K:v^^K2:v2` flag syntax and secret detection.
 import { TsalertError } from "../errors.js";
+import { isSecretName, SECRET_REPLACEMENT } from "./redact.js";
 
 /**
  * Parses vmalert's header flag syntax: `Name:value` pairs joined by `^^`. Whitespace around names and
@@ -30,9 +31,18 @@ export function parseHeaderList(list: readonly string[], what = "header"): Recor
   return out;
 }
 
-const SECRET_HEADER = /auth|pass|key|secret|token/i;
-
 /** Header names whose values are never shown (curl strings, logs): vmalert's rule for its curl output. */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER.test(name);
+  return isSecretName(name);
+}
+
+/**
+ * Group `headers` / `notifier_headers` entries as the API shows them: `Name: <secret>`. Configured header
+ * values may be credentials under any name (vmalert shows them as given).
+ */
+export function maskHeaderList(list: readonly string[]): string[] {
+  return list.map((item) => {
+    const i = item.indexOf(":");
+    return i > 0 ? `${item.slice(0, i).trim()}: ${SECRET_REPLACEMENT}` : SECRET_REPLACEMENT;
+  });
 }

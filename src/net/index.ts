@@ -7,6 +7,17 @@ export {
   HttpRequestError,
   type HttpResponse,
 } from "./client.js";
-export { isSecretHeader, parseHeaderList, parseHeaders } from "./headers.js";
-export { redactURL, scrubSecrets } from "./redact.js";
+export { isSecretHeader, maskHeaderList, parseHeaderList, parseHeaders } from "./headers.js";
+export {
+  jsonErrorText,
+  peerSnippet,
+  redactURL,
+  registerAuthorization,
+  registerHeaderSecrets,
+  registerSecret,
+  registerURLSecrets,
+  SECRET_REPLACEMENT,
+  scrubPeerText,
+  scrubSecrets,
+} from "./redact.js";
 export type { AuthOptions, ClientOptions, OAuth2Options, TlsOptions } from "./types.js";

@@ -35,4 +35,8 @@ export interface ClientOptions extends AuthOptions {
   disableKeepAlive?: boolean;
   /** Print URLs and credentials in logs and errors (the `-*.showURL` flags). */
   showURL?: boolean;
+  /** -enableTCP6: `dns+` URLs also use AAAA records. */
+  enableTCP6?: boolean;
+  /** Resolver for `dns+` / `srv+` URLs (default: the system's). */
+  resolver?: import("./balance.js").Resolver;
 }

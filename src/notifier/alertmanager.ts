@@ -1,6 +1,8 @@
-// One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (§7.1).
+// One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (Alertmanager's v2 API).
 import type { Logger } from "pino";
+import { keptErrorText } from "../errors.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";
+import { peerSnippet, redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
 import { alertsSendDuration, alertsSendErrors, alertsSent } from "./metrics.js";
 import { type Labels, type RelabelRule, relabel } from "./relabel.js";
@@ -85,7 +87,7 @@ export class AlertmanagerNotifier implements Notifier {
 
   constructor(opts: AlertmanagerOptions) {
     this.url = opts.url;
-    this.client = opts.client ?? createHttpClient(opts, `notifier ${opts.url}`);
+    this.client = opts.client ?? createHttpClient(opts, `notifier ${redactURL(opts.url, opts.showURL)}`);
     this.ownsClient = opts.client === undefined;
     this.address = this.client.redact(opts.url);
     this.timeout = opts.sendTimeout && opts.sendTimeout > 0 ? opts.sendTimeout : DEFAULT_SEND_TIMEOUT_MS;
@@ -123,8 +125,7 @@ export class AlertmanagerNotifier implements Notifier {
         maxBodyBytes: 1024 * 1024,
       });
       if (res.status < 200 || res.status >= 300) {
-        const text = this.client.scrub(res.body.subarray(0, MAX_ERROR_BODY).toString("utf8"));
-        err = `invalid SC ${res.status} from ${this.address}; response body: ${text}`;
+        err = `invalid SC ${res.status} from ${this.address}; response body: ${peerSnippet(res.body, MAX_ERROR_BODY)}`;
       }
     } catch (e) {
       if (signal?.aborted) throw signal.reason ?? e;
@@ -134,7 +135,7 @@ export class AlertmanagerNotifier implements Notifier {
     }
     if (err !== undefined) {
       alertsSendErrors.inc({ addr: this.address }, alerts.length);
-      this.lastErr = err;
+      this.lastErr = keptErrorText(err);
       this.logger?.error(`failed to send ${alerts.length} alerts to ${this.address}: ${err}`);
       return;
     }

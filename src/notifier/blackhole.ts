@@ -1,4 +1,4 @@
-// -notifier.blackhole: alerts are counted and dropped, for tests and dry environments (§7.3).
+// -notifier.blackhole: alerts are counted and dropped, for tests and dry environments.
 import { alertsSent } from "./metrics.js";
 import type { Notifier, NotifierAlert } from "./types.js";
 

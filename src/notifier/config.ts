@@ -1,4 +1,4 @@
-// -notifier.config (§7.4): a Prometheus-style `alerting` section in its own file. Parsing validates
+// -notifier.config (vmalert's docs, "Notifier configuration file"): a Prometheus-style `alerting` section in its own file. Parsing validates
 // everything up front (unknown top-level keys, relabel configs, durations) and names file:line.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";

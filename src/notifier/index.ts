@@ -9,6 +9,7 @@ export { BlackholeNotifier } from "./blackhole.js";
 export { loadNotifierConfig, type NotifierFileConfig, parseNotifierConfig } from "./config.js";
 export type { DnsResolver } from "./discovery.js";
 export { RecordingNotifier, staticNotifierSet } from "./fake.js";
+export { countSkippedSend } from "./metrics.js";
 export { type Labels, parseRelabelConfig, parseRelabelConfigs, type RelabelRule, relabel } from "./relabel.js";
 export {
   createNotifierSet,

@@ -2,6 +2,7 @@
 // once, then apply it to label sets. Semantics and defaults follow Prometheus: separator ";", regex
 // "(.*)" anchored at both ends, replacement "$1", action "replace".
 import { createHash } from "node:crypto";
+import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 
 export type RelabelAction =
   | "replace"
@@ -46,7 +47,8 @@ export interface RelabelRule {
   sourceLabels: string[];
   separator: string;
   targetLabel: string;
-  regex: RegExp;
+  /** Anchored at both ends, as Prometheus compiles `^(?:regex)$`. */
+  regex: GoRegexp;
   regexText: string;
   modulus: number;
   replacement: string;
@@ -56,12 +58,6 @@ export type Labels = Record<string, string>;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const KNOWN_KEYS = new Set(["source_labels", "separator", "target_label", "regex", "modulus", "replacement", "action"]);
-
-/** Go RE2 named groups `(?P<name>…)` are `(?<name>…)` in JS; anchoring matches Prometheus. */
-function compileRegex(text: string): RegExp {
-  const js = text.replace(/\(\?P</g, "(?<");
-  return new RegExp(`^(?:${js})$`);
-}
 
 /** Validates one entry; throws Error with a message naming the field (the caller adds file:line). */
 export function parseRelabelConfig(input: unknown): RelabelRule {
@@ -82,9 +78,9 @@ export function parseRelabelConfig(input: unknown): RelabelRule {
     if (!LABEL_NAME.test(s)) throw new Error(`invalid source label name "${s}"`);
   }
   const regexText = c.regex === undefined || c.regex === null ? "(.*)" : String(c.regex);
-  let regex: RegExp;
+  let regex: GoRegexp;
   try {
-    regex = compileRegex(regexText);
+    regex = compileGoRegexp(regexText, { anchored: true });
   } catch (err) {
     throw new Error(`invalid regex "${regexText}": ${(err as Error).message}`);
   }
@@ -147,54 +143,6 @@ export function parseRelabelConfigs(list: unknown, what = "relabel_configs"): Re
   });
 }
 
-/**
- * Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`. `$name` takes the longest run of
- * [A-Za-z0-9_], so `$1x` names group "1x" and expands to "" — as in Prometheus.
- */
-export function expandTemplate(template: string, m: RegExpExecArray): string {
-  let out = "";
-  let i = 0;
-  while (i < template.length) {
-    const c = template[i];
-    if (c !== "$") {
-      out += c;
-      i++;
-      continue;
-    }
-    const next = template[i + 1];
-    if (next === "$") {
-      out += "$";
-      i += 2;
-      continue;
-    }
-    let name = "";
-    let end = i + 1;
-    if (next === "{") {
-      const close = template.indexOf("}", i + 2);
-      name = close < 0 ? "" : template.slice(i + 2, close);
-      if (close < 0 || !/^[A-Za-z0-9_]+$/.test(name)) {
-        out += c;
-        i++;
-        continue;
-      }
-      end = close + 1;
-    } else {
-      const run = /^[A-Za-z0-9_]+/.exec(template.slice(i + 1));
-      if (!run) {
-        out += c;
-        i++;
-        continue;
-      }
-      name = run[0];
-      end = i + 1 + name.length;
-    }
-    if (/^\d+$/.test(name)) out += m[Number(name)] ?? "";
-    else out += m.groups?.[name] ?? "";
-    i = end;
-  }
-  return out;
-}
-
 function hashmod(value: string, modulus: number): string {
   // Prometheus: the low 8 bytes of the MD5 sum as a big-endian uint64, modulo modulus.
   const sum = createHash("md5").update(value).digest();
@@ -209,10 +157,10 @@ export function relabel(input: Labels, rules: readonly RelabelRule[]): Labels | 
     const val = r.sourceLabels.map((n) => ls[n] ?? "").join(r.separator);
     switch (r.action) {
       case "keep":
-        if (!r.regex.test(val)) return null;
+        if (!r.regex.matchString(val)) return null;
         break;
       case "drop":
-        if (r.regex.test(val)) return null;
+        if (r.regex.matchString(val)) return null;
         break;
       case "keepequal":
         if (val !== (ls[r.targetLabel] ?? "")) return null;
@@ -221,11 +169,11 @@ export function relabel(input: Labels, rules: readonly RelabelRule[]): Labels | 
         if (val === (ls[r.targetLabel] ?? "")) return null;
         break;
       case "replace": {
-        const m = r.regex.exec(val);
+        const m = r.regex.findSubmatch(val);
         if (!m) break;
-        const target = expandTemplate(r.targetLabel, m);
+        const target = r.regex.expand(r.targetLabel, m);
         if (!LABEL_NAME.test(target)) break;
-        const res = expandTemplate(r.replacement, m);
+        const res = r.regex.expand(r.replacement, m);
         if (res === "") delete ls[target];
         else ls[target] = res;
         break;
@@ -241,15 +189,15 @@ export function relabel(input: Labels, rules: readonly RelabelRule[]): Labels | 
         break;
       case "labelmap":
         for (const [name, value] of Object.entries(ls)) {
-          const m = r.regex.exec(name);
-          if (m) ls[expandTemplate(r.replacement, m)] = value;
+          const m = r.regex.findSubmatch(name);
+          if (m) ls[r.regex.expand(r.replacement, m)] = value;
         }
         break;
       case "labeldrop":
-        for (const name of Object.keys(ls)) if (r.regex.test(name)) delete ls[name];
+        for (const name of Object.keys(ls)) if (r.regex.matchString(name)) delete ls[name];
         break;
       case "labelkeep":
-        for (const name of Object.keys(ls)) if (!r.regex.test(name)) delete ls[name];
+        for (const name of Object.keys(ls)) if (!r.regex.matchString(name)) delete ls[name];
         break;
     }
   }

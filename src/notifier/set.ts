@@ -2,6 +2,7 @@
 // discovered targets, reloadable), or -notifier.blackhole. One AlertmanagerNotifier per target URL.
 import type { Logger } from "pino";
 import { TsalertError } from "../errors.js";
+import { redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
 import type { ApiNotifierGroup } from "../rule/api.js";
 import { AlertmanagerNotifier } from "./alertmanager.js";
@@ -98,7 +99,8 @@ function blackholeSet(): ManagedNotifierSet {
     notifiers: () => list,
     close: async () => {},
     reload: async () => false,
-    notifiersView: () => [{ kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }],
+    // vmalert lists the blackhole notifier among the static targets.
+    notifiersView: () => [{ kind: "static", targets: [{ address: "blackhole", labels: {}, lastError: "" }] }],
     refreshDiscovery: async () => {},
   };
 }
@@ -111,7 +113,7 @@ function urlSet(opts: NotifierSetOptions): ManagedNotifierSet {
     } catch (err) {
       throw new TsalertError(
         "TSA_FLAG",
-        `-notifier.url: invalid URL ${JSON.stringify(u.url)}: ${(err as Error).message}`,
+        `-notifier.url: invalid URL ${JSON.stringify(redactURL(u.url, u.showURL))}: ${(err as Error).message}`,
       );
     }
     return { notifier: new AlertmanagerNotifier({ ...u, url, logger: opts.logger }), labels: {} };

@@ -1,4 +1,4 @@
-// From a configured or discovered address to a target URL (§7.4): __address__, __scheme__ and
+// From a configured or discovered address to a target URL (as for -notifier.config targets): __address__, __scheme__ and
 // __alerts_path__ labels, relabel_configs, default port, then the URL.
 import { type Labels, type RelabelRule, relabel } from "./relabel.js";
 

@@ -1,14 +1,9 @@
-// The restore query of newest vmalert (§8.3), built from the alert's identity.
+// The restore query of newest vmalert (README "State restore"), built from the alert's identity.
 import type { RestoreQuery } from "./types.js";
 
 /** PromQL double-quoted string literal. */
 export function quoteLabelValue(v: string): string {
   return `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
-}
-
-/** Label values that are templates cannot be matched before rendering: vmalert skips them. */
-function isTemplate(v: string): boolean {
-  return v.includes("{{") && v.includes("}}");
 }
 
 export function restoreExpr(q: RestoreQuery, lookbackMs: number, disableAlertgroupLabel = false): string {
@@ -17,7 +12,7 @@ export function restoreExpr(q: RestoreQuery, lookbackMs: number, disableAlertgro
   matchers.push(`alertname=${quoteLabelValue(q.alertName)}`);
   for (const k of Object.keys(q.ruleLabels).sort()) {
     const v = q.ruleLabels[k];
-    if (k === "alertname" || k === "alertgroup" || k === "__name__" || isTemplate(v)) continue;
+    if (k === "alertname" || k === "alertgroup" || k === "__name__") continue;
     matchers.push(`${k}=${quoteLabelValue(v)}`);
   }
   const secs = Math.max(1, Math.floor(lookbackMs / 1000));

@@ -1,6 +1,7 @@
 // -clusterMode tenants: per-tenant URLs of a VictoriaMetrics cluster (vminsert/vmselect) or of a vmauth
 // in front of it, built from the base URL given on the command line.
 import { TsalertError } from "../errors.js";
+import { redactURL } from "../net/redact.js";
 
 const TENANT_RE = /^(\d{1,10})(?::(\d{1,10}))?$/;
 const UINT32_MAX = 4294967295;
@@ -30,7 +31,7 @@ export function tenantURL(base: string, kind: "insert" | "select", tenant: strin
   try {
     u = new URL(base);
   } catch {
-    throw new TsalertError("TSA_FLAG", `invalid base URL for tenant "${tenant}": ${base}`);
+    throw new TsalertError("TSA_FLAG", `invalid base URL for tenant "${tenant}": ${redactURL(base)}`);
   }
   u.pathname = `${u.pathname.replace(/\/+$/, "")}/${kind}/${tenant.trim()}/prometheus`;
   return u.toString();

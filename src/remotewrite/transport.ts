@@ -1,6 +1,6 @@
 // The one thing the writer needs from HTTP: POST a body, get the status and the server's message.
 // Built on src/net's shared client (auth, TLS, -remoteWrite.headers, keep-alive, reset retry).
-import { createHttpClient } from "../net/index.js";
+import { createHttpClient, peerSnippet } from "../net/index.js";
 import type { ClientOptions } from "../net/types.js";
 
 export interface PostResult {
@@ -34,6 +34,8 @@ export interface Transport {
 
 /** Error bodies are only quoted in logs: no need to read more. */
 const MAX_RESPONSE_BYTES = 1 << 20;
+/** How much of an error body is quoted. */
+const MAX_QUOTED_BYTES = 512;
 
 export function createTransport(client: ClientOptions): Transport {
   const http = createHttpClient(client, "remote write");
@@ -49,9 +51,8 @@ export function createTransport(client: ClientOptions): Transport {
         maxBodyBytes: MAX_RESPONSE_BYTES,
         retryOnReset: true,
       });
-      // Scrubbed: a peer may echo the credentials it got, and this text goes into logs (found by the
-      // security drill).
-      return { status: res.status, body: res.status >= 300 ? http.scrub(res.body.toString("utf8")) : "" };
+      // Scrubbed: a peer may echo the credentials it got, and this text goes into logs.
+      return { status: res.status, body: res.status >= 300 ? peerSnippet(res.body, MAX_QUOTED_BYTES) : "" };
     },
     close: () => http.close(),
   };

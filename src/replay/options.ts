@@ -1,4 +1,4 @@
-// Replay settings (reference §11) and their checks: a past, non-empty range.
+// Replay settings (README "Replay (backfilling) and tsalert replay --compare") and their checks: a past, non-empty range.
 
 export interface ReplayOptions {
   /** ms */
@@ -16,6 +16,8 @@ export interface ReplayOptions {
   continueWithExecutionErr: boolean;
   /** Rules, in replay order, that an interrupted run completed: skipped when resuming (tsalert). */
   skipRules: number;
+  /** Range queries of one rule in flight at once (-replay.ruleEvaluationConcurrency). */
+  ruleEvaluationConcurrency: number;
 }
 
 export class ReplayOptionsError extends Error {}
@@ -41,6 +43,7 @@ export interface RawReplayFlags {
   disableProgressBar: boolean;
   continueWithExecutionErr: boolean;
   skipRules?: number;
+  ruleEvaluationConcurrency?: number;
 }
 
 /** Checks the flag values; `now` is the wall clock (ms). */
@@ -65,9 +68,16 @@ export function replayOptions(raw: RawReplayFlags, now: number): ReplayOptions {
   if (!Number.isInteger(skipRules) || skipRules < 0) {
     throw new ReplayOptionsError(`-replay.skipRules must be a whole number >= 0, got ${skipRules}`);
   }
+  const ruleEvaluationConcurrency = raw.ruleEvaluationConcurrency ?? 1;
+  if (!Number.isInteger(ruleEvaluationConcurrency) || ruleEvaluationConcurrency < 1) {
+    throw new ReplayOptionsError(
+      `-replay.ruleEvaluationConcurrency must be at least 1, got ${raw.ruleEvaluationConcurrency}`,
+    );
+  }
   return {
     from,
     to,
+    ruleEvaluationConcurrency,
     rulesDelay: raw.rulesDelay,
     maxDatapointsPerQuery: raw.maxDatapointsPerQuery,
     ruleRetryAttempts: raw.ruleRetryAttempts,

@@ -1,4 +1,4 @@
-// Replay (backfilling, reference §11): rules are evaluated over a past range with range queries, and
+// Replay (backfilling; vmalert's docs, "Rules backfilling"): rules are evaluated over a past range with range queries, and
 // what they produce goes to remote write. Each point of a range result is fed to the live engine's own
 // rule objects (src/rule Group, AlertingRule, RecordingRule) at its timestamp, so recording series,
 // ALERTS / ALERTS_FOR_STATE, labels and `for` / keep_firing_for state come from the same code as in
@@ -66,31 +66,39 @@ export function replayTimestamps(from: number, to: number, interval: number): { 
   return { first, count };
 }
 
-/** Answers the rule's own expression from the current range chunk; anything else (templates) goes to the datasource. */
+/**
+ * Answers each rule's own expression from that rule's current range chunk; anything else (templates)
+ * goes to the datasource. Rules with the same expression never run at the same time (see replayGroup).
+ */
 class ChunkQuerier implements Querier {
-  expr = "";
-  byTime = new Map<number, Metric[]>();
+  private chunks = new Map<string, Map<number, Metric[]>>();
 
   constructor(readonly real: Querier) {}
 
   async query(expr: string, opts: QueryOptions): Promise<QueryResult> {
-    if (expr !== this.expr) return this.real.query(expr, opts);
-    const data = (this.byTime.get(opts.time) ?? []).map((m) => ({ ...m, labels: { ...m.labels } }));
+    const byTime = this.chunks.get(expr);
+    if (!byTime) return this.real.query(expr, opts);
+    const data = (byTime.get(opts.time) ?? []).map((m) => ({ ...m, labels: { ...m.labels } }));
     return { data, seriesFetched: data.length };
   }
 
-  load(res: RangeQueryResult): void {
-    this.byTime.clear();
+  load(expr: string, res: RangeQueryResult): void {
+    const byTime = new Map<number, Metric[]>();
     for (const s of res.data) {
       for (const p of s.points) {
-        let list = this.byTime.get(p.timestamp);
+        let list = byTime.get(p.timestamp);
         if (!list) {
           list = [];
-          this.byTime.set(p.timestamp, list);
+          byTime.set(p.timestamp, list);
         }
         list.push({ labels: s.labels, timestamp: p.timestamp / 1000, value: p.value });
       }
     }
+    this.chunks.set(expr, byTime);
+  }
+
+  unload(expr: string): void {
+    this.chunks.delete(expr);
   }
 }
 
@@ -132,6 +140,165 @@ export function fmtTime(ms: number): string {
   return new Date(ms).toISOString().replace(".000Z", "Z");
 }
 
+interface Span {
+  first: number;
+  count: number;
+  chunks: number;
+  interval: number;
+}
+
+interface Run {
+  opts: ReplayOptions;
+  deps: ReplayDeps;
+  summary: ReplaySummary;
+}
+
+/**
+ * The rules of one group. With -replay.rulesDelay=0 up to the group's `concurrency` rules run at once
+ * (as vmalert does; chained rules then need a delay); rules with the same expression still take turns,
+ * since they share the chunk they read. `summary.completedRules` only counts the rules done in replay
+ * order, so a resumed run redoes any rule after the first unfinished one.
+ */
+async function replayRules(group: Group, raw: GroupConfig, span: Span, cq: ChunkQuerier, clock: FakeClock, run: Run) {
+  const { opts, deps, summary } = run;
+  const base = summary.completedRules;
+  const done = group.rules.map(() => false);
+  const sameExpr = new Map<string, Promise<void>>();
+  const parallel = opts.rulesDelay === 0 ? Math.max(1, raw.concurrency) : 1;
+  let next = 0;
+  const markDone = (ri: number) => {
+    done[ri] = true;
+    while (summary.completedRules - base < done.length && done[summary.completedRules - base]) summary.completedRules++;
+  };
+  const worker = async () => {
+    while (next < group.rules.length && !aborted(deps.signal)) {
+      const ri = next++;
+      if (base + ri < opts.skipRules) {
+        // Done by the interrupted run this one resumes.
+        markDone(ri);
+        continue;
+      }
+      const expr = raw.rules[ri].expr;
+      const before = sameExpr.get(expr) ?? Promise.resolve();
+      let release = () => {};
+      const mine = new Promise<void>((r) => {
+        release = r;
+      });
+      sameExpr.set(expr, mine);
+      await before;
+      try {
+        const label = `group "${raw.name}" rule "${group.rules[ri].name}"`;
+        if (await replayRule(group, ri, label, expr, span, cq, clock, run)) markDone(ri);
+      } finally {
+        cq.unload(expr);
+        release();
+      }
+      if (aborted(deps.signal)) return;
+      // Later rules may read this one's results: deliver them, then give the storage time to index.
+      await deps.writer.flush();
+      if (opts.rulesDelay > 0 && ri < group.rules.length - 1) {
+        await sleep(systemClock, opts.rulesDelay, deps.signal).catch(() => {});
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, group.rules.length) }, worker));
+  if (aborted(deps.signal) && summary.interruptedIn === undefined) {
+    // Stopped between rules: the first rule not done has not started.
+    const ri = done.indexOf(false);
+    if (ri >= 0) {
+      summary.interruptedAt ??= span.first;
+      summary.interruptedIn ??= `group "${raw.name}" rule "${group.rules[ri].name}"`;
+    }
+  }
+}
+
+/**
+ * One rule over the whole range, chunk by chunk. Up to -replay.ruleEvaluationConcurrency range queries
+ * run ahead of the chunk being evaluated; points are still fed to the rule in time order, so `for`,
+ * keep_firing_for and staleness come out exactly as with one query at a time. True when completed.
+ */
+async function replayRule(
+  group: Group,
+  ri: number,
+  label: string,
+  expr: string,
+  span: Span,
+  cq: ChunkQuerier,
+  clock: FakeClock,
+  { opts, deps, summary }: Run,
+): Promise<boolean> {
+  const rule = group.rules[ri];
+  const { first, count, chunks, interval } = span;
+  const per = opts.maxDatapointsPerQuery;
+  const startOf = (c: number) => first + c * per * interval;
+  const sizeOf = (c: number) => Math.min(per, count - c * per);
+  let requests = 0;
+  let points = 0;
+  let interrupted = false;
+  const ahead: Promise<RangeQueryResult>[] = [];
+  let fetched = 0;
+  const fetchNext = () => {
+    const c = fetched++;
+    const p = rangeWithRetry(
+      cq.real,
+      expr,
+      startOf(c),
+      startOf(c) + (sizeOf(c) - 1) * interval,
+      interval,
+      opts,
+      deps,
+      label,
+    );
+    // Awaited in order below; a later chunk failing while an earlier one is awaited is not unhandled.
+    p.catch(() => {});
+    ahead.push(p);
+  };
+  try {
+    for (let c = 0; c < chunks && !interrupted; c++) {
+      if (aborted(deps.signal)) {
+        interrupted = true;
+        summary.interruptedAt ??= startOf(c);
+        summary.interruptedIn ??= label;
+        break;
+      }
+      while (fetched < chunks && ahead.length < Math.max(1, opts.ruleEvaluationConcurrency)) fetchNext();
+      const res = await (ahead.shift() as Promise<RangeQueryResult>);
+      requests++;
+      cq.load(expr, res);
+      for (let k = 0; k < sizeOf(c); k++) {
+        const ts = startOf(c) + k * interval;
+        if (aborted(deps.signal)) {
+          interrupted = true;
+          summary.interruptedAt ??= ts;
+          summary.interruptedIn ??= label;
+          break;
+        }
+        clock.jump(ts - clock.now());
+        const out = await rule.exec(ts, new AbortController().signal);
+        if (out.series.length > 0) deps.writer.push(out.series);
+        points++;
+        deps.progress?.update(label, points, count);
+      }
+    }
+  } catch (err) {
+    if (aborted(deps.signal)) {
+      summary.interruptedAt ??= first + points * interval;
+      summary.interruptedIn ??= label;
+      return false;
+    }
+    if (!opts.continueWithExecutionErr) throw err;
+    deps.logger.error(`${(err as Error).message}; skipping the rule (-replay.continueWithExecutionErr)`);
+    summary.skipped.push(label);
+  }
+  const lastError = rule.api(false).lastError;
+  if (lastError) deps.logger.warn(`${label}: last evaluation error: ${lastError}`);
+  summary.rules++;
+  summary.points += points;
+  summary.requests += requests;
+  deps.progress?.ruleDone(label, points, requests);
+  return !interrupted;
+}
+
 /** Replays `groups` over [opts.from, opts.to]. Throws ReplayError on a fatal query error. */
 export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: ReplayDeps): Promise<ReplaySummary> {
   const print = deps.print ?? (() => {});
@@ -155,6 +322,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
     summary.groups++;
     const clock = new FakeClock(first);
     let chunkQ: ChunkQuerier | undefined;
+    const span: Span = { first, count, chunks, interval };
     const factory: QuerierFactory = {
       forGroup(s: GroupQuerySettings) {
         chunkQ = new ChunkQuerier(deps.querierFactory.forGroup(s));
@@ -175,75 +343,11 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
       budget,
     );
     try {
-      const cq = chunkQ as unknown as ChunkQuerier;
-      for (let ri = 0; ri < group.rules.length; ri++) {
-        const rule = group.rules[ri];
-        if (summary.completedRules < opts.skipRules) {
-          // Done by the interrupted run this one resumes.
-          summary.completedRules++;
-          continue;
-        }
-        if (aborted(deps.signal)) {
-          // Stopped during -replay.rulesDelay: this rule has not started.
-          summary.interruptedAt ??= first;
-          summary.interruptedIn ??= `group "${raw.name}" rule "${rule.name}"`;
-          break;
-        }
-        const expr = raw.rules[ri].expr;
-        const label = `group "${raw.name}" rule "${rule.name}"`;
-        let requests = 0;
-        let done = 0;
-        cq.expr = expr;
-        try {
-          for (let c = 0; c < chunks && !aborted(deps.signal); c++) {
-            const start = first + c * opts.maxDatapointsPerQuery * interval;
-            const n = Math.min(opts.maxDatapointsPerQuery, count - c * opts.maxDatapointsPerQuery);
-            const end = start + (n - 1) * interval;
-            const res = await rangeWithRetry(cq.real, expr, start, end, interval, opts, deps, label);
-            requests++;
-            cq.load(res);
-            for (let k = 0; k < n; k++) {
-              const ts = start + k * interval;
-              if (aborted(deps.signal)) {
-                summary.interruptedAt ??= ts;
-                summary.interruptedIn ??= label;
-                break;
-              }
-              clock.jump(ts - clock.now());
-              const ctl = new AbortController();
-              const out = await rule.exec(ts, ctl.signal);
-              if (out.series.length > 0) deps.writer.push(out.series);
-              done++;
-              deps.progress?.update(label, done, count);
-            }
-          }
-        } catch (err) {
-          if (aborted(deps.signal)) break;
-          if (!opts.continueWithExecutionErr) throw err;
-          deps.logger.error(`${(err as Error).message}; skipping the rule (-replay.continueWithExecutionErr)`);
-          summary.skipped.push(label);
-        }
-        const lastError = rule.api(false).lastError;
-        if (lastError) deps.logger.warn(`${label}: last evaluation error: ${lastError}`);
-        summary.rules++;
-        summary.points += done;
-        summary.requests += requests;
-        deps.progress?.ruleDone(label, done, requests);
-        if (aborted(deps.signal)) {
-          summary.interruptedAt ??= first + done * interval;
-          summary.interruptedIn ??= label;
-          break;
-        }
-        summary.completedRules++;
-        // Later rules may read this one's results: deliver them, then give the storage time to index.
-        await deps.writer.flush();
-        if (opts.rulesDelay > 0 && ri < group.rules.length - 1) {
-          await sleep(systemClock, opts.rulesDelay, deps.signal).catch(() => {});
-        }
-      }
+      await replayRules(group, raw, span, chunkQ as unknown as ChunkQuerier, clock, { opts, deps, summary });
     } finally {
       await group.stop();
     }
+    if (aborted(deps.signal)) break;
   }
   deps.progress?.finish();
   await deps.writer.flush();

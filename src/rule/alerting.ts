@@ -5,7 +5,7 @@ import type { Metric, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
-import { createRenderBudget, renewRenderBudget } from "../template/index.js";
+import { createRenderBudget, isTemplate, renewRenderBudget } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
@@ -366,20 +366,21 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const { settings } = g.deps;
     const ls = seriesLabelSet(metric.labels);
+    const replace = settings.alertLabels === "prometheus";
     if (this.staticLabels) {
-      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
+      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal, replace);
     } else {
       const data: AlertTemplateData = {
         labels: ls.origin,
         value: metric.value,
         expr: this.expr,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
       const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
-      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
+      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k], replace);
     }
-    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel);
+    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel, replace);
     const keys = this.sortedKeys(Object.keys(ls.processed));
     const hash = labelsHash(ls.processed, keys);
     const key = hash.key();
@@ -402,7 +403,7 @@ export class AlertingRule implements Rule {
         activeAt: new Date(activeAt),
         for: this.forMs,
         isPartial,
-        externalLabels: settings.externalLabels,
+        externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
         externalURL: settings.externalURLRaw,
       };
       annotations = await renderTexts(this.annTpls, data, ctx, onError);
@@ -587,7 +588,7 @@ export class AlertingRule implements Rule {
           activeAt: new Date(a.activeAt),
           alertID: a.id,
           groupID: g.id,
-          externalLabels: g.deps.settings.externalLabels,
+          externalLabels: g.deps.settings.templateExternalLabels ?? g.deps.settings.externalLabels,
           externalURL: g.deps.settings.externalURLRaw,
         },
         { externalURL: base, budget: this.renderBudget() },
@@ -625,7 +626,8 @@ export class AlertingRule implements Rule {
     const g = this.group;
     const ruleLabels: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.labels)) {
-      if (!(v.includes("{{") && v.includes("}}"))) ruleLabels[k] = v;
+      // Label values that are templates cannot be matched before rendering: vmalert skips them.
+      if (!isTemplate(v)) ruleLabels[k] = v;
     }
     try {
       return await restorer.restore({
@@ -802,7 +804,11 @@ export class AlertingRule implements Rule {
       debug: this.debug,
       max_updates_entries: this.history.size,
     };
-    if (withUpdates) r.updates = this.history.entries();
+    if (withUpdates) {
+      // Left out when empty, as vmalert's `json:"updates,omitempty"`.
+      const updates = this.history.entries();
+      if (updates.length > 0) r.updates = updates;
+    }
     return r;
   }
 }
@@ -844,9 +850,15 @@ function sameTexts(a: Record<string, string>, b: Record<string, string>): boolea
   return n === 0;
 }
 
-export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
-  addLabel(ls, "alertname", alertname);
-  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
+export function addSystemLabels(
+  ls: LabelSet,
+  alertname: string,
+  group: string,
+  noGroupLabel: boolean,
+  replace = false,
+): void {
+  addLabel(ls, "alertname", alertname, replace);
+  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group, replace);
 }
 
 function queryTimeout(g: GroupContext): number {

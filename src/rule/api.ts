@@ -1,5 +1,5 @@
-// The read-only view of the engine that the HTTP API and web UI serve: vmalert's JSON shapes (§9 of the
-// reference). The rule engine produces these; src/http only reads them.
+// The read-only view of the engine that the HTTP API and web UI serve: vmalert's JSON shapes (README
+// "HTTP API, web UI and /metrics"). The rule engine produces these; src/http only reads them.
 
 export interface ApiStateEntry {
   /** Wall-clock start of the evaluation, RFC3339Nano. */

@@ -3,14 +3,17 @@
 export type TimerHandle = { cancel(): void };
 
 export interface Clock {
-  /** Unix ms. */
+  /** Unix ms: the wall clock, which an operator or NTP may step back or forth. */
   now(): number;
-  /** Runs fn after ms (never before). */
+  /** ms on a clock that never steps (only differences mean something): what schedules are kept on. */
+  monotonic(): number;
+  /** Runs fn after ms of monotonic time (never before). */
   setTimer(ms: number, fn: () => void): TimerHandle;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimer(ms, fn) {
     const t = setTimeout(fn, Math.max(0, ms));
     return { cancel: () => clearTimeout(t) };
@@ -43,17 +46,25 @@ interface FakeTimer {
   cancelled: boolean;
 }
 
-/** A clock that only moves when told; pending promise work runs between timers. */
+/**
+ * A clock that only moves when told; pending promise work runs between timers. Timers run on its
+ * monotonic time; `jump` steps only the wall clock, as an operator or NTP would.
+ */
 export class FakeClock implements Clock {
-  private t: number;
+  private t = 0;
+  private wallOffset: number;
   private seq = 0;
   private timers: FakeTimer[] = [];
 
   constructor(start = Date.UTC(2026, 7, 20, 8, 0, 0)) {
-    this.t = start;
+    this.wallOffset = start;
   }
 
   now(): number {
+    return this.t + this.wallOffset;
+  }
+
+  monotonic(): number {
     return this.t;
   }
 
@@ -92,9 +103,9 @@ export class FakeClock implements Clock {
     await settle();
   }
 
-  /** Moves the wall clock without firing timers (a clock jump). */
+  /** Steps the wall clock (either way) without moving monotonic time or firing timers. */
   jump(ms: number): void {
-    this.t += ms;
+    this.wallOffset += ms;
   }
 }
 

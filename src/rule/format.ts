@@ -54,7 +54,7 @@ function expToFixed(s: string): string {
   return neg ? `-${out}` : out;
 }
 
-/** Go time.Time.Truncate(d) for Unix ms: counts from 0001-01-01Z, not the epoch (reference §3.2). */
+/** Go time.Time.Truncate(d) for Unix ms: counts from 0001-01-01Z, not the epoch, as vmalert aligns evaluation times. */
 export function goTruncate(ms: number, d: number): number {
   if (d <= 0) return ms;
   const sinceZero = ms + 62135596800000;

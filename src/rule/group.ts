@@ -4,6 +4,9 @@
 import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
+import { maskHeaderList } from "../net/headers.js";
+import { isSecretName } from "../net/redact.js";
+import { countSkippedSend } from "../notifier/index.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
 import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
@@ -205,26 +208,35 @@ export class Group {
     }
     const startedAt = clock.now();
     const delay = startDelay(startedAt, interval, this.cfg.evalOffset, this.fraction, this.deps.settings.maxStartDelay);
+    // Ticks are kept on the monotonic clock, like Go's ticker: a step of the wall clock never stalls or
+    // rushes the group; it only moves the evaluation timestamp (below).
+    let nextTick = clock.monotonic() + delay;
     await sleep(clock, delay, stop);
     // The planned time, not the (slightly late) timer wake-up: eval_offset groups query exactly on it.
     let evalTS = startedAt + delay;
-    let nextTick = evalTS + interval;
+    nextTick += interval;
     await this.withLock(() => this.iterate(evalTS, restore));
     for (;;) {
-      const wait = nextTick - clock.now();
+      const wait = nextTick - clock.monotonic();
       if (wait > 0) await sleep(clock, wait, stop);
       if (stop.aborted) return;
-      const now = Math.max(clock.now(), nextTick);
-      // Like Go's ticker: ticks that passed while busy collapse into the one consumed now.
+      const mono = Math.max(clock.monotonic(), nextTick);
+      // Ticks that passed while busy collapse into the one consumed now.
+      let ticks = 1;
       nextTick += interval;
-      while (nextTick <= now) nextTick += interval;
-      const missed = Math.floor((now - evalTS) / interval) - 1;
-      if (missed < 0) {
-        evalTS = now;
+      while (nextTick <= mono) {
+        nextTick += interval;
+        ticks++;
+      }
+      const planned = evalTS + ticks * interval;
+      const wall = clock.now();
+      if (wall < planned - interval || wall >= planned + interval) {
+        // The wall clock was stepped: evaluate at the current time from here on, as vmalert does.
+        evalTS = wall;
         m.iterationReset.labels(this.metricLabels).inc();
       } else {
-        evalTS += (missed + 1) * interval;
-        if (missed > 0) m.iterationMissed.labels(this.metricLabels).inc();
+        evalTS = planned;
+        if (ticks > 1) m.iterationMissed.labels(this.metricLabels).inc();
       }
       const ts = evalTS;
       await this.withLock(() => this.iterate(ts, false));
@@ -315,6 +327,12 @@ export class Group {
           }
         }
       }
+      // The last rules' results too: an iteration ends with all of its output written (on disk with
+      // -remoteWrite.tmpDataPath), so a kill after it loses none of it.
+      if (dirty && writer && !signal.aborted) {
+        const left = deadline - clock.now();
+        if (left > 0) await this.flush(left, signal);
+      }
     } finally {
       link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;
@@ -346,8 +364,9 @@ export class Group {
     for (const n of this.deps.notifiers.notifiers()) {
       const count = this.inflightPer.get(n) ?? 0;
       if (count >= cap) {
+        countSkippedSend(n.addr(), alerts.length);
         logger.warn(
-          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; skipping this send`,
+          `group "${this.cfg.name}": notifier ${n.addr()} has ${count} requests in flight; ${alerts.length} alerts not sent to it this time`,
         );
         continue;
       }
@@ -399,10 +418,12 @@ export class Group {
       concurrency: Math.max(1, cfg.concurrency || 1),
     };
     const params: string[] = [];
-    for (const [k, vs] of Object.entries(cfg.params)) for (const v of vs) params.push(`${k}=${v}`);
+    // A credential-like parameter (authKey, token, ...) shows as in a redacted URL.
+    for (const [k, vs] of Object.entries(cfg.params))
+      for (const v of vs) params.push(`${k}=${isSecretName(k) ? "secret" : v}`);
     if (params.length > 0) g.params = params.sort();
-    if (cfg.headers.length > 0) g.headers = cfg.headers;
-    if (cfg.notifierHeaders.length > 0) g.notifier_headers = cfg.notifierHeaders;
+    if (cfg.headers.length > 0) g.headers = maskHeaderList(cfg.headers);
+    if (cfg.notifierHeaders.length > 0) g.notifier_headers = maskHeaderList(cfg.notifierHeaders);
     if (Object.keys(cfg.labels).length > 0) g.labels = cfg.labels;
     if (cfg.evalOffset !== undefined) g.eval_offset = cfg.evalOffset / 1000;
     if (cfg.evalDelay !== undefined) g.eval_delay = cfg.evalDelay / 1000;

@@ -1,4 +1,5 @@
 // A rule's last N evaluations (the `updates` of the rule API), as a ring buffer.
+import { keptErrorText } from "../errors.js";
 import type { ApiStateEntry } from "./api.js";
 
 export class History {
@@ -14,6 +15,8 @@ export class History {
   }
 
   add(e: ApiStateEntry): void {
+    // The rule's lastError is its newest entry's error: both are kept small here.
+    if (e.error) e.error = keptErrorText(e.error);
     if (this.buf.length < this.limit) {
       this.buf.push(e);
       this.next = this.buf.length % this.limit;

@@ -1,4 +1,4 @@
-// IDs as vmalert computes them (reference §2.6): 64-bit FNV-1a over UTF-8, shown as decimal uint64.
+// IDs as vmalert computes them: 64-bit FNV-1a over UTF-8, shown as decimal uint64.
 // The hash runs on four 16-bit limbs so it stays in plain number arithmetic (no BigInt per byte).
 
 const SEP = 0xff;

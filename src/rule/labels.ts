@@ -18,8 +18,16 @@ export function seriesLabelSet(series: Record<string, string>): LabelSet {
   return { origin, processed };
 }
 
-/** vmalert's labelSet.add: empty removes, a clashing series value moves to exported_<k>. */
-export function addLabel(ls: LabelSet, k: string, v: string): void {
+/**
+ * vmalert's labelSet.add: empty removes, a clashing series value moves to exported_<k>. With `replace`
+ * (Prometheus' rule), the value replaces the series' and $labels keeps showing the series labels only.
+ */
+export function addLabel(ls: LabelSet, k: string, v: string, replace = false): void {
+  if (replace) {
+    if (v === "") delete ls.processed[k];
+    else ls.processed[k] = v;
+    return;
+  }
   if (v === "") {
     delete ls.processed[k];
     return;

@@ -1,6 +1,7 @@
-// The engine: runs the groups, applies hot reloads (reference §13), persists alert state to -state.path,
+// The engine: runs the groups, applies hot reloads (README "Hot reload"), persists alert state to -state.path,
 // and serves the read-only view of src/http (EngineView).
 import type { GroupConfig } from "../config/types.js";
+import { keptErrorText } from "../errors.js";
 import type { StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
@@ -73,7 +74,7 @@ export class Engine implements EngineView {
   }
 
   /**
-   * Hot reload (§13): unchanged groups keep running untouched; groups with the same ID and a new checksum
+   * Hot reload: unchanged groups keep running untouched; groups with the same ID and a new checksum
    * are updated in place (alert state of rules with the same rule ID kept); vanished groups are stopped
    * and new ones started (no restore).
    */
@@ -124,7 +125,7 @@ export class Engine implements EngineView {
   }
 
   setReloadError(msg: string): void {
-    this.reloadError = msg;
+    this.reloadError = keptErrorText(msg);
   }
 
   /**

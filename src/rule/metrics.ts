@@ -1,4 +1,4 @@
-// The engine's self-metrics under vmalert's names (reference §10), plus tsalert's own.
+// The engine's self-metrics under vmalert's names, plus tsalert's own.
 import { counter, gauge, summary } from "../metrics.js";
 
 export const alertsFired = counter("vmalert_alerts_fired_total", "Number of alerts fired");

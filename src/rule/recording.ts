@@ -155,7 +155,11 @@ export class RecordingRule implements Rule {
       debug: this.debug,
       max_updates_entries: this.history.size,
     };
-    if (withUpdates) r.updates = this.history.entries();
+    if (withUpdates) {
+      // Left out when empty, as vmalert's `json:"updates,omitempty"`.
+      const updates = this.history.entries();
+      if (updates.length > 0) r.updates = updates;
+    }
     return r;
   }
 }

@@ -1,4 +1,6 @@
-// Rule texts compiled once; texts without both `{{` and `}}` are copied verbatim, as vmalert does.
+// Rule texts compiled once; texts that are not templates are copied verbatim, as vmalert does.
+import { keptErrorText } from "../errors.js";
+import { isTemplate } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import { errorMessage } from "./rule.js";
 import type { CompileTemplate } from "./types.js";
@@ -11,7 +13,7 @@ export function compileTexts(texts: Record<string, string>, compile: CompileTemp
   const out: RuleTexts = [];
   for (const k of Object.keys(texts)) {
     const text = texts[k];
-    if (!(text.includes("{{") && text.includes("}}"))) {
+    if (!isTemplate(text)) {
       out.push([k, { literal: text }]);
       continue;
     }
@@ -51,7 +53,8 @@ export async function renderTexts(
       out[k] = await t.tpl.render(data, ctx);
     } catch (err) {
       const msg = errorMessage(err);
-      const text = msg.startsWith(PREFIX) ? msg : PREFIX + msg;
+      // The annotation goes to Alertmanager and the API with every alert: an error quoting a peer stays small.
+      const text = keptErrorText(msg.startsWith(PREFIX) ? msg : PREFIX + msg);
       out[k] = text;
       onError(`${k}: ${text}`);
     }

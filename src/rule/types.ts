@@ -19,8 +19,19 @@ export interface EngineSettings {
   resendDelay: number;
   /** -rule.maxResolveDuration (0 = no cap). */
   maxResolveDuration: number;
-  /** -external.label. */
+  /** -external.label: added to every rule's labels (rule > group > external). */
   externalLabels: Record<string, string>;
+  /**
+   * `$externalLabels` in templates when it is not `externalLabels` (unit-test dialects: promtool only
+   * templates a test's external labels, vmalert-tool only attaches them). Default: externalLabels.
+   */
+  templateExternalLabels?: Record<string, string>;
+  /**
+   * How alert labels combine a series with the rule's labels: "vmalert" (default) keeps a replaced series
+   * value as exported_<name> and lets annotations see rule labels the series lacks; "prometheus" (the
+   * promtool unit-test dialect) replaces it, and annotations see the series labels only.
+   */
+  alertLabels?: "vmalert" | "prometheus";
   /** The computed external URL (links, generatorURL), no trailing slash. */
   externalURL: string;
   /** The raw -external.url flag value (`$externalURL` in templates). */

@@ -7,7 +7,8 @@ import { GoDuration, GoStruct, GoTime, type GoValue, ZERO_TIME } from "./values.
 export const TPL_HEADER =
   "{{ $value := .Value }}{{ $type := .Type }}{{ $labels := .Labels }}{{ $expr := .Expr }}" +
   "{{ $externalLabels := .ExternalLabels }}{{ $externalURL := .ExternalURL }}{{ $alertID := .AlertID }}" +
-  "{{ $groupID := .GroupID }}{{ $activeAt := .ActiveAt }}{{ $for := .For }}{{ $isPartial := .IsPartial }}";
+  "{{ $groupID := .GroupID }}{{ $activeAt := .ActiveAt }}{{ $for := .For }}{{ $isPartial := .IsPartial }}" +
+  "{{ $interval := .Interval }}";
 
 export const PREDECLARED = [
   "$value",

@@ -1,25 +1,7 @@
 // Minimal file globbing for -rule.templates: *, ?, [...] within a path segment and ** across segments.
 import { readdir, stat } from "node:fs/promises";
 import { isAbsolute, join, sep } from "node:path";
-
-function segmentRegExp(seg: string): RegExp {
-  let re = "";
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i];
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const end = seg.indexOf("]", i + 1);
-      if (end < 0) throw new Error(`syntax error in pattern "${seg}"`);
-      re += `[${seg
-        .slice(i + 1, end)
-        .replace(/^!/, "^")
-        .replace(/\\/g, "\\\\")}]`;
-      i = end;
-    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
+import { compileGlobSegment } from "../goregexp.js";
 
 const hasMagic = (s: string) => /[*?[]/.test(s);
 
@@ -49,9 +31,10 @@ async function walk(dir: string, parts: string[], out: Set<string>): Promise<voi
     } else await walk(next, rest, out);
     return;
   }
-  const re = segmentRegExp(seg);
+  const re = compileGlobSegment(seg, { bangNegates: true });
+  if (!re) throw new Error(`syntax error in pattern "${seg}"`);
   for (const e of await entries(dir)) {
-    if (!re.test(e.name) || (e.name.startsWith(".") && !seg.startsWith("."))) continue;
+    if (!re.matchString(e.name) || (e.name.startsWith(".") && !seg.startsWith("."))) continue;
     const next = join(dir, e.name);
     if (rest.length === 0) {
       if (await isFile(next)) out.add(next);

@@ -47,7 +47,10 @@ export interface CompileOptions {
   limited?: boolean;
 }
 
-/** True when vmalert would treat the text as a template at all. */
+/**
+ * True when vmalert renders the text as a template; other texts are copied verbatim. Validation is
+ * stricter: it parses every text as Go does, so `{{ $labels.x } down` is an error at load.
+ */
 export function isTemplate(text: string): boolean {
   return text.includes("{{") && text.includes("}}");
 }
@@ -185,7 +188,6 @@ export function validateTemplate(
   text: string,
   set?: TemplateSet,
 ): { message: string; line?: number; col?: number } | null {
-  if (!isTemplate(text)) return null;
   void set;
   try {
     parse("", text);

@@ -2,6 +2,7 @@
 // and numeric strings; query results are []templates.metric {Labels, Timestamp, Value}.
 import { isIP } from "node:net";
 import type { Metric } from "../datasource/types.js";
+import { compileGoRegexp, MAX_REGEXP_INPUT, OutputTooLongError } from "../goregexp.js";
 import { METRIC_TYPE } from "./builtins.js";
 import { FuncError } from "./errors.js";
 import { type FuncDef, pathEscape, queryEscape } from "./functypes.js";
@@ -18,7 +19,7 @@ import {
   toTime,
   unixToTime,
 } from "./humanize.js";
-import { goMatch, goReplaceAll } from "./regexp.js";
+import { MAX_OUTPUT, OUTPUT_LIMIT_MESSAGE } from "./limits.js";
 import { GoStruct, type GoValue } from "./values.js";
 
 export function metricValue(m: Metric): GoStruct {
@@ -140,14 +141,24 @@ export const VMFUNCS: Record<string, FuncDef> = {
   htmlEscape: { params: ["string"], fn: str(htmlEscapeQt) },
   stripPort: { params: ["string"], fn: str((s) => splitHostPort(s)?.[0] ?? s) },
   stripDomain: { params: ["string"], fn: str(stripDomain) },
-  match: { params: ["string", "string"], fn: ([re, s]) => regexpCall(() => goMatch(re as string, s as string)) },
+  // regexp.MatchString and regexp.MustCompile(re).ReplaceAllString, as vmalert defines them. The pattern
+  // is compiled as one given at run time: a template may build it from label values.
+  match: {
+    params: ["string", "string"],
+    fn: ([re, s]) => {
+      const r = regexpCall(() => compileGoRegexp(re as string, { runtime: true }));
+      return r.matchString(limitInput(s as string));
+    },
+  },
   reReplaceAll: {
     params: ["string", "string", "string"],
-    fn: ([re, repl, s]) =>
-      regexpCall(
-        () => goReplaceAll(re as string, repl as string, s as string),
+    fn: ([re, repl, s]) => {
+      const r = regexpCall(
+        () => compileGoRegexp(re as string, { runtime: true }),
         `regexp: Compile(${goQuoteRe(re as string)}): `,
-      ),
+      );
+      return regexpCall(() => r.replaceAllString(limitInput(s as string), repl as string, MAX_OUTPUT));
+    },
   },
   parseDuration: { params: ["string"], fn: str(parseDurationSeconds) },
   parseDurationTime: { params: ["string"], fn: str(parseDurationTime) },
@@ -161,7 +172,8 @@ export const VMFUNCS: Record<string, FuncDef> = {
     params: ["string", "any"],
     fn: ([layout, ts]) => formatTime(unixToTime(toFloat64(ts)), layout as string),
   },
-  now: { params: [], fn: () => Date.now() / 1000 },
+  // Whole seconds, as vmalert's float64(time.Now().Unix()).
+  now: { params: [], fn: () => Math.floor(Date.now() / 1000) },
   externalURL: { params: [], fn: (_a, ctx) => ctx.externalURL },
   pathPrefix: {
     params: [],
@@ -214,11 +226,18 @@ function goQuoteRe(s: string): string {
   return s.includes("`") || /[\x00-\x1f\x7f]/.test(s) ? JSON.stringify(s) : `\`${s}\``;
 }
 
+function limitInput(s: string): string {
+  if (s.length > MAX_REGEXP_INPUT)
+    throw new FuncError(`regexp input of ${s.length} characters exceeds the limit of ${MAX_REGEXP_INPUT}`);
+  return s;
+}
+
 function regexpCall<T>(f: () => T, prefix = ""): T {
   try {
     return f();
   } catch (err) {
     if (err instanceof FuncError) throw err;
+    if (err instanceof OutputTooLongError) throw new FuncError(OUTPUT_LIMIT_MESSAGE);
     throw new FuncError(prefix + (err as Error).message);
   }
 }

@@ -49,8 +49,11 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Bound on one request to the test database: a VictoriaMetrics that stops answering fails the test. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 async function get(url: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { signal });
+  const res = await fetch(url, { signal: signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   return { status: res.status, text: await res.text() };
 }
 
@@ -133,7 +136,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   const url = trimSlash(opts.datasourceURL ?? (vm as Spawned).url);
   const writeBase = trimSlash(opts.remoteWriteURL ?? url);
   const raw = createRemoteWriter(
-    { url: writeBase, flushInterval: 50, maxQueueSize: 10_000_000, retryMaxTime: 10_000 },
+    { url: writeBase, flushInterval: 50, maxQueueSize: 10_000_000, retryMaxTime: 10_000, flushWaitsWhileDown: true },
     opts.logger,
   );
   const forceFlush = async () => {

@@ -1,10 +1,13 @@
 // `tsalert unittest`: vmalert-tool's command line (`--files`, `-external.label`, `-external.url`,
 // `-disableAlertgroupLabel`, `-loggerLevel`) plus tsalert's `-vm.binary`, `-datasource.url`,
-// `-remoteWrite.url`, `--format` and promtool's `--run`.
+// `-remoteWrite.url`, `--format` and promtool's `--run` and `--junit`.
+import { writeFile } from "node:fs/promises";
 import { expandPatterns } from "../config/load.js";
+import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 import { createLogger } from "../log.js";
 import { type Backend, startBackend } from "./backend.js";
-import { runTestFile } from "./runfile.js";
+import { type JunitSuite, junitTimestamp, junitXml, suiteOf } from "./junit.js";
+import { type FileResult, runTestFile } from "./runfile.js";
 import { readTestFile, type TestFormat } from "./testfile.js";
 
 export interface UnittestIO {
@@ -21,12 +24,15 @@ export interface UnittestArgs {
   datasourceURL?: string;
   remoteWriteURL?: string;
   format?: TestFormat;
-  run?: RegExp;
+  run?: GoRegexp;
+  /** Write the results as JUnit XML to this file. */
+  junit?: string;
   loggerLevel: string;
 }
 
 export const UNITTEST_USAGE = `Usage: tsalert unittest [flags] [FILE ...]
-Runs rule unit tests (vmalert-tool or promtool test files) on a temporary VictoriaMetrics.
+Runs rule unit tests: promtool test files with PromQL evaluated in process, vmalert-tool test files
+on a temporary VictoriaMetrics.
   --files=PATH|GLOB|URL      test file(s); repeatable; positional arguments work too
   -external.label=k=v        external label (repeatable; wins over a test's external_labels)
   -external.url=URL          $externalURL in templates
@@ -37,6 +43,7 @@ Runs rule unit tests (vmalert-tool or promtool test files) on a temporary Victor
   -remoteWrite.url=URL       where input series and rule results go with -datasource.url
   --format=auto|vmalert-tool|promtool   test file format (default: detected per file)
   --run=REGEXP               only tests whose name matches
+  --junit=FILE               also write the results as JUnit XML to FILE
   -loggerLevel=LEVEL         engine log level (default ERROR)
 `;
 
@@ -54,6 +61,7 @@ export function parseUnittestArgs(argv: string[]): UnittestArgs {
     "remoteWrite.url",
     "format",
     "run",
+    "junit",
     "loggerLevel",
     // vmalert-tool's port of its embedded servers; tsalert picks a free loopback port itself.
     "httpListenPort",
@@ -108,10 +116,13 @@ export function parseUnittestArgs(argv: string[]): UnittestArgs {
         break;
       case "run":
         try {
-          out.run = new RegExp(value);
+          out.run = compileGoRegexp(value);
         } catch (err) {
           throw new UsageError(`invalid value for flag --run: ${(err as Error).message}`);
         }
+        break;
+      case "junit":
+        out.junit = value;
         break;
       case "loggerLevel":
         out.loggerLevel = value;
@@ -139,8 +150,11 @@ export async function unittest(argv: string[], io: UnittestIO): Promise<number> 
   const problems: { file: string; message: string; line: number; col: number; severity: "error" | "warning" }[] = [];
   const files = expandPatterns(args.files, problems);
   let failed = false;
+  const suites: JunitSuite[] = [];
   for (const p of problems.filter((x) => x.severity === "error")) {
-    io.err(`Unit Testing: ${p.file}\n  FAILED:\n    ${p.message.replace("-rule pattern", "--files pattern")}\n`);
+    const message = p.message.replace("-rule pattern", "--files pattern");
+    io.err(`Unit Testing: ${p.file}\n  FAILED:\n    ${message}\n`);
+    suites.push({ name: p.file, timestamp: junitTimestamp(new Date()), cases: [], error: message });
     failed = true;
   }
   let backend: Promise<Backend> | undefined;
@@ -168,19 +182,37 @@ export async function unittest(argv: string[], io: UnittestIO): Promise<number> 
   try {
     for (const f of files) {
       if (stopping) break;
-      let res: { ok: boolean; output: string };
+      const started = junitTimestamp(new Date());
+      let res: FileResult;
       try {
         const file = await readTestFile(f, args.format);
         res = await runTestFile(file, opts);
       } catch (err) {
-        res = { ok: false, output: `Unit Testing: ${f}\n  FAILED:\n    ${(err as Error).message}\n` };
+        const message = (err as Error).message;
+        res = {
+          path: f,
+          format: args.format ?? "promtool",
+          ok: false,
+          output: `Unit Testing: ${f}\n  FAILED:\n    ${message}\n`,
+          tests: [],
+          error: message,
+        };
       }
       io.out(res.output);
+      suites.push(suiteOf(res, started));
       if (!res.ok) failed = true;
     }
   } finally {
     process.removeListener("SIGINT", onSignal);
     if (backend) await (await backend.catch(() => undefined))?.close();
+  }
+  if (args.junit) {
+    try {
+      await writeFile(args.junit, junitXml(suites));
+    } catch (err) {
+      io.err(`tsalert unittest: cannot write --junit file ${args.junit}: ${(err as Error).message}\n`);
+      failed = true;
+    }
   }
   io.out(failed ? "\n======== FAILED ========\n" : "\n======== SUCCESS ========\n");
   return failed || stopping ? 1 : 0;

@@ -9,16 +9,23 @@ function sameMap(a: Record<string, string>, b: Record<string, string>): boolean 
   return ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
-const FUZZY_EPSILON = 1e-6;
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+
+/** The float's bits as an integer that orders like the float (negatives mirrored below zero). */
+function orderedBits(v: number): bigint {
+  f64[0] = v;
+  const b = i64[0];
+  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
+}
 
 export function sameValue(exp: number, got: number, fuzzy: boolean): boolean {
   if (Number.isNaN(exp) || Number.isNaN(got)) return Number.isNaN(exp) && Number.isNaN(got);
   if (exp === got) return true;
   if (!fuzzy || !Number.isFinite(exp) || !Number.isFinite(got)) return false;
-  // promtool's fuzzy_compare: relative difference, absolute near zero.
-  const diff = Math.abs(exp - got);
-  const scale = Math.max(Math.abs(exp), Math.abs(got));
-  return scale < FUZZY_EPSILON ? diff < FUZZY_EPSILON : diff / scale < FUZZY_EPSILON;
+  // promtool's fuzzy_compare ignores a difference in the last bit of the mantissa: neighbouring floats.
+  const d = orderedBits(exp) - orderedBits(got);
+  return d === 1n || d === -1n;
 }
 
 /** Order-insensitive multiset match: each expected item consumes one equal got item. */

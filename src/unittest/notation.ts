@@ -11,17 +11,40 @@ const NUMBER = /^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Inf|inf|NaN|nan)$/
 const EXPAND =
   /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?Inf|NaN)(?:([-+])((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?))?x(\d+)$/;
 
-function parseNumber(text: string): number {
+export interface NotationOptions {
+  /**
+   * Read integers as Go's strconv.ParseInt(s, 0, 64) does before it falls back to a float, as promtool's
+   * series parser does: a leading 0 makes an octal number (`010` is 8).
+   */
+  goIntegers?: boolean;
+}
+
+function parseNumber(text: string, opts: NotationOptions = {}): number {
   const t = text.replace(/^\+/, "");
   if (/^-?inf$/i.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
   if (/^nan$/i.test(t)) return Number.NaN;
+  if (opts.goIntegers && /^-?0[0-7]+$/.test(t)) return Number.parseInt(t, 8);
   return Number(t);
 }
 
+/**
+ * Points one values string may expand to, so a test file cannot make the run allocate without bound
+ * (real files use a million: Wikimedia's `1x1000000`).
+ */
+export const MAX_INPUT_POINTS = 5_000_000;
+/** Points all input series of one test may expand to. */
+export const MAX_TEST_POINTS = 20_000_000;
+
+function tooMany(tok: string): never {
+  throw new NotationError(`${JSON.stringify(tok)} expands the series beyond ${MAX_INPUT_POINTS} points`);
+}
+
 /** Expands a values string; throws NotationError naming the bad token. */
-export function expandValues(text: string): InputPoint[] {
+export function expandValues(text: string, opts: NotationOptions = {}): InputPoint[] {
   if (text.includes("{{")) {
-    throw new NotationError("native histogram values ({{...}}) are not supported: VictoriaMetrics stores floats only");
+    throw new NotationError(
+      "native histogram values ({{...}}) are not supported: tsalert evaluates float samples only",
+    );
   }
   const out: InputPoint[] = [];
   for (const tok of text.trim().split(/\s+/)) {
@@ -36,19 +59,23 @@ export function expandValues(text: string): InputPoint[] {
     }
     const gaps = /^_x(\d+)$/.exec(tok);
     if (gaps) {
-      for (let i = 0; i < Number(gaps[1]); i++) out.push(null);
+      const n = Number(gaps[1]);
+      if (out.length + n > MAX_INPUT_POINTS) tooMany(tok);
+      for (let i = 0; i < n; i++) out.push(null);
       continue;
     }
     if (NUMBER.test(tok)) {
-      out.push(parseNumber(tok));
+      if (out.length >= MAX_INPUT_POINTS) tooMany(tok);
+      out.push(parseNumber(tok, opts));
       continue;
     }
     const m = EXPAND.exec(tok);
     if (!m)
       throw new NotationError(`bad value ${JSON.stringify(tok)}: want a number, _, stale, a+bxN, a-bxN, axN or _xN`);
-    const start = parseNumber(m[1]);
-    const step = m[3] === undefined ? 0 : parseNumber(m[3]) * (m[2] === "-" ? -1 : 1);
+    const start = parseNumber(m[1], opts);
+    const step = m[3] === undefined ? 0 : parseNumber(m[3], opts) * (m[2] === "-" ? -1 : 1);
     const n = Number(m[4]);
+    if (out.length + n + 1 > MAX_INPUT_POINTS) tooMany(tok);
     // Summing rather than multiplying matches the tools' float results for fractional steps.
     let v = start;
     for (let i = 0; i <= n; i++) {

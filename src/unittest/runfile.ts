@@ -1,22 +1,20 @@
-// Runs one test file: loads its rules with the live loader, then for each test feeds the input (into
-// the database, or the fixture table), steps the engine's groups and checks the expectations.
+// Runs one test file: loads its rules with the live loader, then for each test builds its query target
+// (targets.ts, by dialect), steps the engine's groups through the timeline and checks the expectations.
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { errorLines, hasErrors } from "../config/problems.js";
 import type { GroupConfig, Validators } from "../config/types.js";
-import { FakeQuerier } from "../datasource/fake.js";
-import { createQuerierFactory } from "../datasource/querier.js";
-import type { Metric, QuerierFactory, QueryOptions, QueryResult } from "../datasource/types.js";
+import type { Metric } from "../datasource/types.js";
+import type { GoRegexp } from "../goregexp.js";
 import { validateExpr } from "../metricsql/index.js";
-import { createMemoryWriter } from "../remotewrite/memory.js";
-import type { RemoteWriter } from "../remotewrite/types.js";
+import { validatePromql } from "../promql/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate } from "../template/index.js";
 import type { Backend } from "./backend.js";
-import { inputToSeries } from "./backend.js";
 import { alertDiff, alertsMatch, fmtDuration, sampleDiff, samplesMatch } from "./compare.js";
 import { orderGroups, type RuleFailure, StepRunner } from "./steps.js";
-import type { ExpAlert, FixtureResult, TestFile, TestGroup } from "./testfile.js";
+import { fixtureTarget, promqlTarget, type TestTarget, vmTarget } from "./targets.js";
+import type { ExpAlert, TestFile, TestFormat, TestGroup } from "./testfile.js";
 
 export interface RunOptions {
   logger: Logger;
@@ -26,51 +24,72 @@ export interface RunOptions {
   externalURL?: string;
   disableAlertgroupLabel: boolean;
   /** Only tests whose name matches (promtool --run). */
-  run?: RegExp;
-  /** The database, started on first use and shared by every file of a run. */
+  run?: GoRegexp;
+  /** The database of vmalert-tool-dialect tests, started on first use and shared by every file of a run. */
   backend(): Promise<Backend>;
 }
 
 export interface TestResult {
+  /** The test's name, or promtool's "unnamed#<index>". */
   name: string;
   line: number;
   /** One message per failed expectation; empty = passed. */
   failures: string[];
 }
 
-/** VictoriaMetrics refuses samples further ahead of its clock than this. */
-const MAX_FUTURE_MS = 2 * 86_400_000;
+export interface FileResult {
+  path: string;
+  format: TestFormat;
+  ok: boolean;
+  /** The text printed for the file. */
+  output: string;
+  /** The tests that ran (after --run). */
+  tests: TestResult[];
+  /** Set when the file could not run at all (its rule files do not load). */
+  error?: string;
+}
 
-const validators: Validators = {
-  expr: (expr, type) => (type === "prometheus" ? validateExpr(expr) : null),
+/** What each dialect means, as printed beside the file name. */
+export const DIALECT_ENGINE: Record<TestFormat, string> = {
+  promtool: "promtool dialect: PromQL, Prometheus semantics",
+  "vmalert-tool": "vmalert-tool dialect: MetricsQL on VictoriaMetrics",
+};
+
+const VALIDATORS: Record<TestFormat, Validators> = {
+  "vmalert-tool": { expr: (expr, type) => (type === "prometheus" ? validateExpr(expr) : null) },
+  promtool: { expr: (expr) => validatePromql(expr), exprLanguage: "PromQL" },
 };
 
 /** Loads the rule files of a test file; the error text lists every problem, or is "" when they load. */
 export async function loadTestRules(file: TestFile): Promise<{ groups: GroupConfig[]; error: string }> {
   if (file.ruleFiles.length === 0) return { groups: [], error: "" };
-  // vmalert-tool validates expressions, not templates.
-  const res = await loadRules(file.ruleFiles, { validators, validateTemplates: false });
-  if (hasErrors(res.problems)) {
-    return {
-      groups: [],
-      error: errorLines(res.problems),
-    };
-  }
+  // Expressions are checked in the file's query language; templates are not pre-validated (as both tools).
+  const res = await loadRules(file.ruleFiles, { validators: VALIDATORS[file.format], validateTemplates: false });
+  if (hasErrors(res.problems)) return { groups: [], error: errorLines(res.problems) };
   return { groups: res.groups, error: "" };
 }
 
+/**
+ * The dialects differ on external labels: promtool passes a test's external labels to templates only
+ * (Prometheus attaches them when alerts leave for Alertmanager, not in rule evaluation); vmalert-tool
+ * attaches them to every rule's labels and templates only the -external.label flags.
+ */
 function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineSettings {
   const url = opts.externalURL ?? test.externalURL ?? "";
+  const merged = { ...test.externalLabels, ...opts.externalLabels };
+  const promtool = file.format === "promtool";
   return {
     evaluationInterval: file.evaluationInterval,
     evalDelay: 0,
     resendDelay: 0,
     maxResolveDuration: 0,
-    externalLabels: { ...test.externalLabels, ...opts.externalLabels },
+    externalLabels: promtool ? {} : merged,
+    templateExternalLabels: promtool ? merged : { ...opts.externalLabels },
     externalURL: url.replace(/\/+$/, ""),
     externalURLRaw: url,
-    // promtool's alerts carry no alertgroup label.
-    disableAlertgroupLabel: file.format === "promtool" || opts.disableAlertgroupLabel,
+    // promtool's alerts carry no alertgroup label, and rule labels replace series labels as in Prometheus.
+    disableAlertgroupLabel: promtool || opts.disableAlertgroupLabel,
+    alertLabels: promtool ? "prometheus" : "vmalert",
     maxStartDelay: 0,
     updateEntriesLimit: 20,
     maxActiveAlerts: 0,
@@ -78,93 +97,59 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
   };
 }
 
-/** Fixture mode: each expression answers with its latest entry at or before the query time. */
-export function fixtureQuerier(results: FixtureResult[], start: number): FakeQuerier {
-  const byExpr = new Map<string, FixtureResult[]>();
-  for (const r of results) {
-    const list = byExpr.get(r.expr.trim()) ?? [];
-    list.push(r);
-    byExpr.set(r.expr.trim(), list);
-  }
-  const fake = new FakeQuerier();
-  for (const [expr, list] of byExpr) {
-    const sorted = [...list].sort((a, b) => a.evalTime - b.evalTime);
-    fake.set(expr, async (_e: string, q: QueryOptions): Promise<QueryResult> => {
-      let hit: FixtureResult | undefined;
-      for (const r of sorted) if (start + r.evalTime <= q.time) hit = r;
-      const data: Metric[] = (hit?.result ?? []).map((s) => ({
-        labels: { ...s.labels },
-        timestamp: q.time / 1000,
-        value: s.value,
-      }));
-      return { data, seriesFetched: data.length };
-    });
-  }
-  return fake;
-}
+/** Evaluations one test may take (a test file must not keep the run busy for days). */
+export const MAX_STEPS = 1_000_000;
 
 function where(file: TestFile, line: number): string {
   return `${file.path}:${line}`;
 }
 
+async function targetFor(file: TestFile, test: TestGroup, opts: RunOptions): Promise<TestTarget> {
+  if (test.queryResults !== undefined) return fixtureTarget(test);
+  if (file.format === "promtool") return promqlTarget(test, file.evaluationInterval);
+  return vmTarget(test, await opts.backend(), (line) => where(file, line));
+}
+
 async function runTest(file: TestFile, groups: GroupConfig[], test: TestGroup, opts: RunOptions): Promise<string[]> {
-  const failures: string[] = [];
-  const settings = settingsFor(file, test, opts);
-  const fixture = test.queryResults !== undefined;
-  if (fixture && test.exprTests.length > 0) {
+  if (test.queryResults !== undefined && test.exprTests.length > 0) {
     return [
-      `${where(file, test.exprTests[0].line)}: expression tests need input_series (a database); fixture mode (query_results) checks alerts only`,
+      `    ${where(file, test.exprTests[0].line)}: expression tests need input_series (a database); fixture mode (query_results) checks alerts only`,
     ];
   }
-  let querierFactory: QuerierFactory;
-  let closeQuerier = async () => {};
-  let backend: Backend | undefined;
-  let writer: RemoteWriter;
-  if (fixture) {
-    querierFactory = fixtureQuerier(test.queryResults ?? [], test.startTime);
-    writer = createMemoryWriter();
-  } else {
-    backend = await opts.backend();
-    await backend.reset(test.startTime);
-    const series = test.inputSeries.map((s) => inputToSeries(s.labels, s.points, test.startTime, test.interval));
-    const lastAt = (points: unknown[]) => test.startTime + (points.length - 1) * test.interval;
-    const late = test.inputSeries.find((s) => lastAt(s.points) > Date.now() + MAX_FUTURE_MS);
-    if (late) {
-      // Those samples are dropped silently; say why the expectations on them fail.
-      failures.push(
-        `    input series at ${where(file, late.line)} reaches ${new Date(lastAt(late.points)).toISOString()}: VictoriaMetrics drops samples more than 2 days ahead of now`,
-      );
-    }
-    if (series.length > 0) await backend.write(series);
-    const qf = createQuerierFactory({ url: backend.url, nocache: true, queryTimeout: 0 }, "unittest datasource");
-    querierFactory = qf;
-    closeQuerier = () => qf.close();
-    writer = backend.writer;
-  }
-  const ordered = orderGroups(groups, file.groupEvalOrder);
+  const settings = settingsFor(file, test, opts);
+  const target = await targetFor(file, test, opts);
+  const failures = target.notes.map((n) => `    ${n}`);
   const runner = new StepRunner(
-    ordered,
-    { querierFactory, writer, compileTemplate: (t, o) => compileTemplate(t, o), logger: opts.logger, settings },
+    orderGroups(groups, file.groupEvalOrder),
+    {
+      querierFactory: target.querierFactory,
+      writer: target.writer,
+      compileTemplate: (t, o) => compileTemplate(t, o),
+      logger: opts.logger,
+      settings,
+    },
     test.startTime,
     file.evaluationInterval,
   );
   const ei = file.evaluationInterval;
   const maxEval = Math.max(0, ...test.alertTests.map((a) => a.evalTime), ...test.exprTests.map((e) => e.evalTime));
   const steps = Math.floor(maxEval / ei);
-  const reported = new Set<string>();
-  const ruleError = (f: RuleFailure) => {
-    const key = `${f.group}\u0000${f.rule}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    failures.push(
-      `    group "${f.group}" rule "${f.rule}", time: ${fmtDuration(f.at - test.startTime)}, err: ${f.error}`,
-    );
-  };
+  if (steps > MAX_STEPS) {
+    await target.close();
+    return [
+      `    the last eval_time (${fmtDuration(maxEval)}) needs ${steps} evaluations at evaluation_interval ${fmtDuration(ei)}, more than ${MAX_STEPS}`,
+    ];
+  }
+  let ruleErrors = false;
   try {
     for (let k = 0; k <= steps; k++) {
       const errors = await runner.step();
-      // promtool fails a test whose rules fail to evaluate; vmalert-tool only logs it.
-      if (file.format === "promtool") for (const f of errors) ruleError(f);
+      // promtool fails a test whose rules fail to evaluate and stops it there; vmalert-tool only logs them.
+      if (file.format === "promtool" && errors.length > 0) {
+        for (const f of errors) failures.push(ruleError(test, f));
+        ruleErrors = true;
+        break;
+      }
       for (const t of test.alertTests) {
         if (Math.floor(t.evalTime / ei) !== k) continue;
         const msg = checkAlert(file, t, runner, settings.disableAlertgroupLabel, opts.disableAlertgroupLabel);
@@ -174,26 +159,27 @@ async function runTest(file: TestFile, groups: GroupConfig[], test: TestGroup, o
   } finally {
     await runner.stop();
   }
-  if (backend) {
+  if (target.query && !ruleErrors) {
     for (const t of test.exprTests) {
       let got: Metric[];
+      const head = `    expr: ${JSON.stringify(t.expr)}, time: ${fmtDuration(t.evalTime)} (${where(file, t.line)})`;
       try {
-        got = await backend.query(t.expr, test.startTime + t.evalTime);
+        got = await target.query(t.expr, test.startTime + t.evalTime);
       } catch (err) {
-        failures.push(
-          `    expr: ${JSON.stringify(t.expr)}, time: ${fmtDuration(t.evalTime)} (${where(file, t.line)}), err: ${(err as Error).message}`,
-        );
+        failures.push(`${head}, err: ${(err as Error).message}`);
         continue;
       }
       if (!samplesMatch(t.expSamples, got, file.fuzzyCompare)) {
-        failures.push(
-          `    expr: ${JSON.stringify(t.expr)}, time: ${fmtDuration(t.evalTime)} (${where(file, t.line)}):\n${sampleDiff(t.expSamples, got)}`,
-        );
+        failures.push(`${head}:\n${sampleDiff(t.expSamples, got)}`);
       }
     }
   }
-  await closeQuerier();
+  await target.close();
   return failures;
+}
+
+function ruleError(test: TestGroup, f: RuleFailure): string {
+  return `    group "${f.group}" rule "${f.rule}", time: ${fmtDuration(f.at - test.startTime)}, err: ${f.error}`;
 }
 
 function checkAlert(
@@ -228,27 +214,41 @@ function checkAlert(
   return `${head}${missing}:\n${alertDiff(exp, got)}`;
 }
 
-/** Runs every test of a parsed file; returns the text to print and whether all passed. */
-export async function runTestFile(file: TestFile, opts: RunOptions): Promise<{ ok: boolean; output: string }> {
-  const head = `Unit Testing: ${file.path}\n`;
+function testName(file: TestFile, test: TestGroup): string {
+  return test.name ? `"${test.name}"` : `#${file.tests.indexOf(test) + 1}`;
+}
+
+/** Runs every test of a parsed file; returns the text to print, whether all passed and each test's result. */
+export async function runTestFile(file: TestFile, opts: RunOptions): Promise<FileResult> {
+  const head = `Unit Testing: ${file.path} (${DIALECT_ENGINE[file.format]})\n`;
+  const base = { path: file.path, format: file.format };
   const loaded = await loadTestRules(file);
-  if (loaded.error) return { ok: false, output: `${head}  FAILED:\n${indent(loaded.error, "    ")}\n` };
+  if (loaded.error) {
+    return {
+      ...base,
+      ok: false,
+      output: `${head}  FAILED:\n${indent(loaded.error, "    ")}\n`,
+      tests: [],
+      error: loaded.error,
+    };
+  }
   const blocks: string[] = [];
+  const tests: TestResult[] = [];
   for (const test of file.tests) {
-    if (opts.run && !opts.run.test(test.name)) continue;
+    if (opts.run && !opts.run.matchString(test.name)) continue;
     let failures: string[];
     try {
       failures = await runTest(file, loaded.groups, test, opts);
     } catch (err) {
       failures = [`    ${(err as Error).message}`];
     }
+    tests.push({ name: test.name || `unnamed#${file.tests.indexOf(test)}`, line: test.line, failures });
     if (failures.length > 0) {
-      const name = test.name ? `"${test.name}"` : `#${file.tests.indexOf(test) + 1}`;
-      blocks.push(`  test ${name} (${where(file, test.line)}):\n${failures.join("\n")}`);
+      blocks.push(`  test ${testName(file, test)} (${where(file, test.line)}):\n${failures.join("\n")}`);
     }
   }
-  if (blocks.length === 0) return { ok: true, output: `${head}  SUCCESS\n` };
-  return { ok: false, output: `${head}  FAILED:\n${blocks.join("\n")}\n` };
+  if (blocks.length === 0) return { ...base, ok: true, output: `${head}  SUCCESS\n`, tests };
+  return { ...base, ok: false, output: `${head}  FAILED:\n${blocks.join("\n")}\n`, tests };
 }
 
 function indent(text: string, pad: string): string {

@@ -1,12 +1,13 @@
-// Drives the live engine's own Group code through a test's timeline: every group gets its own FakeClock,
-// so groups run one after another in group_eval_order at each step, and the next group starts only
-// after the previous one's writes are searchable (vmalert-tool's order). Nothing here evaluates a rule.
+// Drives the live engine's own Group code through a test's timeline: every group gets its own step
+// clock, so groups run one after another in group_eval_order at each step, and the next group starts
+// only after the previous one's writes are searchable (both tools' order). Nothing here evaluates a rule.
 import type { Logger } from "pino";
 import type { GroupConfig } from "../config/types.js";
 import type { QuerierFactory } from "../datasource/types.js";
 import type { NotifierSet } from "../notifier/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
-import { AlertingRule, FakeClock, Group, goTruncate } from "../rule/index.js";
+import type { Clock, TimerHandle } from "../rule/clock.js";
+import { AlertingRule, Group, goTruncate } from "../rule/index.js";
 import type { AlertBudget } from "../rule/rule.js";
 import type { CompileTemplate, EngineSettings } from "../rule/types.js";
 
@@ -40,9 +41,55 @@ const STEP_TIMEOUT_MS = 60_000;
 
 const NO_NOTIFIERS: NotifierSet = { notifiers: () => [], close: async () => {} };
 
+/**
+ * The clock of one driven group. Time moves only when the runner opens the next step (`openUntil`); a
+ * timer due by then fires at once (on the next microtask, also when it is set after the step opened),
+ * so a step costs no event-loop turns beyond the group's own async work.
+ */
+export class StepClock implements Clock {
+  private t = 0;
+  private horizon = 0;
+  private due: { at: number; fn: () => void; cancelled: boolean }[] = [];
+
+  constructor(private readonly wallStart: number) {}
+
+  now(): number {
+    return this.wallStart + this.t;
+  }
+
+  monotonic(): number {
+    return this.t;
+  }
+
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    const timer = { at: this.t + Math.max(0, ms), fn, cancelled: false };
+    if (timer.at <= this.horizon) queueMicrotask(() => this.fire(timer));
+    else this.due.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  private fire(timer: { at: number; fn: () => void; cancelled: boolean }): void {
+    if (timer.cancelled) return;
+    if (timer.at > this.t) this.t = timer.at;
+    timer.fn();
+  }
+
+  /** Lets time run up to `ms` after the start: timers due by then fire, in order. */
+  openUntil(ms: number): void {
+    this.horizon = ms;
+    const ready = this.due.filter((x) => x.at <= ms).sort((a, b) => a.at - b.at);
+    this.due = this.due.filter((x) => x.at > ms && !x.cancelled);
+    for (const timer of ready) this.fire(timer);
+  }
+}
+
 interface Driven {
   group: Group;
-  clock: FakeClock;
+  clock: StepClock;
   wake?: () => void;
 }
 
@@ -73,7 +120,7 @@ export class StepRunner {
     this.now = start;
     const budget: AlertBudget = { max: 0, active: 0 };
     for (const raw of configs) {
-      const clock = new FakeClock(start);
+      const clock = new StepClock(start);
       // Every group runs on the test's evaluation_interval with no delay or alignment: an eval_offset
       // that puts the first evaluation exactly at time zero does that through the engine's own schedule.
       const cfg: GroupConfig = {
@@ -104,11 +151,11 @@ export class StepRunner {
     }
   }
 
-  private async runOne(d: Driven, advance: number): Promise<void> {
+  private async runOne(d: Driven, until: number): Promise<void> {
     const done = new Promise<void>((resolve) => {
       d.wake = resolve;
     });
-    await d.clock.advance(advance);
+    d.clock.openUntil(until);
     // A real-time bound: a hung query or a dead group loop must fail the test, not hang the run.
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
@@ -142,7 +189,7 @@ export class StepRunner {
       }
     } else {
       this.now += this.interval;
-      for (const d of this.driven) await this.runOne(d, this.interval);
+      for (const d of this.driven) await this.runOne(d, this.now - this.start);
     }
     return this.failures();
   }

@@ -2,10 +2,18 @@
 // strictly: unknown fields and bad notation are errors naming file:line.
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { type Document, isMap, LineCounter, type Node } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, type Node } from "yaml";
 import { parseRuleDuration } from "../config/duration.js";
+import { reindentQuotedContinuations } from "../config/lenient.js";
 import { parseYamlDocument } from "../config/yaml.js";
-import { expandValues, type InputPoint, NotationError, parseSeries } from "./notation.js";
+import {
+  expandValues,
+  type InputPoint,
+  MAX_TEST_POINTS,
+  NotationError,
+  type NotationOptions,
+  parseSeries,
+} from "./notation.js";
 
 export type TestFormat = "vmalert-tool" | "promtool";
 
@@ -55,7 +63,7 @@ export interface TestGroup {
   interval: number;
   externalLabels: Record<string, string>;
   externalURL?: string;
-  /** Unix ms of time zero. */
+  /** Unix ms of the test's time zero: 0 (the epoch) unless start_timestamp sets it. */
   startTime: number;
   inputSeries: InputSeries[];
   alertTests: AlertTest[];
@@ -77,8 +85,6 @@ export interface TestFile {
   tests: TestGroup[];
 }
 
-/** vmalert-tool's time zero (2000-01-01T00:00:00Z). */
-export const VMALERT_TOOL_ZERO = Date.UTC(2000, 0, 1);
 const DEFAULT_EVAL_INTERVAL = 60_000;
 
 export class TestFileError extends Error {}
@@ -113,6 +119,8 @@ class Reader {
     readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    /** How numbers in values read (promtool's parser takes `010` as octal); set once the dialect is known. */
+    public notation: NotationOptions = {},
   ) {}
 
   line(path: Path): number {
@@ -126,8 +134,16 @@ class Reader {
     throw new TestFileError(`${this.file}:${this.line(path)}: ${msg}`);
   }
 
+  /** No value: absent, or a key with nothing after it (`input_series:`), which Go reads as null. */
+  empty(v: unknown, path: Path): boolean {
+    if (v === null || v === undefined) return true;
+    if (v !== "") return false;
+    const node = this.doc.getIn(path, true);
+    return isScalar(node) && node.type === "PLAIN" && node.source === "";
+  }
+
   obj(v: unknown, path: Path, keys: string[], what: string): Record<string, unknown> {
-    if (v === null || v === undefined) return {};
+    if (this.empty(v, path)) return {};
     if (typeof v !== "object" || Array.isArray(v)) this.fail(path, `${what}: want a mapping`);
     const o = v as Record<string, unknown>;
     for (const k of Object.keys(o)) {
@@ -137,7 +153,7 @@ class Reader {
   }
 
   list(v: unknown, path: Path, what: string): unknown[] {
-    if (v === null || v === undefined) return [];
+    if (this.empty(v, path)) return [];
     if (!Array.isArray(v)) this.fail(path, `${what}: want a list`);
     return v;
   }
@@ -184,7 +200,7 @@ class Reader {
 
   points(v: unknown, path: Path, what: string): InputPoint[] {
     try {
-      return expandValues(this.str(v, path, what));
+      return expandValues(this.str(v, path, what), this.notation);
     } catch (err) {
       if (err instanceof NotationError) this.fail(path, `${what}: ${err.message}`);
       throw err;
@@ -209,9 +225,8 @@ function detectFormat(top: Record<string, unknown>): TestFormat {
 }
 
 function parseStart(r: Reader, v: unknown, path: Path): number {
-  // promtool counts from the Unix epoch, but VictoriaMetrics cannot query samples of 1970-01-01 (its
-  // per-day index reserves day 0), so both formats start at vmalert-tool's zero unless told otherwise.
-  if (v === undefined || v === null) return VMALERT_TOOL_ZERO;
+  // Both tools count a test's time from the Unix epoch unless start_timestamp says otherwise.
+  if (v === undefined || v === null) return 0;
   const s = String(v);
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
   const t = Date.parse(s);
@@ -221,10 +236,23 @@ function parseStart(r: Reader, v: unknown, path: Path): number {
 
 /** Parses the text of a test file; `format` forces one format instead of detecting it. */
 export function parseTestFile(path: string, text: string, format?: TestFormat): TestFile {
-  const lines = new LineCounter();
+  let lines = new LineCounter();
   // Every scalar stays a string, as Go's YAML reads them into string fields: `values: 0x10` is the
   // expanding notation, not the hex number 16.
-  const doc = parseYamlDocument(text, { lineCounter: lines, uniqueKeys: true, schema: "failsafe" });
+  let doc = parseYamlDocument(text, { lineCounter: lines, uniqueKeys: true, schema: "failsafe" });
+  if (doc.errors.length > 0) {
+    // Go's YAML decoder accepts quoted values continued on lines indented no deeper than their key
+    // (a series written over several lines); read them as it does. Line numbers stay.
+    const fixed = reindentQuotedContinuations(text);
+    if (fixed) {
+      const fixedLines = new LineCounter();
+      const again = parseYamlDocument(fixed.text, { lineCounter: fixedLines, uniqueKeys: true, schema: "failsafe" });
+      if (again.errors.length === 0) {
+        doc = again;
+        lines = fixedLines;
+      }
+    }
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new TestFileError(`${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`);
@@ -234,6 +262,7 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
   if (!isMap(doc.contents) && root !== null && root !== undefined) r.fail([], "want a mapping at the top");
   const top = r.obj(root, [], KEYS.top, "test file");
   const fmt = format ?? detectFormat(top);
+  r.notation = { goIntegers: fmt === "promtool" };
   const remote = /^https?:\/\//.test(path);
   const dir = remote ? "" : dirname(path);
   const ruleFiles = r
@@ -271,14 +300,20 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
     const name = r.str(o.name, [...p, "name"], "name");
     const interval = r.dur(o.interval, [...p, "interval"], "interval", evaluationInterval);
     if (interval <= 0) r.fail([...p, "interval"], "interval must be positive");
+    let points = 0;
     const inputSeries = r.list(o.input_series, [...p, "input_series"], "input_series").map((s, j) => {
       const sp: Path = [...p, "input_series", j];
       const so = r.obj(s, sp, KEYS.series, "input_series entry");
-      return {
+      const series = {
         labels: r.labels(so.series, [...sp, "series"], "series"),
         points: r.points(so.values, [...sp, "values"], "values"),
         line: r.line([...sp, "series"]),
       };
+      points += series.points.length;
+      if (points > MAX_TEST_POINTS) {
+        r.fail([...sp, "values"], `input_series: the test's series expand beyond ${MAX_TEST_POINTS} points in all`);
+      }
+      return series;
     });
     const alertTests = r.list(o.alert_rule_test, [...p, "alert_rule_test"], "alert_rule_test").map((a, j) => {
       const ap: Path = [...p, "alert_rule_test", j];
@@ -314,7 +349,7 @@ export function parseTestFile(path: string, text: string, format?: TestFormat): 
         if (so.histogram !== undefined) {
           r.fail(
             [...sp, "histogram"],
-            "native histogram samples are not supported (VictoriaMetrics stores floats only)",
+            "native histogram samples are not supported (tsalert evaluates float samples only)",
           );
         }
         return {

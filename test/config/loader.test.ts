@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/config/load.js";
 import { formatProblem } from "../../src/config/problems.js";
 import type { ConfigProblem, Validators } from "../../src/config/types.js";
+import { validateTemplate } from "../../src/template/index.js";
 
 const fixtures = new URL("../fixtures/", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "tsalert-loader-"));
@@ -49,6 +50,36 @@ describe("loadRules on good files", () => {
       params: { nocache: ["1"] },
     });
     expect(res.files).toEqual([`${fixtures}groups-good.rules`]);
+  });
+
+  it("accepts YAML merge keys with overrides; merged fields keep the position where they are written", async () => {
+    const res = await loadRules([`${fixtures}merge-keys-good.rules`]);
+    expect(errors(res.problems)).toEqual([]);
+    const [base, critical, page] = res.groups[0].rules;
+    expect(base).toMatchObject({ alert: "LatencyHigh", for: 300_000, labels: { severity: "warning", team: "web" } });
+    expect(critical).toMatchObject({
+      alert: "LatencyCritical",
+      expr: "latency_seconds > 5",
+      for: 300_000,
+      labels: { severity: "critical", team: "web" },
+      annotations: { summary: "latency on {{ $labels.instance }}" },
+    });
+    expect(page).toMatchObject({ alert: "LatencyPage", expr: "latency_seconds > 1", for: 300_000 });
+    // The merged expr is written in the anchored rule (line 6), the overriding one on line 15.
+    expect(page.exprPos).toMatchObject({ line: 6, col: 15 });
+    expect(critical.exprPos).toMatchObject({ line: 15, col: 15 });
+  });
+
+  it("reports a bad merged field where it is written", async () => {
+    const file = write(
+      "merge-bad.rules",
+      "groups:\n  - name: g\n    rules:\n      - &base\n        alert: A\n        expr: up == 0\n        for: 5x\n      - <<: *base\n        alert: B\n",
+    );
+    const res = await loadRules([file]);
+    expect(errors(res.problems)).toEqual([
+      `${file}:7:14: group "g" rule "A": invalid for "5x": not a duration (use e.g. 30s, 5m, 1h30m, 2d)`,
+      `${file}:7:14: group "g" rule "B": invalid for "5x": not a duration (use e.g. 30s, 5m, 1h30m, 2d)`,
+    ]);
   });
 
   it("reads spec.groups of Kubernetes PrometheusRule manifests", async () => {
@@ -229,14 +260,36 @@ describe("validator hooks", () => {
     expect(res.problems[0].message).toBe('group "g" rule "plain": bad MetricsQL expr: unexpected BAD');
   });
 
-  it("checks templates of annotations and labels only when they contain {{ and }}", async () => {
+  it("hands every annotation and label text to the template validator, with or without }}", async () => {
     const f = write(
       "tpl.rules",
       "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    annotations:\n      s: 'x {{ nope }}'\n      t: 'nope }}'\n",
     );
-    const res = await loadRules([f], { validators });
+    const seen: string[] = [];
+    const res = await loadRules([f], {
+      validators: {
+        ...validators,
+        template: (t) => {
+          seen.push(t);
+          return validators.template?.(t, "annotation") ?? null;
+        },
+      },
+    });
+    expect(seen).toEqual(["x {{ nope }}", "nope }}"]);
     expect(errors(res.problems)).toEqual([
       `${f}:7:13: group "g" rule "A": invalid annotations "s": function "nope" not defined`,
+    ]);
+  });
+
+  it("rejects a text Go's template parser rejects, also when it has no }}", async () => {
+    const f = write(
+      "tpl-unclosed.rules",
+      'groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels:\n      x: "{{ open"\n    annotations:\n      summary: "{{ $labels.instance } is down"\n      plain: "no template }} here"\n',
+    );
+    const res = await loadRules([f], { validators: { template: (t) => validateTemplate(t) } });
+    expect(errors(res.problems)).toEqual([
+      `${f}:7:14: group "g" rule "A": invalid labels "x": template: :1: function "open" not defined`,
+      `${f}:9:37: group "g" rule "A": invalid annotations "summary": template: :1: unexpected "}" in operand`,
     ]);
   });
 

@@ -169,7 +169,7 @@ describe("requests", () => {
     await f.close();
   });
 
-  test("datasource headers, group headers win; auth header hidden in curl", async () => {
+  test("datasource headers, group headers win; auth and configured header values hidden in curl", async () => {
     srv.handle((_r, res) => json(res, 200, vector([])));
     const f = createQuerierFactory({
       url: srv.url,
@@ -183,7 +183,9 @@ describe("requests", () => {
     expect(r.headers.authorization).toBe("Bearer tok");
     expect(res.curl).toContain("-H 'Authorization: <secret>'");
     expect(res.curl).toContain("-H 'X-Api-Key: <secret>'");
-    expect(res.curl).toContain("-H 'X-Scope: group'");
+    // Configured header values may be credentials under any name.
+    expect(res.curl).toContain("-H 'X-Scope: <secret>'");
+    expect(res.curl).toContain("-H 'X-Keep: <secret>'");
     expect(res.curl).not.toContain("tok");
     await f.close();
   });

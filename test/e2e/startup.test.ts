@@ -1,9 +1,11 @@
 // Startup checks of the built tsalert: each misconfiguration ends the process with a non-zero exit and
 // one clear line naming the flag or file:line, never a stack trace.
+import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TempDir, tempDir } from "../helpers/e2e.js";
-import { freePort } from "../helpers/servers.js";
+import { sleep, type TempDir, tempDir } from "../helpers/e2e.js";
+import { type FaultServer, json, startFaultServer } from "../helpers/faults.js";
+import { freePort, type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { startTsalert } from "../helpers/tsalert.js";
 
 let dir: TempDir;
@@ -127,6 +129,84 @@ describe("startup checks", () => {
       expectNoStack(r.out);
     } finally {
       await new Promise((r) => busy.close(r));
+    }
+  });
+
+  it("a second instance on a taken port exits naming -httpListenAddr and leaves -state.path alone", async () => {
+    const ds: FaultServer = await startFaultServer((_req, res) =>
+      json(res, 200, { status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [0, "1"] }] } }),
+    );
+    const rules = await dir.write(
+      "pending.yml",
+      "groups:\n  - name: p\n    interval: 1h\n    rules:\n      - alert: P\n        expr: vector(1)\n        for: 1h\n",
+    );
+    const state = `${dir.path}/second-instance-state.json`;
+    const args = [`-rule=${rules}`, `-datasource.url=${ds.url}`, "-notifier.blackhole", `-state.path=${state}`];
+    const first = await startTsalert({ args: [...args, "-group.maxStartDelay=1ms", "-rule.evalDelay=0s"] });
+    try {
+      // One iteration (the interval is an hour), saved about a second later.
+      let saved = "";
+      for (let i = 0; i < 100 && !saved.includes('"P"'); i++) {
+        await sleep(100);
+        saved = await readFile(state, "utf8").catch(() => "");
+      }
+      expect(saved).toContain('"P"');
+      const before = { bytes: await readFile(state), mtimeMs: (await stat(state)).mtimeMs };
+      const second = await runToExit([...args, `-httpListenAddr=127.0.0.1:${first.port}`]);
+      expect(second.code).toBe(1);
+      expect(second.out).toContain(`-httpListenAddr=127.0.0.1:${first.port}: cannot start the HTTP server`);
+      expect(second.out).toContain("EADDRINUSE");
+      expectNoStack(second.out);
+      const after = { bytes: await readFile(state), mtimeMs: (await stat(state)).mtimeMs };
+      expect(after.bytes.equals(before.bytes)).toBe(true);
+      expect(after.mtimeMs).toBe(before.mtimeMs);
+      // The first one is unharmed.
+      const groups = await first.get<{ data: { groups: { name: string }[] } }>("/api/v1/rules");
+      expect(groups.data.groups.map((g) => g.name)).toEqual(["p"]);
+    } finally {
+      await first.stop();
+      await ds.stop();
+    }
+  });
+});
+
+describe("-remoteRead.ignoreRestoreErrors (vmalert 1.79.5)", () => {
+  let vm: RunningServer;
+  let rules: string;
+  beforeAll(async () => {
+    vm = await startVictoriaMetrics();
+    rules = await dir.write(
+      "restore.yml",
+      "groups:\n  - name: r\n    interval: 1s\n    rules:\n      - alert: R\n        expr: vector(1) > 0\n        for: 1m\n",
+    );
+  });
+  afterAll(async () => {
+    await vm?.stop();
+  });
+
+  const args = () => [
+    `-rule=${rules}`,
+    `-datasource.url=${vm.url}`,
+    "-notifier.blackhole",
+    `-remoteRead.url=${closed}`,
+  ];
+
+  it("=false: a restore that fails stops the process with exit 1, naming the group, rule and flag", async () => {
+    const r = await runToExit([...args(), "-remoteRead.ignoreRestoreErrors=false"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('group "r": rule "R": cannot restore alerts state');
+    expect(r.out).toContain("-remoteRead.ignoreRestoreErrors=false");
+    expectNoStack(r.out);
+  });
+
+  it("by default a failed restore is logged and alerting goes on", async () => {
+    const p = await startTsalert({ args: args() });
+    try {
+      await waitFor(async () => p.logs().includes("failed to restore alerts state"), 15_000, "the restore error");
+      await sleep(1500);
+      expect(await Promise.race([p.exited.then(() => "exited"), sleep(100).then(() => "running")])).toBe("running");
+    } finally {
+      await p.stop();
     }
   });
 });

@@ -135,3 +135,16 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(typeof body === "string" ? body : JSON.stringify(body));
 }
+
+/** A client certificate for `cn`, signed by the CA of `certs` (for mTLS), written beside it. */
+export function makeClientCert(certs: SelfSignedCert, cn: string): { certFile: string; keyFile: string } {
+  const run = (args: string[]) => execFileSync("openssl", args, { cwd: certs.dir, stdio: "pipe" });
+  const name = cn.replace(/[^a-z0-9]/gi, "_");
+  run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${cn}`, "-keyout", `${name}.key`, "-out", `${name}.csr`]);
+  run(
+    ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2"].concat(
+      ["-out", `${name}.pem`],
+    ),
+  );
+  return { certFile: join(certs.dir, `${name}.pem`), keyFile: join(certs.dir, `${name}.key`) };
+}

@@ -1,6 +1,7 @@
 // Real servers for integration tests: each starts on a free loopback port with its own temp dir
 // and is stopped by the test that started it (call `stop()` in afterAll).
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -53,8 +54,9 @@ async function startProcess(
   args: (port: number, dir: string) => string[],
   readyPath: string,
   prefix: string,
+  listen: { host?: string; port?: number } = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
+  const port = listen.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
   let out = "";
   const proc = spawn(cmd, args(port, dir), { stdio: ["ignore", "pipe", "pipe"] });
@@ -64,7 +66,7 @@ async function startProcess(
   proc.stderr?.on("data", (d) => {
     out += d;
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${listen.host ?? "127.0.0.1"}:${port}`;
   let exited = false;
   proc.on("exit", () => {
     exited = true;
@@ -95,12 +97,18 @@ async function startProcess(
   return { url, port, proc, dir, logs: () => out, stop };
 }
 
-/** Real single-node VictoriaMetrics (Debian `victoria-metrics`). Extra flags are appended. */
-export function startVictoriaMetrics(extraArgs: string[] = []): Promise<RunningServer> {
+/**
+ * Real single-node VictoriaMetrics (Debian `victoria-metrics`). Extra flags are appended. `listen` picks
+ * another loopback address (Linux routes all of 127.0.0.0/8 to lo) and/or a given port.
+ */
+export function startVictoriaMetrics(
+  extraArgs: string[] = [],
+  listen: { host?: string; port?: number } = {},
+): Promise<RunningServer> {
   return startProcess(
     "victoria-metrics",
     (port, dir) => [
-      `-httpListenAddr=127.0.0.1:${port}`,
+      `-httpListenAddr=${listen.host ?? "127.0.0.1"}:${port}`,
       `-storageDataPath=${join(dir, "data")}`,
       "-retentionPeriod=100y",
       // Make freshly written samples visible to queries at once.
@@ -111,7 +119,75 @@ export function startVictoriaMetrics(extraArgs: string[] = []): Promise<RunningS
     ],
     "/health",
     "vm",
+    listen,
   );
+}
+
+/**
+ * Real dnsmasq (Debian `dnsmasq-base`) answering only the given records on a free loopback port, for
+ * `dns+` / `srv+` URLs. `hosts`: name -> addresses; `srv`: name -> [target, port] pairs.
+ */
+export async function startDnsmasq(records: {
+  hosts?: Record<string, string[]>;
+  srv?: Record<string, [string, number][]>;
+}): Promise<{ server: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "dnsmasq-"));
+  const lines = ["no-resolv", "no-hosts", "bind-interfaces", "listen-address=127.0.0.1", `port=${port}`];
+  // `address=` takes one address per line and answers with all of them (host-record takes one).
+  for (const [name, addrs] of Object.entries(records.hosts ?? {})) {
+    for (const a of addrs) lines.push(`address=/${name}/${a}`);
+  }
+  for (const [name, targets] of Object.entries(records.srv ?? {})) {
+    for (const [target, p] of targets) lines.push(`srv-host=${name},${target},${p}`);
+  }
+  const conf = join(dir, "dnsmasq.conf");
+  await writeFile(conf, `${lines.join("\n")}\n`);
+  let out = "";
+  // /usr/sbin is not on every user's PATH.
+  const bin = existsSync("/usr/sbin/dnsmasq") ? "/usr/sbin/dnsmasq" : "dnsmasq";
+  const proc = spawn(
+    bin,
+    ["--keep-in-foreground", `--conf-file=${conf}`, `--pid-file=${join(dir, "pid")}`, "--log-facility=-"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  proc.stdout?.on("data", (d) => {
+    out += d;
+  });
+  proc.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const stop = async () => {
+    if (proc.exitCode === null) {
+      const done = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await done;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  const { Resolver } = (await import("node:dns")).promises;
+  const r = new Resolver({ timeout: 500, tries: 1 });
+  r.setServers([`127.0.0.1:${port}`]);
+  const probe = Object.keys(records.hosts ?? {})[0] ?? Object.keys(records.srv ?? {})[0];
+  try {
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`dnsmasq exited: ${out}`);
+        if (!probe) return true;
+        if (records.hosts?.[probe]) await r.resolve4(probe);
+        else await r.resolveSrv(probe);
+        return true;
+      },
+      10_000,
+      "dnsmasq",
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { server: `127.0.0.1:${port}`, stop };
 }
 
 /** Real Prometheus Alertmanager (Debian `prometheus-alertmanager`), clustering off. */

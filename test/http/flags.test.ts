@@ -22,9 +22,17 @@ describe("httpOptionsFromFlags", () => {
       shutdownDelayMs: 0,
       maxGracefulShutdownMs: 7000,
       idleConnTimeoutMs: 60_000,
+      maxConcurrentConnections: 1000,
       disableResponseCompression: false,
       tls: undefined,
     });
+  });
+
+  it("-http.maxConcurrentConnections: 0 means no limit, negative is a flag error", () => {
+    expect(httpOptionsFromFlags(flags({ "http.maxConcurrentConnections": "0" })).maxConcurrentConnections).toBe(0);
+    expect(() => httpOptionsFromFlags(flags({ "http.maxConcurrentConnections": "-1" }))).toThrow(
+      /-http\.maxConcurrentConnections/,
+    );
   });
 
   it("maps the HTTP flags, reading file:// passwords", async () => {
@@ -43,6 +51,10 @@ describe("httpOptionsFromFlags", () => {
           tlsCertFile: "/c.pem",
           tlsKeyFile: "/k.pem",
           tlsMinVersion: "TLS13",
+          tlsCipherSuites: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          mtls: "false,true",
+          mtlsCAFile: ",/ca.pem",
+          "httpListenAddr.useProxyProtocol": "true",
           "http.header.frameOptions": "DENY",
         }),
       );
@@ -55,10 +67,19 @@ describe("httpOptionsFromFlags", () => {
         shutdownDelayMs: 1500,
         headers: { frameOptions: "DENY" },
       });
+      const suites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"];
       expect(o.tls).toEqual([
-        { certFile: "/c.pem", keyFile: "/k.pem", minVersion: "TLS13" },
-        { certFile: "/c.pem", keyFile: "/k.pem", minVersion: "TLS13" },
+        { certFile: "/c.pem", keyFile: "/k.pem", minVersion: "TLS13", cipherSuites: suites, mtls: false },
+        {
+          certFile: "/c.pem",
+          keyFile: "/k.pem",
+          minVersion: "TLS13",
+          cipherSuites: suites,
+          mtls: true,
+          mtlsCAFile: "/ca.pem",
+        },
       ]);
+      expect(o.proxyProtocol).toEqual([true]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -2,12 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { get as httpsGet } from "node:https";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { counter } from "../../src/metrics.js";
-import { get, type Started, start } from "./start.js";
+import { get, getJSON, type Started, start } from "./start.js";
 
 const basic = (u: string, p: string) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}` });
 
@@ -16,6 +16,7 @@ const PROTECTED = [
   "/vmalert/",
   "/vmalert/groups",
   "/vmalert/rules",
+  "/rules",
   "/vmalert/alerts",
   "/vmalert/notifiers",
   "/vmalert/rule?group_id=1001&rule_id=11",
@@ -121,6 +122,8 @@ describe("built-in routes", () => {
     expect(r.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(r.body).toContain("tsalert_http_test_marker_total 3");
     expect(r.body).toMatch(/vmalert_http_requests_total\{path="\/api\/v1\/rules"\} \d+/);
+    // Like vmalert, no HELP/TYPE lines unless -metrics.exposeMetadata.
+    expect(r.body).not.toMatch(/^# (HELP|TYPE) /m);
   });
 
   it("/flags prints the hook's (redacted) values sorted, Go-quoted", async () => {
@@ -356,6 +359,29 @@ describe("TLS, security headers, keep-alive", () => {
       expect(r.headers.get("x-frame-options")).toBe("DENY");
       expect(r.headers.get("connection")).toBe("close");
       expect(r.headers.get("access-control-allow-origin")).toBeNull();
+      // VictoriaMetrics' servers name the host that answered.
+      expect(r.headers.get("x-server-hostname")).toBe(hostname());
+    } finally {
+      await s.server.close();
+    }
+    const quiet = await start({ headers: { disableServerHostname: true } });
+    try {
+      expect((await get(`${quiet.url}/health`)).headers.get("x-server-hostname")).toBeNull();
+    } finally {
+      await quiet.server.close();
+    }
+  });
+
+  it("/rules is the groups page, as VictoriaMetrics single-node links it", async () => {
+    const s = await start();
+    try {
+      const r = await get(`${s.url}/rules`);
+      expect(r.status).toBe(200);
+      // The groups page, every group listed; its relative links point below vmalert/.
+      const names = (await getJSON(`${s.url}/api/v1/rules`)).json.data.groups.map((g) => g.name);
+      expect(names.length).toBeGreaterThan(0);
+      for (const n of names) expect(r.body).toContain(n);
+      expect(r.body).toContain('href="vmalert/');
     } finally {
       await s.server.close();
     }

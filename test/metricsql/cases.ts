@@ -367,6 +367,17 @@ export const VALID: ValidCase[] = [
   ),
   v("WITH (t = 10) x > t", "x > 10"),
   v('WITH (s = "job") label_del(x, s)', 'label_del(x, "job")'),
+  // MetricsQL's built-in WITH templates; a metric of the same name stays a metric
+  v("ru(free, max)", "(clamp_min(max - clamp_min(free, 0), 0) / clamp_min(max, 0) * 100)"),
+  v(
+    "ttf(free)",
+    "smooth_exponential(clamp_max(clamp_max(-free, 0) / clamp_max(deriv_fast(free), 0), 365 * 24 * 3600), clamp_max(step() / 300, 1))",
+  ),
+  v("range_median(q)", "range_quantile(0.5, q)"),
+  v('alias(q, "n")', 'label_set(q, "__name__", "n")'),
+  v('alias{a="b"}'),
+  v("alias"),
+  v("WITH (ru(a) = a) ru(x)", "x"),
   // comments and whitespace
   v("up # trailing comment", "up"),
   v("# leading comment\nup", "up"),
@@ -404,6 +415,17 @@ export const INVALID: InvalidCase[] = [
   bad('up{job="a",,}', "a label name"),
   bad('up{job="a" or}', "a label matcher"),
   bad('up{or job="a"}', '"=", "!=", "=~" or "!~"'),
+  // Regexp filters are RE2: no backreferences or lookarounds, repeat counts up to 1000.
+  bad(
+    'up{job=~"(a)\\\\1"}',
+    'invalid regexp in job="(a)\\\\1": error parsing regexp: invalid escape sequence: `\\1`',
+    "1:9",
+  ),
+  bad(
+    'up{job!~"a(?=b)"}',
+    'invalid regexp in job="a(?=b)": error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+  ),
+  bad('sum(rate(x{a="b", c=~"x{1001}"}[5m]))', "error parsing regexp: invalid repeat count: `{1001}`"),
   bad("vm_rows{ > 0", 'expected a label name or "}" but found ">"', "1:10"),
   bad("up}", 'expected end of input but found "}"'),
   bad("up{}}", "end of input"),
@@ -500,6 +522,8 @@ export const INVALID: InvalidCase[] = [
   stricter("rate(x, y)", 'function "rate" takes 1 argument, got 2'),
   stricter("foo(x)", 'unknown function "foo"', "1:1"),
   stricter("sumSeries(x)", 'unknown function "sumSeries"'),
+  bad("ru(x)", 'WITH template "ru" takes 2 argument(s), got 1', "1:1"),
+  stricter("RU(x, y)", 'unknown function "RU"'),
   stricter("histogram_quantile(0.9)", 'function "histogram_quantile" takes 2 to 3 arguments, got 1'),
   stricter('histogram_quantile(0.9, x, "a", 1)', "takes 2 to 3 arguments"),
   stricter('label_replace(x, "a")', 'function "label_replace" takes 5 arguments, got 2'),

@@ -265,19 +265,20 @@ describe("helpers", () => {
   });
 });
 
-test("scrub hides the credentials the client sent when a server echoes them, unless showURL", async () => {
+test("scrub hides the credentials the client sent when a server echoes them; showURL keeps URL credentials only", async () => {
   const srv2 = await startFaultServer((r, res) =>
-    json(res, 400, `cannot find the provided auth token "${r.headers.authorization}"`),
+    json(res, 400, `cannot find the provided auth token "${r.headers.authorization}" for ${r.url}`),
   );
   const c = createHttpClient({ bearerToken: "tok-12345" });
-  const res = await c.request({ url: srv2.url });
-  expect(c.scrub(res.body.toString())).toBe('cannot find the provided auth token "<secret>"');
+  const res = await c.request({ url: `${srv2.url}/x?auth_key=urlkey-777` });
+  expect(c.scrub(res.body.toString())).toBe('cannot find the provided auth token "<secret>" for /x?auth_key=<secret>');
   expect(c.scrub("token tok-12345 alone")).toBe("token <secret> alone");
   expect(c.scrub("Basic auth failed")).toBe("Basic auth failed");
   await c.close();
-  const shown = createHttpClient({ bearerToken: "tok-12345", showURL: true });
-  await shown.request({ url: srv2.url });
-  expect(shown.scrub("token tok-12345")).toBe("token tok-12345");
+  // -*.showURL shows URLs as given (their credentials are not registered); auth flags stay secret.
+  const shown = createHttpClient({ bearerToken: "tok-67890", showURL: true });
+  await shown.request({ url: `${srv2.url}/x?auth_key=shown-888` });
+  expect(shown.scrub("token tok-67890 key shown-888")).toBe("token <secret> key shown-888");
   await shown.close();
   await srv2.stop();
 });

@@ -203,7 +203,7 @@ describe("blackhole and flag checks", () => {
     await set.notifiers()[0]?.send([alert("B"), alert("C")]);
     expect(await metric("vmalert_alerts_sent_total", "blackhole")).toBe(before + 2);
     expect(set.notifiersView()).toEqual([
-      { kind: "blackhole", targets: [{ address: "blackhole", labels: {}, lastError: "" }] },
+      { kind: "static", targets: [{ address: "blackhole", labels: {}, lastError: "" }] },
     ]);
     await set.close();
   });

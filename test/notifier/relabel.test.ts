@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { type Labels, parseRelabelConfigs, relabel } from "../../src/notifier/relabel.js";
+import { CATASTROPHIC } from "../helpers/catastrophic.js";
 
 function run(labels: Labels, configs: unknown[]): Labels | null {
   return relabel(labels, parseRelabelConfigs(configs));
@@ -129,6 +130,38 @@ describe("relabel actions", () => {
     const input = { a: "1" };
     run(input, [{ source_labels: ["a"], target_label: "b" }]);
     expect(input).toEqual({ a: "1" });
+  });
+});
+
+describe("relabel regexes are RE2", () => {
+  const valid = CATASTROPHIC.filter((c) => c.error === undefined);
+  test.each(valid)("$pattern on a long value, in every action that matches", ({ pattern, input }) => {
+    // A backtracking engine does not finish these within the test timeout.
+    const cfg = (action: string, extra: object = {}) => ({ source_labels: ["v"], regex: pattern, action, ...extra });
+    const labels = { v: input, [input.slice(0, 100).replace(/\W/g, "_")]: "x" };
+    run(labels, [cfg("replace", { target_label: "t", replacement: "[$1]" })]);
+    run(labels, [cfg("keep")]);
+    run(labels, [cfg("drop")]);
+    run(labels, [{ regex: pattern, action: "labelmap", replacement: "m_$1" }]);
+    run(labels, [{ regex: pattern, action: "labeldrop" }]);
+  });
+
+  test("syntax RE2 refuses is a load error in Go's words", () => {
+    for (const c of CATASTROPHIC.filter((x) => x.error !== undefined)) {
+      expect(() => parseRelabelConfigs([{ source_labels: ["a"], target_label: "b", regex: c.pattern }])).toThrow(
+        `relabel_configs[0]: invalid regex "${c.pattern}": ${c.error}`,
+      );
+    }
+    expect(() => parseRelabelConfigs([{ source_labels: ["a"], target_label: "b", regex: "a(?=b)" }])).toThrow(
+      "invalid or unsupported Perl syntax: `(?=`",
+    );
+  });
+
+  test("Go semantics: . matches \\r, flags inside the pattern, $name with non-ASCII letters", () => {
+    expect(run({ v: "a\rb" }, [{ source_labels: ["v"], regex: "a.b", action: "keep" }])).not.toBeNull();
+    expect(run({ v: "aB" }, [{ source_labels: ["v"], regex: "a(?i)b", action: "keep" }])).not.toBeNull();
+    const cfg = [{ source_labels: ["v"], regex: "(?P<x>.*)", target_label: "t", replacement: "<$xé>" }];
+    expect(run({ v: "ab" }, cfg)?.t).toBe("<>");
   });
 });
 

@@ -21,12 +21,12 @@ function forState(labels: Record<string, string>, activeAtS: number, at: number)
 
 describe("restoreExpr", () => {
   const q = { groupName: "G", alertName: "A", group, time: 0, ruleLabels: {} as Record<string, string> };
-  it("builds vmalert's default_rollup query with group, name and literal rule labels", () => {
-    expect(
-      restoreExpr({ ...q, ruleLabels: { team: "db", summary: "{{ $labels.x }}", env: 'a"b\\c' } }, 3_600_000),
-    ).toBe('default_rollup(ALERTS_FOR_STATE{alertgroup="G",alertname="A",env="a\\"b\\\\c",team="db"}[3600s])');
+  it("builds vmalert's default_rollup query with group, name and the (literal) rule labels", () => {
+    expect(restoreExpr({ ...q, ruleLabels: { team: "db", alertname: "X", env: 'a"b\\c' } }, 3_600_000)).toBe(
+      'default_rollup(ALERTS_FOR_STATE{alertgroup="G",alertname="A",env="a\\"b\\\\c",team="db"}[3600s])',
+    );
   });
-  it("drops alertgroup with -disableAlertgroupLabel and keeps a half template", () => {
+  it("drops alertgroup with -disableAlertgroupLabel", () => {
     expect(restoreExpr({ ...q, ruleLabels: { x: "{{ open" } }, 90_500, true)).toBe(
       'default_rollup(ALERTS_FOR_STATE{alertname="A",x="{{ open"}[90s])',
     );
@@ -63,7 +63,7 @@ describe("restore from real victoria-metrics", () => {
     const got = await r.restore({
       groupName: "G",
       alertName: "HighLoad",
-      ruleLabels: { team: "db", description: "{{ $value }}" },
+      ruleLabels: { team: "db" },
       group,
       time: now - 1000,
     });

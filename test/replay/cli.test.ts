@@ -186,6 +186,7 @@ describe("replay CLI on real VictoriaMetrics", () => {
         disableProgressBar: true,
         continueWithExecutionErr: false,
         skipRules: 0,
+        ruleEvaluationConcurrency: 1,
       },
       {
         querierFactory: qf,

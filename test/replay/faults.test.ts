@@ -96,6 +96,7 @@ function run(url: string, retries: number, continueWithExecutionErr = false) {
       disableProgressBar: true,
       continueWithExecutionErr,
       skipRules: 0,
+      ruleEvaluationConcurrency: 1,
     },
     {
       querierFactory: qf,

@@ -51,6 +51,33 @@ describe("group loop", () => {
     await e.stop();
   });
 
+  it("a wall clock stepped back or forth neither stalls nor rushes the group; evaluation time follows it", async () => {
+    const deps = makeDeps();
+    deps.q.set("x", [series({ job: "a" })]);
+    const e = new Engine(deps);
+    const g = group({ name: "steps", file: "steps.rules", rules: [alertRule({ alert: "A", expr: "x" })] });
+    await e.start([g]);
+    await deps.clock.advance(MIN);
+    expect(deps.q.calls).toHaveLength(1);
+    const first = deps.q.calls[0].time;
+    deps.clock.jump(-60 * MIN); // an hour back
+    await deps.clock.advance(3 * MIN);
+    expect(deps.q.calls).toHaveLength(4);
+    const back = deps.q.calls.slice(1).map((c) => c.time);
+    expect(back[0]).toBeLessThan(first);
+    expect(back[1] - back[0]).toBe(MIN);
+    expect(back[2] - back[1]).toBe(MIN);
+    deps.clock.jump(120 * MIN); // two hours forward
+    await deps.clock.advance(2 * MIN);
+    expect(deps.q.calls).toHaveLength(6);
+    const fwd = deps.q.calls.slice(4).map((c) => c.time);
+    expect(fwd[0]).toBeGreaterThan(first + 60 * MIN);
+    expect(fwd[1] - fwd[0]).toBe(MIN);
+    expect(await metricValue(m.iterationReset, { group: "steps", file: "steps.rules" })).toBe(2);
+    expect(await metricValue(m.iterationMissed, { group: "steps", file: "steps.rules" })).toBe(0);
+    await e.stop();
+  });
+
   it("query timeout is an error of the rule; the group continues", async () => {
     const deps = makeDeps({ queryTimeout: 5000 });
     deps.q.set("x", async (opts) => {
@@ -150,6 +177,25 @@ describe("group loop", () => {
     await e.stop();
   });
 
+  it("the API shows group headers, notifier headers and credential-like params without their values", async () => {
+    const deps = makeDeps();
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "h",
+        headers: ["X-Scope-OrgID: grpHdrSecret1"],
+        notifierHeaders: ["X-Team-Token: ntfHdrSecret2"],
+        params: { nocache: ["1"], authToken: ["grpParamSecret3"] },
+        rules: [alertRule({ alert: "A", expr: "x" })],
+      }),
+    ]);
+    const g = e.groups()[0];
+    expect(g.headers).toEqual(["X-Scope-OrgID: <secret>"]);
+    expect(g.notifier_headers).toEqual(["X-Team-Token: <secret>"]);
+    expect(g.params).toEqual(["authToken=secret", "nocache=1"]);
+    await e.stop();
+  });
+
   it("stop cancels an in-flight evaluation without recording an error", async () => {
     const deps = makeDeps({ queryTimeout: 0 });
     deps.q.set("x", async (opts) => {
@@ -163,7 +209,8 @@ describe("group loop", () => {
     const [gr] = e.groups();
     const group1 = e.group(gr.id);
     await e.stop();
-    expect(group1?.rules[0].api(true).updates).toEqual([]);
+    // No history entry, so no `updates` field at all (omitted when empty, as vmalert).
+    expect(group1?.rules[0].api(true)).not.toHaveProperty("updates");
     expect(await metricValue(m.executionErrors, {})).toBe(before);
   });
 
@@ -285,22 +332,28 @@ describe("engine", () => {
 
   it("remote-read restore runs once after the first evaluation at process start", async () => {
     const queries: number[] = [];
+    const ruleLabels: Record<string, string>[] = [];
     const deps = makeDeps(
       {},
       {
         restorer: {
           restore: async (q) => {
             queries.push(q.time);
-            return [{ labels: { alertgroup: "g", alertname: "A", job: "a" }, activeAt: q.time - 10 * MIN }];
+            ruleLabels.push(q.ruleLabels);
+            const labels = { alertgroup: "g", alertname: "A", job: "a", team: "db", owner: "a", half: "{{ open" };
+            return [{ labels, activeAt: q.time - 10 * MIN }];
           },
         },
       },
     );
     deps.q.set("x", [series({ job: "a" })]);
     const e = new Engine(deps);
-    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN })] })]);
+    const labels = { team: "db", owner: "{{ $labels.job }}", half: "{{ open" };
+    await e.start([group({ name: "g", rules: [alertRule({ alert: "A", expr: "x", for: 5 * MIN, labels })] })]);
     await deps.clock.advance(3 * MIN);
     expect(queries).toHaveLength(1);
+    // A templated value cannot be matched before rendering; a text that is no template is a literal.
+    expect(ruleLabels).toEqual([{ team: "db", half: "{{ open" }]);
     const r = e.groups()[0].rules[0];
     expect(r.state).toBe("firing");
     expect(r.alerts?.[0].restored).toBe(true);
@@ -331,6 +384,34 @@ describe("engine", () => {
     expect(e.notifiers()).toEqual([
       { kind: "static", targets: [{ address: "http://am:9093/api/v2/alerts", labels: {}, lastError: "" }] },
     ]);
+    await e.stop();
+  });
+});
+
+describe("notifier in-flight cap", () => {
+  it("sends skipped because a notifier hangs are counted per target, in tsalert's and vmalert's counters", async () => {
+    const deps = makeDeps({ maxInflightSends: 2 });
+    const hung = new FakeNotifier("http://hung:9093/api/v2/alerts");
+    let release!: () => void;
+    hung.gate = new Promise<void>((r) => {
+      release = r;
+    });
+    deps.notifiers = notifierSet(hung, deps.am);
+    deps.q.set("x", [series({ job: "a" }), series({ job: "b" })]);
+    const { registry } = await import("../../src/metrics.js");
+    const value = async (name: string, addr: string) =>
+      ((await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels.addr === addr)?.value as number) ?? 0;
+    const skippedBefore = await value("tsalert_alerts_send_skipped_total", hung.addr());
+    const errorsBefore = await value("vmalert_alerts_send_errors_total", hung.addr());
+    const e = new Engine(deps);
+    await e.start([group({ name: "cap", interval: MIN, rules: [alertRule({ alert: "A", expr: "x" })] })]);
+    await deps.clock.advance(5 * MIN);
+    // 5 iterations with 2 firing alerts each: 2 sends hang, 3 are skipped.
+    expect(await value("tsalert_alerts_send_skipped_total", hung.addr())).toBe(skippedBefore + 6);
+    expect(await value("vmalert_alerts_send_errors_total", hung.addr())).toBe(errorsBefore + 6);
+    expect(await value("tsalert_alerts_send_skipped_total", deps.am.addr())).toBe(0);
+    expect(deps.am.sent).toHaveLength(5);
+    release();
     await e.stop();
   });
 });

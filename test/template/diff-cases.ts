@@ -109,6 +109,17 @@ export const DIFF_CASES: Record<string, string> = {
   s_replace:
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Go regexp expansion syntax, not JS
     '{{ reReplaceAll "(\\\\w+)\\\\.example\\\\.com:(\\\\d+)" "$2@$1" $labels.instance }}|{{ reReplaceAll "a*" "-" "baaac" }}|{{ reReplaceAll "(?P<h>[a-z]+)" "<${h}>" "ab cd" }}|{{ reReplaceAll "(o)" "$1x" "foo" }}|{{ reReplaceAll "\\\\s+" " " "a \\t\\n b" }}|{{ reReplaceAll "^" ">" "x" }}',
+  // regexps (Go RE2): flags, classes, empty matches, Expand, patterns that backtrack in JS
+  re_flags:
+    '{{ reReplaceAll "(?U)a+" "x" "aaa" }} {{ match "^a(?i)b$" "aB" }} {{ match "^a(?i:b)c$" "aBC" }} {{ match "(?s)^.$" "\\n" }} {{ match "^.$" "\\r" }}',
+  re_classes:
+    '{{ match "\\\\s" "\\v" }} {{ match "\\\\d" "٣" }} {{ match "^[[:^digit:]]+$" "ab" }} {{ match "^\\\\p{Greek}+$" "αβ" }} {{ match "(\\\\pL+)+$" "héllo" }} {{ match "(?i)k" "\\u212a" }} {{ match "a\\\\z" "a\\n" }} {{ match "^\\\\Qa.b\\\\E$" "a.b" }}',
+  re_empty:
+    '{{ reReplaceAll "x*" "-" "héllo😀" }}|{{ reReplaceAll "a*" "[$0]" "baaac" }}|{{ reReplaceAll "$" "<" "x" }}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Go regexp expansion syntax, not JS
+  re_expand: '{{ reReplaceAll "(?P<w>[a-z]+)" "$w.${w}.$1x.${1}x.$01.$$.$é.$-.${1" "abc" }}',
+  re_catastrophic:
+    '{{ match "^(a+)+$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" }} {{ reReplaceAll "(x+x+)+y" "-" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }}',
   // vmalert: URLs
   u_escape:
     '{{ pathEscape "a b/c?d=e&f+g:h@i" }} {{ queryEscape "a b/c?d=e&f+g:h@i~é" }} {{ $labels.path | pathEscape }}',

@@ -1,9 +1,11 @@
 // Conformance: every unit-test file of the corpus passes or fails as its source says
-// (manifest-unittest.json), on a real victoria-metrics started by `tsalert unittest` itself. The few
-// files that cannot behave the same on VictoriaMetrics 1.79.5 are listed with the reason, and the test
-// checks that reason is what shows.
+// (manifest-unittest.json), and every real-world file of unittest-realworld gets the verdict its
+// manifest expects of tsalert (tsalert_expect: upstream's, except where current Prometheus differs on
+// purpose). promtool-dialect files run in process; vmalert-tool ones on the real victoria-metrics that
+// `tsalert unittest` starts itself. The one file that cannot behave the same is listed with the reason,
+// and the test checks that reason is what shows.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { unittest } from "../../src/unittest/cli.js";
@@ -18,38 +20,32 @@ const manifest: Entry[] = corpusAvailable
   ? (JSON.parse(readFileSync(join(CORPUS, "manifest-unittest.json"), "utf8")) as Entry[])
   : [];
 
+interface RealWorld {
+  test: string;
+  dialect: "promtool" | "vmalert-tool";
+  upstream_expect: "pass" | "fail";
+  tsalert_expect?: "pass" | "fail";
+}
+const REALWORLD = join(CORPUS, "unittest-realworld");
+const realworld: RealWorld[] =
+  corpusAvailable && existsSync(join(REALWORLD, "manifest.json"))
+    ? (JSON.parse(readFileSync(join(REALWORLD, "manifest.json"), "utf8")) as RealWorld[])
+    : [];
+
 /** Flags the vmalert-tool sources run these files with. */
 function flagsFor(file: string): string[] {
   if (file.includes("disable-group-label")) return ["-disableAlertgroupLabel"];
-  if (file.includes("vmalert-tool")) return ["-external.label=cluster=prod", "-external.url=http://grafana:3000"];
+  if (file.includes("vmalert-tool") || file.includes("victoriametrics-docs")) {
+    return ["-external.label=cluster=prod", "-external.url=http://grafana:3000"];
+  }
   return [];
 }
 
-/** Files whose verdict differs on VictoriaMetrics 1.79.5, and the text in our output that shows why. */
+/** Files whose verdict differs, and the text in our output that shows why. */
 const DIVERGES: Record<string, { why: string; shows: RegExp | null }> = {
   "unittest/prometheus/cmd/promtool/testdata/unittest.yml": {
-    why: "native histogram input and expectations; VictoriaMetrics stores floats only",
+    why: "native histogram input and expectations; tsalert evaluates float samples only",
     shows: /native histogram values/,
-  },
-  "unittest/prometheus/cmd/promtool/testdata/long-period.yml": {
-    why: "expects Unix-epoch time zero and samples up to year 2262; VictoriaMetrics cannot query 1970-01-01 nor store far-future samples",
-    shows: /drops samples more than 2 days ahead of now[\s\S]*\+ \{\} 946684800/,
-  },
-  "unittest/prometheus/cmd/promtool/testdata/start-time-test.yml": {
-    why: "its default_start_time test expects time() = 0 at time zero (Unix epoch)",
-    shows: /test "default_start_time"[\s\S]*\+ \{\} 946684800/,
-  },
-  "unittest/victoriametrics/app/vmalert-tool/unittest/testdata/long-period.yaml": {
-    why: "written for vmalert-tool builds with Unix-epoch time zero (timestamp(test) = 0 at eval_time 0)",
-    shows: /\+ \{\} 946684800/,
-  },
-  "unittest/prometheus/cmd/promtool/testdata/rules_run_fuzzy.yml": {
-    why: "its 'wrong' test differs from 3 by a few ULPs; VictoriaMetrics stores 2.9999999999999987 as 3",
-    shows: null,
-  },
-  "unittest/prometheus/cmd/promtool/testdata/rules_run_no_fuzzy.yml": {
-    why: "differs from 3 by one ULP; VictoriaMetrics stores 2.9999999999999996 as 3",
-    shows: null,
   },
 };
 
@@ -63,20 +59,24 @@ async function runCLI(args: string[]): Promise<{ code: number; out: string }> {
   return { code, out };
 }
 
-describe.skipIf(!corpusAvailable)("unit-test corpus conformance (real victoria-metrics)", () => {
+function expectVerdict(out: string, code: number, want: "pass" | "fail"): void {
+  if (want === "pass") {
+    expect(out, out).toContain("SUCCESS");
+    expect(code).toBe(0);
+  } else {
+    expect(out).toContain("FAILED");
+    expect(code).toBe(1);
+  }
+}
+
+describe.skipIf(!corpusAvailable)("unit-test corpus conformance", () => {
   for (const e of manifest) {
     const div = DIVERGES[e.file];
     const want = div ? (e.expect === "pass" ? "fail" : "pass") : e.expect;
     it(`${e.file} should ${want}${want === e.expect ? "" : ` (${div?.why})`}`, { timeout: 120_000 }, async () => {
       const { code, out } = await runCLI([...flagsFor(e.file), `--files=${join(CORPUS, e.file)}`]);
       expect(out).toContain(`Unit Testing: ${join(CORPUS, e.file)}`);
-      if (want === "pass") {
-        expect(out, out).toContain("SUCCESS");
-        expect(code).toBe(0);
-      } else {
-        expect(out).toContain("FAILED");
-        expect(code).toBe(1);
-      }
+      expectVerdict(out, code, want);
       if (div?.shows) expect(out).toMatch(div.shows);
     });
   }
@@ -84,4 +84,15 @@ describe.skipIf(!corpusAvailable)("unit-test corpus conformance (real victoria-m
   it("every divergence names a real corpus file", () => {
     for (const f of Object.keys(DIVERGES)) expect(manifest.some((e) => e.file === f)).toBe(true);
   });
+});
+
+describe.skipIf(realworld.length === 0)("real-world unit-test files (unittest-realworld)", () => {
+  for (const e of realworld) {
+    const want = e.tsalert_expect ?? e.upstream_expect;
+    it(`${e.test} should ${want} (${e.dialect} dialect)`, { timeout: 120_000 }, async () => {
+      const { code, out } = await runCLI([...flagsFor(e.test), join(REALWORLD, e.test)]);
+      expect(out).toContain(`(${e.dialect} dialect`);
+      expectVerdict(out, code, want);
+    });
+  }
 });

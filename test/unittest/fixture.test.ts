@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { compileGoRegexp } from "../../src/goregexp.js";
+import { parseUnittestArgs, UsageError } from "../../src/unittest/cli.js";
 import { runTestFile } from "../../src/unittest/runfile.js";
 import { parseTestFile, readTestFile } from "../../src/unittest/testfile.js";
 
@@ -69,10 +71,21 @@ tests:
     expect(res2.ok).toBe(true);
   });
 
+  it("--run is a Go regexp (RE2): unanchored, Go syntax, refused with Go's message, linear", () => {
+    const run = (v: string) => parseUnittestArgs(["--run", v, "t.yml"]).run!;
+    expect(run("fires").matchString("it fires after for")).toBe(true);
+    expect(run("(?i)^IT").matchString("it fires")).toBe(true);
+    expect(run("(a+)+$").matchString(`${"a".repeat(50_000)}!`)).toBe(false);
+    expect(() => run("(a)\\1")).toThrow(
+      "invalid value for flag --run: error parsing regexp: invalid escape sequence: `\\1`",
+    );
+    expect(() => run("a(?=b)")).toThrow(UsageError);
+  });
+
   it("--run keeps only the tests whose name matches", async () => {
     const file = await readTestFile(join(dir, "fixture-fail.yml"));
-    expect((await runTestFile(file, { ...opts, run: /^nothing/ })).ok).toBe(true);
-    expect((await runTestFile(file, { ...opts, run: /wrong/ })).ok).toBe(false);
+    expect((await runTestFile(file, { ...opts, run: compileGoRegexp("^nothing") })).ok).toBe(true);
+    expect((await runTestFile(file, { ...opts, run: compileGoRegexp("wrong") })).ok).toBe(false);
   });
 
   it("keep_firing_for and label templates behave as in the live engine (same rule code)", async () => {

@@ -27,6 +27,12 @@ describe("expandValues", () => {
     expect(() => expandValues("abc")).toThrow(NotationError);
     expect(() => expandValues("{{schema:1 sum:3}}x2")).toThrow(/native histogram values/);
   });
+
+  it("bounds the points a series may expand to", () => {
+    expect(expandValues("1x1000000")).toHaveLength(1_000_001);
+    expect(() => expandValues("0x5000000")).toThrow(/"0x5000000" expands the series beyond 5000000 points/);
+    expect(() => expandValues("1 _x5000000")).toThrow(/beyond/);
+  });
 });
 
 describe("parseSeries", () => {

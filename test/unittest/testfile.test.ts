@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTestFile, TestFileError, VMALERT_TOOL_ZERO } from "../../src/unittest/testfile.js";
+import { parseTestFile, TestFileError } from "../../src/unittest/testfile.js";
 
 describe("parseTestFile", () => {
   it("reads vmalert-tool's format with defaults", () => {
@@ -22,10 +22,16 @@ tests:
     expect(f.groupEvalOrder).toEqual(["b", "a"]);
     const t = f.tests[0];
     expect(t.interval).toBe(60_000);
-    expect(t.startTime).toBe(VMALERT_TOOL_ZERO);
+    expect(t.startTime).toBe(0);
     expect(t.inputSeries[0].points).toEqual([0, 0, 0]);
     expect(t.alertTests[0]).toMatchObject({ evalTime: 300_000, groupname: "g", alertname: "A", expAlerts: [] });
     expect(t.exprTests[0].expSamples).toEqual([{ labels: { __name__: "up", job: "a" }, value: 0 }]);
+  });
+
+  it("reads a leading 0 as octal in promtool's dialect, as its series parser does", () => {
+    const text = "tests:\n  - input_series:\n      - {series: a, values: '010 09 010+010x1'}\n";
+    expect(parseTestFile("p.yml", text, "promtool").tests[0].inputSeries[0].points).toEqual([8, 9, 8, 16]);
+    expect(parseTestFile("v.yml", text, "vmalert-tool").tests[0].inputSeries[0].points).toEqual([10, 9, 10, 20]);
   });
 
   it("keeps values as the expanding notation (0x10 is not hex)", () => {
@@ -55,6 +61,13 @@ tests:
     expect(() =>
       parseTestFile("s.yml", "tests:\n  - input_series:\n      - series: 'up{job='\n        values: 1\n"),
     ).toThrow(/^s\.yml:3: series: bad series/);
+  });
+
+  it("bounds the points of all input series of a test", () => {
+    const series = Array.from({ length: 5 }, (_, i) => `      - {series: s${i}, values: "0x4999999"}`).join("\n");
+    expect(() => parseTestFile("big.yml", `tests:\n  - input_series:\n${series}\n`)).toThrow(
+      /^big\.yml:7: input_series: the test's series expand beyond 20000000 points in all/,
+    );
   });
 
   it("rejects unknown fields (strict like both tools)", () => {

@@ -40,19 +40,24 @@ describe("tsalert unittest on real VictoriaMetrics", () => {
     ]);
     expect(out.match(/SUCCESS/g)?.length).toBe(3);
     expect(code).toBe(0);
-    const res = await fetch(
-      `${vm.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=946684000`,
-    );
+    // Tests live in storage from 1970-01-03 (VictoriaMetrics cannot query its first day).
+    const res = await fetch(`${vm.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=172000`);
     const body = (await res.json()) as { data: Record<string, string>[] };
     // Rule results went into that database (through remote write).
     expect(body.data.some((m) => m.__name__ === "job:errors:ratio")).toBe(true);
+  });
+
+  it("vmalert-tool dialect: external labels attached, templated from -external.label only, the clock at the epoch", async () => {
+    const { code, out } = await cli(["-external.label=cluster=prod", join(dir, "vm-dialect.yml")]);
+    expect(out, out).toMatch(/vm-dialect\.yml \(vmalert-tool dialect: MetricsQL on VictoriaMetrics\)\n {2}SUCCESS/);
+    expect(code).toBe(0);
   });
 
   it("exits 1 with a diff when an expectation fails, naming file:line", async () => {
     const { code, out } = await cli([join(dir, "fixture-fail.yml"), join(dir, "vm-pass.yml")]);
     expect(code).toBe(1);
     expect(out).toMatch(/fixture-fail\.yml:12/);
-    expect(out).toContain("vm-pass.yml\n  SUCCESS");
+    expect(out).toMatch(/vm-pass\.yml \(vmalert-tool dialect[^\n]*\)\n {2}SUCCESS/);
     expect(out).toContain("======== FAILED ========");
   });
 

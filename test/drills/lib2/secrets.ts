@@ -26,8 +26,10 @@ function stopper(server: Server): () => Promise<void> {
 /**
  * Answers every request with `status` and a body echoing the request line, all headers and the body:
  * a peer (or proxy) that puts what it got into its error message. Real peers cannot be made to do that.
+ * `format` "json" wraps the echo in a Prometheus API error (`{"status":"error",...}`, also on a 200);
+ * "text" sends it as plain text (a proxy's error page, or garbage on a 200).
  */
-export async function startEchoServer(status = 400): Promise<FakeServer> {
+export async function startEchoServer(status = 400, format: "json" | "text" = "json"): Promise<FakeServer> {
   const seen: FakeServer["seen"] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,6 +42,11 @@ export async function startEchoServer(status = 400): Promise<FakeServer> {
       // Printable part of the body (remote write bodies are snappy bytes).
       lines.push("", body.replace(/[^\x20-\x7e\n]/g, ".").slice(0, 2000));
       const text = `echo: ${lines.join("\n")}`;
+      if (format === "text") {
+        res.writeHead(status, { "Content-Type": "text/plain" });
+        res.end(text);
+        return;
+      }
       // JSON-ish so a Prometheus client may read it as an API error with the echo as its message.
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ status: "error", errorType: "bad_data", error: text }));
@@ -80,15 +87,24 @@ export async function startTokenServer(
   return { url, seen, stop: stopper(server) };
 }
 
-/** Every form a secret may take in output: as is, URL-encoded, base64 of user:secret (basic auth). */
+/**
+ * Every form a secret may take in output: as is, URL-encoded (component and form encoding), JSON-escaped,
+ * base64 of user:secret (basic auth, also with both parts URL-encoded as OAuth2 clients send them).
+ */
 export function secretForms(secrets: Record<string, string>, basicPairs: [string, string][] = []): Map<string, string> {
   const forms = new Map<string, string>();
   for (const [name, v] of Object.entries(secrets)) {
     forms.set(v, name);
     forms.set(encodeURIComponent(v), name);
+    forms.set(new URLSearchParams([["", v]]).toString().slice(1), name);
+    forms.set(JSON.stringify(v).slice(1, -1), name);
   }
   for (const [user, pass] of basicPairs) {
     forms.set(Buffer.from(`${user}:${pass}`).toString("base64"), `basic(${user})`);
+    forms.set(
+      Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(pass)}`).toString("base64"),
+      `basic(${user})`,
+    );
   }
   return forms;
 }
