@@ -23,6 +23,7 @@ import {
 } from "./rule.js";
 import { type SemanticsPolicy, semanticsPolicy } from "./semantics.js";
 import { labelsKey, oneSample, sortedLabels, staleSeries } from "./series.js";
+import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
 export class RecordingRule implements Rule {
   readonly kind = "recording";
@@ -86,7 +87,10 @@ export class RecordingRule implements Rule {
     }
     const out: TimeSeries[] = [];
     const now = new Map<string, Label[]>();
+    const yielder = new Yielder();
     for (const metric of res.data) {
+      const y = yielder.due(CHEAP_STRIDE);
+      if (y) await y;
       const labels = this.resultLabels(metric.labels);
       const key = labelsKey(labels);
       if (now.has(key)) {
