@@ -24,6 +24,11 @@ export class TsalertError extends Error {
   }
 }
 
+/** The message of a caught value: an Error's message, anything else as text (a throw may throw anything). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * The longest error text kept where the API and the UI show it (rule history and `lastError`, notifier
  * `lastError`, the reload banner, template errors in annotations). A peer may answer with megabytes of
