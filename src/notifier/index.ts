@@ -13,9 +13,15 @@ export { countSkippedSend } from "./metrics.js";
 export { type Labels, parseRelabelConfig, parseRelabelConfigs, type RelabelRule, relabel } from "./relabel.js";
 export {
   createNotifierSet,
-  type ManagedNotifierSet,
   type NotifierSetOptions,
   type NotifierURLOptions,
   notifierURL,
 } from "./set.js";
-export type { Notifier, NotifierAlert, NotifierSet } from "./types.js";
+export type {
+  ApiNotifierGroup,
+  ApiNotifierTarget,
+  ManagedNotifierSet,
+  Notifier,
+  NotifierAlert,
+  NotifierSet,
+} from "./types.js";
