@@ -5,13 +5,13 @@ import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { scrubSecrets } from "../net/redact.js";
-import { replayCommand, runReplay } from "../replay/cli.js";
 import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
 import { type CliIO, processIO } from "./io.js";
 import { loggerOptions } from "./options.js";
+import { replayCommand, runReplay } from "./replay.js";
 import { checkFlagValues, loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 import { run } from "./run.js";
 

@@ -1,15 +1,6 @@
 // Replay from the command line: vmalert's flag mode (`-replay.timeFrom` set), the `tsalert replay`
 // subcommand with the same flags, and `tsalert replay --compare OLD NEW --from --to`.
 import type { Logger } from "pino";
-import { type FlagSet, parseFlags } from "../cli/flagset.js";
-import {
-  datasourceOptions,
-  engineSettings,
-  loggerOptions,
-  remoteWriterOptions,
-  remoteWriteURLs,
-} from "../cli/options.js";
-import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
 import type { GroupConfig } from "../config/types.js";
@@ -17,12 +8,15 @@ import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
+import { diffHistories, firingHistory, formatDifferences } from "../replay/compare.js";
+import { type ReplayOptions, ReplayOptionsError, replayOptions } from "../replay/options.js";
+import { createProgress } from "../replay/progress.js";
+import { fmtTime, ReplayError, replay } from "../replay/replay.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
-import { diffHistories, firingHistory, formatDifferences } from "./compare.js";
-import { type ReplayOptions, ReplayOptionsError, replayOptions } from "./options.js";
-import { createProgress } from "./progress.js";
-import { fmtTime, ReplayError, replay } from "./replay.js";
+import { type FlagSet, parseFlags } from "./flagset.js";
+import { datasourceOptions, engineSettings, loggerOptions, remoteWriterOptions, remoteWriteURLs } from "./options.js";
+import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 export interface ReplayIO {
   out(text: string): void;
