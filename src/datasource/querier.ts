@@ -1,5 +1,6 @@
 // The datasource client: one pooled HTTP client per datasource URL, one Querier per group.
 import { TsalertError } from "../errors.js";
+import { fmtDuration } from "../gotime.js";
 import { createHttpClient, type HttpClient, HttpRequestError } from "../net/client.js";
 import { parseHeaderList } from "../net/headers.js";
 import { peerSnippet, redactURL, SECRET_REPLACEMENT } from "../net/redact.js";
@@ -68,10 +69,6 @@ function effectiveTimeout(opts: DatasourceOptions, intervalMs: number): number {
   const t = opts.queryTimeout ?? DEFAULT_QUERY_TIMEOUT_MS;
   if (t <= 0) return 0;
   return intervalMs > 0 ? Math.min(t, intervalMs) : t;
-}
-
-function fmtDuration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 class GroupQuerier implements Querier {

@@ -3,7 +3,6 @@ export {
   type AlertmanagerOptions,
   alertsBody,
   DEFAULT_SEND_TIMEOUT_MS,
-  rfc3339Nano,
 } from "./alertmanager.js";
 export { BlackholeNotifier } from "./blackhole.js";
 export { loadNotifierConfig, type NotifierFileConfig, parseNotifierConfig } from "./config.js";
