@@ -2,7 +2,7 @@
 // mode and replay both build from here, so a flag means the same in both.
 import { hostname } from "node:os";
 import type { DatasourceOptions } from "../datasource/index.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
@@ -46,7 +46,7 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
     try {
       parseTenant(v);
     } catch (err) {
-      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${errorMessage(err)}`);
     }
     out[type] = v;
   }

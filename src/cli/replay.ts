@@ -5,7 +5,7 @@ import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
 import type { GroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/querier.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
 import { diffHistories, firingHistory, formatDifferences } from "../replay/compare.js";
@@ -87,10 +87,10 @@ function interruptible(): { signal: AbortSignal; release(): void } {
 
 function fail(io: ReplayIO, err: unknown): number {
   if (err instanceof ReplayOptionsError || (err instanceof TsalertError && err.code === "TSA_FLAG")) {
-    io.err(`tsalert: ${(err as Error).message}\n`);
+    io.err(`tsalert: ${errorMessage(err)}\n`);
     return 2;
   }
-  io.err(`replay failed: ${(err as Error).message}\n`);
+  io.err(`replay failed: ${errorMessage(err)}\n`);
   return 1;
 }
 

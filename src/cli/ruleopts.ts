@@ -1,6 +1,6 @@
 // The loader options the rule-related flags stand for.
 import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
 import { buildValidators } from "./validators.js";
@@ -43,7 +43,7 @@ export async function loadRuleTemplates(patterns: string[]): Promise<{ set?: Tem
   try {
     return { set: await loadTemplateFiles(patterns) };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     return { problem: { file: "-rule.templates", line: 0, col: 0, message, severity: "error" } };
   }
 }

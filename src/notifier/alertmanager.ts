@@ -1,6 +1,6 @@
 // One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (Alertmanager's v2 API).
 import type { Logger } from "pino";
-import { keptErrorText } from "../errors.js";
+import { errorMessage, keptErrorText } from "../errors.js";
 import { rfc3339Nano } from "../gotime.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";
 import { peerSnippet, redactURL } from "../net/redact.js";
@@ -121,7 +121,7 @@ export class AlertmanagerNotifier implements Notifier {
       }
     } catch (e) {
       if (signal?.aborted) throw signal.reason ?? e;
-      err = (e as Error).message;
+      err = errorMessage(e);
     } finally {
       alertsSendDuration.observe({ addr: this.address }, (performance.now() - start) / 1000);
     }

@@ -1,7 +1,9 @@
 // -notifier.config as a notifier set: static targets and dns_sd_configs targets built from the file,
 // DNS names resolved again every -promscrape.dnsSDCheckInterval, the whole file re-read on reload. A
 // target whose URL stays keeps its notifier (and its lastError) across a DNS refresh.
+
 import type { Logger } from "pino";
+import { errorMessage } from "../errors.js";
 import type { ClientOptions } from "../net/types.js";
 import { AlertmanagerNotifier } from "./alertmanager.js";
 import { loadNotifierConfig, type NotifierFileConfig } from "./config.js";
@@ -131,7 +133,7 @@ class ConfigNotifierSet implements ManagedNotifierSet {
     this.publish();
     this.timer = setInterval(() => {
       this.refreshDiscovery().catch((err: unknown) =>
-        o.logger.error(`-notifier.config ${o.file}: discovery failed: ${(err as Error).message}`),
+        o.logger.error(`-notifier.config ${o.file}: discovery failed: ${errorMessage(err)}`),
       );
     }, o.dnsSDCheckInterval);
     this.timer.unref();

@@ -1,7 +1,7 @@
 // The notifier targets the engine sends to: -notifier.url list, -notifier.config (static and DNS
 // discovered targets, reloadable), or -notifier.blackhole. One AlertmanagerNotifier per target URL.
 import type { Logger } from "pino";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
 import { AlertmanagerNotifier } from "./alertmanager.js";
@@ -91,7 +91,7 @@ function urlSet(opts: NotifierSetOptions): ManagedNotifierSet {
     } catch (err) {
       throw new TsalertError(
         "TSA_FLAG",
-        `-notifier.url: invalid URL ${JSON.stringify(redactURL(u.url, u.showURL))}: ${(err as Error).message}`,
+        `-notifier.url: invalid URL ${JSON.stringify(redactURL(u.url, u.showURL))}: ${errorMessage(err)}`,
       );
     }
     return { notifier: new AlertmanagerNotifier({ ...u, url, logger: opts.logger }), labels: {} };

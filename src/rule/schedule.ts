@@ -1,4 +1,5 @@
 // When a group evaluates (reference §3.1/§3.2) and the tsalert `cron` extension.
+import { errorMessage } from "../errors.js";
 import { goTruncate } from "./format.js";
 
 /** Delay before the first evaluation of a group started at `now` (ms). */
@@ -113,7 +114,7 @@ export function parseCron(expr: string): CronSchedule {
       dow: parseField(f[5], 0, 6, DAYS, true),
     };
   } catch (err) {
-    throw new Error(`cron expression "${expr}": ${(err as Error).message}`);
+    throw new Error(`cron expression "${expr}": ${errorMessage(err)}`);
   }
 }
 

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Metric } from "../datasource/types.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { createRenderBudget, renewRenderBudget, timeUp } from "./budget.js";
 import { BUILTINS } from "./builtins.js";
 import { PREDECLARED, TPL_HEADER, templateData } from "./data.js";
@@ -213,10 +213,7 @@ export async function loadTemplateFiles(patterns: string[]): Promise<TemplateSet
     try {
       paths = await glob(pattern);
     } catch (err) {
-      throw new TsalertError(
-        "TSA_TEMPLATE",
-        `failed to retrieve a template glob "${pattern}": ${(err as Error).message}`,
-      );
+      throw new TsalertError("TSA_TEMPLATE", `failed to retrieve a template glob "${pattern}": ${errorMessage(err)}`);
     }
     for (const path of paths) {
       const text = await readFile(path, "utf8");
