@@ -6,10 +6,7 @@ export const ErrorCodes = {
   TSA_TEMPLATE: "invalid template",
   TSA_TEMPLATE_EXEC: "template execution failed",
   TSA_DATASOURCE: "datasource query failed",
-  TSA_NOTIFIER: "notifier request failed",
-  TSA_REMOTEWRITE: "remote write failed",
   TSA_REMOTEREAD: "state restore failed",
-  TSA_RULE: "rule evaluation failed",
   TSA_HTTP: "bad HTTP request",
 } as const;
 

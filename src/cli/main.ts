@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`${formatProblem(templates.problem)}\n`);
       return 1;
     }
-    const opts = loadOptionsFromFlags(flags, templates.set);
+    const opts = loadOptionsFromFlags(flags);
     return dryRun(flags.list("rule"), opts, io, flags.string("external.alert.source"));
   }
   if (flags.string("replay.timeFrom") !== "") {

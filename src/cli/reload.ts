@@ -29,7 +29,7 @@ export interface LoadedConfig {
 export async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
   const templates = await loadRuleTemplates(flags.list("rule.templates"));
   if (templates.problem) throw new TsalertError("TSA_CONFIG", formatProblem(templates.problem));
-  const res = await loadRules(flags.list("rule"), loadOptionsFromFlags(flags, templates.set));
+  const res = await loadRules(flags.list("rule"), loadOptionsFromFlags(flags));
   if (hasErrors(res.problems)) {
     throw new TsalertError("TSA_CONFIG", `cannot load rules:\n${errorLines(res.problems)}`);
   }

@@ -13,7 +13,7 @@ import { type ReplayOptions, ReplayOptionsError, replayOptions } from "../replay
 import { createProgress } from "../replay/progress.js";
 import { fmtTime, ReplayError, replay } from "../replay/replay.js";
 import type { EngineSettings } from "../rule/types.js";
-import { compileTemplate, type TemplateSet } from "../template/index.js";
+import { compileTemplate } from "../template/index.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { datasourceOptions, engineSettings, loggerOptions, remoteWriterOptions, remoteWriteURLs } from "./options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
@@ -61,12 +61,8 @@ function optionsFromFlags(flags: FlagSet, now: number): ReplayOptions {
   return o;
 }
 
-async function loadGroups(
-  patterns: string[],
-  flags: FlagSet,
-  templates: TemplateSet | undefined,
-): Promise<{ groups: GroupConfig[]; error: string }> {
-  const res = await loadRules(patterns, loadOptionsFromFlags(flags, templates));
+async function loadGroups(patterns: string[], flags: FlagSet): Promise<{ groups: GroupConfig[]; error: string }> {
+  const res = await loadRules(patterns, loadOptionsFromFlags(flags));
   if (hasErrors(res.problems)) {
     return {
       groups: [],
@@ -110,7 +106,7 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
     io.err(`${formatProblem(templates.problem)}\n`);
     return 1;
   }
-  const loaded = await loadGroups(flags.list("rule"), flags, templates.set);
+  const loaded = await loadGroups(flags.list("rule"), flags);
   if (loaded.error) {
     io.err(`${loaded.error}\n`);
     return 1;
@@ -242,7 +238,7 @@ async function runCompare(files: [string, string], flags: FlagSet, logger: Logge
     }
     const sets: GroupConfig[][] = [];
     for (const f of files) {
-      const loaded = await loadGroups([f], flags, templates.set);
+      const loaded = await loadGroups([f], flags);
       if (loaded.error) {
         io.err(`${loaded.error}\n`);
         return 2;

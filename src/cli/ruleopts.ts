@@ -7,7 +7,7 @@ import { buildValidators } from "./validators.js";
 
 const RULE_TYPES = ["prometheus", "graphite", "vlogs"];
 
-export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): LoadOptions {
+export function loadOptionsFromFlags(flags: FlagSet): LoadOptions {
   const type = flags.string("rule.defaultRuleType");
   if (!RULE_TYPES.includes(type)) {
     throw new TsalertError(
@@ -16,7 +16,7 @@ export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): L
     );
   }
   return {
-    validators: buildValidators(templates),
+    validators: buildValidators(),
     validateExpressions: flags.bool("rule.validateExpressions"),
     validateTemplates: flags.bool("rule.validateTemplates"),
     defaultRuleType: type as DatasourceType,

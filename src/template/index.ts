@@ -182,13 +182,10 @@ function wrapExec(err: unknown): unknown {
 
 /**
  * Parses only, as vmalert's -rule.validateTemplates: unknown functions, undefined variables, syntax.
- * Positions are 1-based and relative to the text.
+ * Positions are 1-based and relative to the text. Calls of -rule.templates defines are not checked here:
+ * as in Go, a missing template is an execution error.
  */
-export function validateTemplate(
-  text: string,
-  set?: TemplateSet,
-): { message: string; line?: number; col?: number } | null {
-  void set;
+export function validateTemplate(text: string): { message: string; line?: number; col?: number } | null {
   try {
     parse("", text);
     return null;
