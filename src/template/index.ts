@@ -254,7 +254,7 @@ export async function loadTemplateFiles(patterns: string[]): Promise<TemplateSet
   return set;
 }
 
-/** Compiles the `-external.alert.source` template (§7.2); render it per alert with renderAlertSource. */
+/** Compiles the `-external.alert.source` template (README "Templates", "Variables"); render it per alert with renderAlertSource. */
 export function compileAlertSource(text: string, set?: TemplateSet): CompiledTemplate {
   return compileTemplate(text, { name: "", set });
 }
