@@ -1,4 +1,4 @@
-// Builds the HTTP request for one instant query of a group, the way newest vmalert does (§3.3):
+// Builds the HTTP request for one instant query of a group, the way newest vmalert does (README "The request"):
 // POST with every parameter in the URL query string and an empty body.
 
 import { type DatasourceOptions, DEFAULT_QUERY_STEP_MS } from "./options.js";
