@@ -100,6 +100,22 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
   };
 }
 
+/**
+ * -remoteRead.*: the querier the state restorer asks, undefined without -remoteRead.url. Queries are bounded
+ * and capped as the datasource's are (-datasource.queryTimeout, -datasource.maxResponseSize).
+ */
+export function remoteReadOptions(flags: FlagSet): DatasourceOptions | undefined {
+  const url = flags.string("remoteRead.url");
+  if (url === "") return undefined;
+  return {
+    url,
+    ...clientOptionsFromFlags(flags, "remoteRead"),
+    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    maxResponseBytes: flags.int("datasource.maxResponseSize"),
+  };
+}
+
 /** The -remoteWrite.url items given (empty ones are not URLs). */
 export function remoteWriteURLs(flags: FlagSet): string[] {
   return flags.list("remoteWrite.url").filter((u) => u.trim() !== "");

@@ -19,12 +19,13 @@ import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js"
 import { Engine, systemClock } from "../rule/index.js";
 import { createStateFile } from "../state/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
-import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
+import { notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 import {
   datasourceOptions,
   engineSettings,
   pushMetricsOptions,
+  remoteReadOptions,
   remoteWriterOptions,
   remoteWriteURLs,
 } from "./options.js";
@@ -114,18 +115,8 @@ function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWr
 }
 
 function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {
-  const url = flags.string("remoteRead.url");
-  if (url === "") return undefined;
-  return createQuerierFactory(
-    {
-      url,
-      ...clientOptionsFromFlags(flags, "remoteRead"),
-      disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
-      queryTimeout: flags.duration("datasource.queryTimeout"),
-      maxResponseBytes: flags.int("datasource.maxResponseSize"),
-    },
-    "remoteRead",
-  );
+  const opts = remoteReadOptions(flags);
+  return opts ? createQuerierFactory(opts, "remoteRead") : undefined;
 }
 
 /**
