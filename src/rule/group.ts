@@ -1,4 +1,4 @@
-// One rule group: its schedule (README "Groups" and the tsalert `cron` extension), rule execution with
+// One rule group: its schedule (README "Scheduling" and the tsalert `cron` extension), rule execution with
 // write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and in-place
 // updates on reload (README "Hot reload"). The group owns writing and notifying: its rules get their
 // inputs (RuleInputs) and return series and alerts.
@@ -128,8 +128,8 @@ export class Group {
     };
     m.groupResultsLimit.labels(this.metricLabels).set(cfg.effective.limit);
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
-    // Priority rule > group > external (vmalert docs, "Groups": labels); a tenant's vm_account_id and
-    // vm_project_id win over all of them.
+    // Priority rule > group > external (https://docs.victoriametrics.com/vmalert/#groups); a tenant's
+    // vm_account_id and vm_project_id win over all of them.
     const base = { ...settings.externalLabels, ...cfg.labels };
     const tenantOnly = tenant !== undefined ? tenantLabels(tenant) : {};
     const old = new Map(this.rules.map((r) => [r.id, r]));
