@@ -7,12 +7,13 @@ import type { Logger } from "pino";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/index.js";
 import { errorMessage, TsalertError } from "../errors.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
-import { createRestorer, createStateFile } from "../remoteread/index.js";
-import type { AlertRestorer, StateFile } from "../remoteread/types.js";
+import { createRestorer } from "../remoteread/index.js";
+import type { AlertRestorer } from "../remoteread/types.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
-import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
+import { createStateFile, type StateFile } from "../state/index.js";
+import { notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
-import { datasourceOptions, remoteWriterOptions } from "./options.js";
+import { datasourceOptions, remoteReadOptions, remoteWriterOptions } from "./options.js";
 
 export interface RunClients {
   querierFactory: ClosableQuerierFactory;
@@ -53,18 +54,8 @@ function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWr
 }
 
 function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {
-  const url = flags.string("remoteRead.url");
-  if (url === "") return undefined;
-  return createQuerierFactory(
-    {
-      url,
-      ...clientOptionsFromFlags(flags, "remoteRead"),
-      disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
-      queryTimeout: flags.duration("datasource.queryTimeout"),
-      maxResponseBytes: flags.int("datasource.maxResponseSize"),
-    },
-    "remoteRead",
-  );
+  const opts = remoteReadOptions(flags);
+  return opts ? createQuerierFactory(opts, "remoteRead") : undefined;
 }
 
 /**

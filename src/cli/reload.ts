@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { errorMessage, TsalertError } from "../errors.js";
 import { counter, gauge } from "../metrics.js";
 import type { TemplateSet } from "../template/index.js";
@@ -21,7 +21,7 @@ const reloadTime = gauge(
 );
 
 export interface LoadedConfig {
-  groups: GroupConfig[];
+  groups: EffectiveGroupConfig[];
   templates?: TemplateSet;
 }
 
@@ -37,7 +37,7 @@ export async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
 }
 
 /** vmalert refuses a config whose rules have nowhere to go. */
-export function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
+export function checkDestinations(flags: FlagSet, groups: EffectiveGroupConfig[]): void {
   const rules = groups.flatMap((g) => g.rules);
   const hasNotifier =
     flags.list("notifier.url").length > 0 || flags.string("notifier.config") !== "" || flags.bool("notifier.blackhole");
@@ -53,7 +53,7 @@ export function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
 }
 
 /** Identifies a loaded rule set: a reload yielding the same one changes nothing. */
-function configSignature(groups: GroupConfig[]): string {
+function configSignature(groups: EffectiveGroupConfig[]): string {
   return JSON.stringify(groups.map((g) => [g.file, g.name, g.checksum]));
 }
 
@@ -85,14 +85,14 @@ export class TemplateSlot {
 export interface ReloadTargets {
   /** Re-reads -notifier.config; throws when it is wrong. */
   reloadNotifiers(): Promise<unknown>;
-  updateEngine(groups: GroupConfig[]): Promise<void>;
+  updateEngine(groups: EffectiveGroupConfig[]): Promise<void>;
   /** Shown in the UI's banner and the API until a reload succeeds. */
   setReloadError(message: string): void;
 }
 
 export interface Reloader {
   /** The initial config runs: the reload gauges say so. */
-  started(groups: GroupConfig[]): void;
+  started(groups: EffectiveGroupConfig[]): void;
   /** Rejects with a TsalertError already logged; the running config stays. */
   reload(reason: string): Promise<void>;
   /** Resolves once no reload is running (shutdown waits for it). */

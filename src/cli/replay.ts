@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/querier.js";
 import { errorMessage, TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
@@ -29,12 +29,10 @@ export interface ReplayIO {
 function settingsFromFlags(flags: FlagSet): EngineSettings {
   return {
     ...engineSettings(flags),
-    evalDelay: 0,
     resendDelay: 0,
     maxResolveDuration: 0,
     maxStartDelay: 0,
     maxActiveAlerts: 0,
-    queryTimeout: 0,
   };
 }
 
@@ -61,7 +59,10 @@ function optionsFromFlags(flags: FlagSet, now: number): ReplayOptions {
   return o;
 }
 
-async function loadGroups(patterns: string[], flags: FlagSet): Promise<{ groups: GroupConfig[]; error: string }> {
+async function loadGroups(
+  patterns: string[],
+  flags: FlagSet,
+): Promise<{ groups: EffectiveGroupConfig[]; error: string }> {
   const res = await loadRules(patterns, loadOptionsFromFlags(flags));
   if (hasErrors(res.problems)) {
     return {
@@ -236,7 +237,7 @@ async function runCompare(files: [string, string], flags: FlagSet, logger: Logge
       io.err(`${formatProblem(templates.problem)}\n`);
       return 2;
     }
-    const sets: GroupConfig[][] = [];
+    const sets: EffectiveGroupConfig[][] = [];
     for (const f of files) {
       const loaded = await loadGroups([f], flags);
       if (loaded.error) {

@@ -82,8 +82,6 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
   const merged = { ...test.externalLabels, ...opts.externalLabels };
   const promtool = file.format === "promtool";
   return {
-    evaluationInterval: file.evaluationInterval,
-    evalDelay: 0,
     resendDelay: 0,
     maxResolveDuration: 0,
     externalLabels: promtool ? {} : merged,
@@ -96,7 +94,6 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
     maxStartDelay: 0,
     updateEntriesLimit: 20,
     maxActiveAlerts: 0,
-    queryTimeout: 0,
   };
 }
 
