@@ -1,6 +1,7 @@
 // Flag values mapped onto the options of the engine, the datasource and the remote writer. The run
 // mode and replay both build from here, so a flag means the same in both.
 import { hostname } from "node:os";
+import { type Membership, parseMembership } from "../cluster/membership.js";
 import type { DatasourceOptions } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
 import type { LoggerOptions } from "../log.js";
@@ -46,6 +47,16 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
     out[type] = v;
   }
   return out;
+}
+
+/** -cluster.membersCount, -cluster.memberNum, -cluster.replicationFactor, -cluster.memberURLTemplate. */
+export function membershipFromFlags(flags: FlagSet): Membership {
+  return parseMembership({
+    membersCount: flags.int("cluster.membersCount"),
+    memberNum: flags.string("cluster.memberNum"),
+    replicationFactor: flags.int("cluster.replicationFactor"),
+    memberURLTemplate: flags.string("cluster.memberURLTemplate"),
+  });
 }
 
 export function engineSettings(flags: FlagSet): EngineSettings {
