@@ -13,6 +13,7 @@ export {
 } from "./membership.js";
 export { createPeerClient, PEER_CACHE_MS, type PeerClient, type PeerClientOptions, type PeerResult } from "./peers.js";
 export { rendezvousOwners } from "./rendezvous.js";
+export { type AssignmentJSON, assignmentJSON, assignmentLines } from "./report.js";
 export {
   type GroupRef,
   groupKey,
