@@ -53,3 +53,67 @@ export function manyGroups(
   }
   return `${lines.join("\n")}\n`;
 }
+
+/** One webhook notification of Alertmanager, as its webhook receiver posts it. */
+export interface AmNotification {
+  at: number;
+  status: "firing" | "resolved";
+  alerts: { status: string; labels: Record<string, string>; startsAt: string }[];
+}
+
+export interface WebhookSink {
+  url: string;
+  notifications: AmNotification[];
+  /** Notifications of `alertname` with the given status. */
+  count(alertname: string, status: "firing" | "resolved"): number;
+  stop(): Promise<void>;
+}
+
+/** An HTTP server that records Alertmanager webhook notifications (what a pager would receive). */
+export async function startWebhookSink(): Promise<WebhookSink> {
+  const { createServer: createHttp } = await import("node:http");
+  const notifications: AmNotification[] = [];
+  const server = createHttp((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as Omit<AmNotification, "at">;
+        notifications.push({ at: Date.now(), status: body.status, alerts: body.alerts });
+      } catch {
+        // not a notification
+      }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    notifications,
+    count: (alertname, status) =>
+      notifications.filter((n) => n.status === status && n.alerts.some((a) => a.labels.alertname === alertname)).length,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Alertmanager configuration: one notification group per alert name, sent to `webhook`, never repeated. */
+export function webhookConfig(webhook: string): string {
+  return `route:
+  receiver: sink
+  group_by: [alertname]
+  group_wait: 0s
+  group_interval: 2s
+  repeat_interval: 1h
+receivers:
+  - name: sink
+    webhook_configs:
+      - url: ${webhook}
+        send_resolved: true
+`;
+}
