@@ -44,6 +44,10 @@ export interface ClusterOptions {
   units?: PlacementUnitsFn;
 }
 
+function plural(n: number): string {
+  return `${n} group${n === 1 ? "" : "s"}`;
+}
+
 export function createCluster(membership: Membership, logger: Logger, opts: ClusterOptions): Cluster {
   let current: Assignment | undefined;
   let placed = new Map<string, PlacedGroup>();
@@ -85,7 +89,7 @@ export function createCluster(membership: Membership, logger: Logger, opts: Clus
           } else if (change.gained.size > 0 || change.lost.size > 0) {
             logger.info(
               { gained: change.gained.size, lost: change.lost.size, ...counts },
-              `cluster: ${change.gained.size} groups moved here (alerts restored), ${change.lost.size} moved to other members`,
+              `cluster: ${plural(change.gained.size)} moved here (alerts restored), ${plural(change.lost.size)} moved to other members`,
             );
           }
         },

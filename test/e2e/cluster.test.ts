@@ -214,3 +214,65 @@ describe("rolling change from 3 to 4 members", () => {
     expectNotifiedOnce(s);
   }, 180_000);
 });
+
+describe("a reload that links groups", () => {
+  it("moves the group to its partner's member: restored there, handed off here, nothing resolved", async () => {
+    stack = await startClusterStack({ rules: "groups: []\n", maxMembers: 2 });
+    const s = stack;
+    s.feeder.set({ __name__: "cluster_test_value", group: "0" }, 1);
+    // Names for which the recorder and the watcher run on different members, and the watcher's key is the
+    // larger one: once linked, the unit is named by the recorder's key and the watcher moves to it.
+    let recorder = "";
+    let watcher = "";
+    for (let i = 0; !watcher; i++) {
+      const r = `recorder-${i}`;
+      const w = `watcher-${i}`;
+      const kr = groupKey({ file: s.rulesFile, name: r });
+      const kw = groupKey({ file: s.rulesFile, name: w });
+      if (kr < kw && rendezvousOwners(kr, 2, 1)[0] !== rendezvousOwners(kw, 2, 1)[0]) {
+        recorder = r;
+        watcher = w;
+      }
+    }
+    const rules = (linked: boolean) => `groups:
+  - name: ${recorder}
+    interval: 1s
+    rules:
+      - record: cluster:linked:sum
+        expr: sum(cluster_test_value)
+  - name: ${watcher}
+    interval: 1s
+    rules:
+      - alert: WatchFiring
+        expr: cluster_test_value{group="0"} > 0
+        for: 2s
+${linked ? "      - alert: LinkedLow\n        expr: cluster:linked:sum < 0\n" : ""}`;
+    await s.writeRules(rules(false));
+    for (let k = 0; k < 2; k++) await s.start(k, { count: 2 });
+    const from = rendezvousOwners(groupKey({ file: s.rulesFile, name: watcher }), 2, 1)[0] as number;
+    const to = 1 - from;
+    await waitFor(async () => s.sink.count("WatchFiring", "firing") === 1, SETTLE_MS, "WatchFiring notified");
+    const before = (await s.localAlerts(from)).find((a) => a.name === "WatchFiring");
+    const startsAt = (await s.amAlerts(0)).get("WatchFiring")?.startsAt;
+    expect(before?.state).toBe("firing");
+
+    await s.writeRules(rules(true));
+    const reloads = await Promise.all([0, 1].map((k) => fetch(`${s.member(k).url}/-/reload`, { method: "POST" })));
+    expect(reloads.map((r) => r.status)).toEqual([200, 200]);
+    await waitFor(
+      async () => (await s.evaluatedGroups(to)).includes(watcher) && !(await s.evaluatedGroups(from)).includes(watcher),
+      SETTLE_MS,
+      "the watcher on its partner's member",
+    );
+    await sleep(4_000);
+    const moved = (await s.localAlerts(to)).find((a) => a.name === "WatchFiring");
+    expect(moved).toMatchObject({ state: "firing", restored: true, activeAt: before?.activeAt });
+    expect((await s.amAlerts(0)).get("WatchFiring")?.startsAt).toBe(startsAt);
+    expect(s.sink.count("WatchFiring", "firing")).toBe(1);
+    expect(s.sink.count("WatchFiring", "resolved")).toBe(0);
+    const counter = async (k: number, name: string) => (await s.metrics(k)).find((m) => m.name === name)?.value;
+    expect(await counter(to, "vmalert_cluster_groups_gained_total")).toBe(1);
+    expect(await counter(from, "vmalert_cluster_groups_lost_total")).toBe(1);
+    expect(s.member(to).logs()).toContain("cluster: 1 group moved here (alerts restored), 0 groups moved to other members");
+  }, 120_000);
+});

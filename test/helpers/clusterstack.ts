@@ -32,6 +32,8 @@ export interface ClusterStack {
   block: PortBlock;
   rulesFile: string;
   members: (TsalertProcess | undefined)[];
+  /** Replaces the rule file (atomically); members read it on their next start or reload. */
+  writeRules(text: string): Promise<void>;
   /** Starts member k on its port with -cluster.membersCount=count (replaces a stopped one). */
   start(k: number, opts: MemberOptions): Promise<TsalertProcess>;
   member(k: number): TsalertProcess;
@@ -79,6 +81,9 @@ export async function startClusterStack(opts: ClusterStackOptions): Promise<Clus
       block,
       rulesFile,
       members,
+      async writeRules(text) {
+        await dir.write("cluster.rules", text);
+      },
       async start(k, m) {
         await members[k]?.stop();
         const p = await startTsalert({
