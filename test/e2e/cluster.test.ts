@@ -134,15 +134,16 @@ describe("3 members, replication factor 2", () => {
     for (const n of FIRING_NAMES) expect(after.get(n)?.startsAt, n).toBe(startsAt.get(n)?.startsAt);
     expectNotifiedOnce(s);
 
-    // The member that came back restored its alerts: firing, with the replicas' activeAt.
+    // The member that came back restored its alerts: firing, with an activeAt a replica holds (replicas that
+    // started together may differ by an evaluation: each saw the series first on its own).
     const mine = await s.localAlerts(1);
     expect(mine.length).toBeGreaterThan(0);
     const others = [...(await s.localAlerts(0)), ...(await s.localAlerts(2))];
     for (const a of mine) {
       expect(a.state, a.name).toBe("firing");
       expect(a.restored, a.name).toBe(true);
-      const twin = others.find((o) => o.id === a.id && o.group_id === a.group_id);
-      expect(twin?.activeAt, a.name).toBe(a.activeAt);
+      const twins = others.filter((o) => o.id === a.id && o.group_id === a.group_id).map((o) => o.activeAt);
+      expect(twins, a.name).toContain(a.activeAt);
     }
     expect(p.logs()).not.toMatch(/level=error|\terror\t/);
 
@@ -273,6 +274,8 @@ ${linked ? "      - alert: LinkedLow\n        expr: cluster:linked:sum < 0\n" : 
     const counter = async (k: number, name: string) => (await s.metrics(k)).find((m) => m.name === name)?.value;
     expect(await counter(to, "vmalert_cluster_groups_gained_total")).toBe(1);
     expect(await counter(from, "vmalert_cluster_groups_lost_total")).toBe(1);
-    expect(s.member(to).logs()).toContain("cluster: 1 group moved here (alerts restored), 0 groups moved to other members");
+    expect(s.member(to).logs()).toContain(
+      "cluster: 1 group moved here (alerts restored), 0 groups moved to other members",
+    );
   }, 120_000);
 });
