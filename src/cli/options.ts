@@ -59,6 +59,17 @@ export function membershipFromFlags(flags: FlagSet): Membership {
   });
 }
 
+/** -cluster.peerTimeout and -cluster.peerMaxResponseSize: both bound what a peer can cost, so 0 is refused. */
+export function clusterPeerLimits(flags: FlagSet): { timeoutMs: number; maxBytes: number } {
+  const timeoutMs = flags.duration("cluster.peerTimeout");
+  const maxBytes = flags.int("cluster.peerMaxResponseSize");
+  if (timeoutMs <= 0) {
+    throw new TsalertError("TSA_FLAG", "-cluster.peerTimeout must be positive: a peer that hangs would block the page");
+  }
+  if (maxBytes <= 0) throw new TsalertError("TSA_FLAG", "-cluster.peerMaxResponseSize must be positive");
+  return { timeoutMs, maxBytes };
+}
+
 export function engineSettings(flags: FlagSet): EngineSettings {
   return {
     evaluationInterval: flags.duration("evaluationInterval"),

@@ -22,6 +22,7 @@ import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 import {
+  clusterPeerLimits,
   datasourceOptions,
   engineSettings,
   membershipFromFlags,
@@ -306,8 +307,7 @@ export async function startInstance(
     if (isClustered(cluster.membership) && cluster.membership.urlTemplate !== "") {
       peers = createPeerClient({
         membership: cluster.membership,
-        timeoutMs: flags.duration("cluster.peerTimeout"),
-        maxBytes: flags.int("cluster.peerMaxResponseSize"),
+        ...clusterPeerLimits(flags),
         username: httpOpts.username,
         password: httpOpts.password,
         logger: logger.child({ component: "cluster" }),

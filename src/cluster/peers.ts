@@ -111,11 +111,15 @@ export function createPeerClient(opts: PeerClientOptions): PeerClient {
     const hit = cache.get(key);
     if (hit && t - hit.at < PEER_CACHE_MS) return hit.result as Promise<PeerResult<T>>;
     const result = fetch();
-    cache.set(key, { at: t, result });
-    // Reused from when the answer arrived, not from when it was asked for.
+    const entry = { at: t, result };
+    cache.set(key, entry);
+    // Reused from when the answer arrived, not from when it was asked for, and then let go: a peer's list
+    // may be tens of megabytes, not to be held between page views.
     void result.then(() => {
-      const e = cache.get(key);
-      if (e?.result === result) e.at = now();
+      entry.at = now();
+      setTimeout(() => {
+        if (cache.get(key) === entry) cache.delete(key);
+      }, PEER_CACHE_MS).unref();
     });
     return result;
   }

@@ -78,6 +78,7 @@ describe("the assignment on the command line", () => {
         "member 3 is outside 0..2",
       ],
       [["-rule=x", "-cluster.membersCount=0"], "-cluster.membersCount: want 1..1000"],
+      [["-rule=x", "-cluster.peerTimeout=0s"], "-cluster.peerTimeout must be positive"],
     ] as const) {
       const r = await runMain([...argv]);
       expect(r.code, argv.join(" ")).toBe(2);
