@@ -1,7 +1,7 @@
 // Rendezvous (highest random weight) hashing: each member scores a key, the R best scores own it. Adding
 // a member moves only the keys the new member now wins (about 1/N of them), and no key moves between
 // the members that stay, so a resize restores as few groups as possible.
-import { Fnv64 } from "../rule/ids.js";
+import { Fnv64 } from "../rule/index.js";
 
 const MASK64 = (1n << 64n) - 1n;
 
