@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run drills [-- --long] [vitest args]`: runs the drill suite (vitest.drills.config.ts) against the
 // built tsalert, then prints one line per drill with the figures it recorded in .tmp/drills/*.json and
-// a total. --long sets DRILLS_LONG=1 (60 s outages). Exit code is vitest's.
+// a total. --long sets DRILLS_LONG=1 (60 s outages; drill 12's is 10 min). Exit code is vitest's.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -105,7 +105,7 @@ lines.sort((a, b) => a.name.localeCompare(b.name));
 
 const mark = (s) => (s === "passed" ? "PASS" : s === "failed" ? "FAIL" : s === "skipped" ? "SKIP" : "  ? ");
 const width = Math.max(8, ...lines.map((l) => l.name.length));
-console.log(`\nDrills${long ? " (--long: 60 s outages)" : ""}:`);
+console.log(`\nDrills${long ? " (--long: 60 s outages, 10 min in drill 12)" : ""}:`);
 for (const l of lines) console.log(`  ${mark(l.status)}  ${l.name.padEnd(width)}  ${l.text}`);
 const passed = [...statuses.values()].filter((s) => s === "passed").length;
 const failed = [...statuses.values()].filter((s) => s === "failed").length;

@@ -12,7 +12,8 @@ export type FlagType =
   | "array"
   | "arrayDuration"
   | "arrayBool"
-  | "arrayInt";
+  | "arrayInt"
+  | "arraySize";
 
 export interface FlagDef {
   name: string;
@@ -45,7 +46,7 @@ function f(name: string, type: FlagType, def: string, help: string, opts: Opts =
 function clientAuthFlags(prefix: string, target: string, perUrl: boolean): FlagDef[] {
   const s: FlagType = perUrl ? "array" : "string";
   const b: FlagType = perUrl ? "arrayBool" : "bool";
-  const each = perUrl ? " (one per -notifier.url)" : "";
+  const each = perUrl ? ` (one per ${target})` : "";
   return [
     f(`${prefix}.basicAuth.username`, s, "", `Basic auth username for ${target}${each}`),
     f(`${prefix}.basicAuth.usernameFile`, s, "", `File with the basic auth username for ${target}${each}`),
@@ -250,7 +251,12 @@ export const FLAGS: readonly FlagDef[] = [
   ...clientAuthFlags("remoteRead", "-remoteRead.url", false),
 
   // Remote write
-  f("remoteWrite.url", "string", "", "Remote write URL for recording results and ALERTS series"),
+  f(
+    "remoteWrite.url",
+    "array",
+    "",
+    "Remote write URL(s) for recording results and ALERTS series; every URL gets every series, through its own queue",
+  ),
   f("remoteWrite.disablePathAppend", "bool", "false", "Do not append /api/v1/write to -remoteWrite.url"),
   f("remoteWrite.concurrency", "int", String(2 * availableParallelism()), "Parallel remote write requests", {
     defaultText: "2 × CPU cores",
@@ -258,14 +264,28 @@ export const FLAGS: readonly FlagDef[] = [
   f("remoteWrite.flushInterval", "duration", "2s", "Interval of flushing the remote write queue"),
   f("remoteWrite.maxBatchSize", "int", "10000", "Series per remote write request"),
   f("remoteWrite.maxQueueSize", "int", "100000", "Series the queue holds; more are dropped"),
+  f(
+    "remoteWrite.tmpDataPath",
+    "string",
+    "",
+    "Directory of a disk outbox per -remoteWrite.url: queued series survive restarts and outages (empty: the memory queue)",
+    { tsalertOnly: true },
+  ),
+  f(
+    "remoteWrite.maxDiskUsagePerURL",
+    "arraySize",
+    "0",
+    "Disk bound of each outbox (one per -remoteWrite.url); past it the oldest series are dropped (0 = no bound)",
+    { tsalertOnly: true },
+  ),
   f("remoteWrite.sendTimeout", "duration", "30s", "Timeout of one remote write request"),
   f("remoteWrite.retryMinInterval", "duration", "1s", "First retry delay of a failed request"),
   f("remoteWrite.retryMaxTime", "duration", "30s", "Time after which a failing request is dropped"),
-  f("remoteWrite.headers", "string", "", "Extra headers 'Name: value', separated by ^^"),
+  f("remoteWrite.headers", "array", "", "Extra headers 'Name: value', separated by ^^, one item per -remoteWrite.url"),
   f("remoteWrite.idleConnTimeout", "duration", "50s", "Idle connections are closed after this"),
   f("remoteWrite.maxIdleConnections", "int", "100", "Idle keep-alive connections kept"),
   f("remoteWrite.showURL", "bool", "false", "Show the remote write URL unredacted"),
-  ...clientAuthFlags("remoteWrite", "-remoteWrite.url", false),
+  ...clientAuthFlags("remoteWrite", "-remoteWrite.url", true),
 
   // Notifier
   f("notifier.url", "array", "", "Alertmanager URL(s); /api/v2/alerts is appended"),

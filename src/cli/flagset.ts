@@ -27,6 +27,7 @@ const ARRAY_ITEM_TYPE: Partial<Record<FlagType, FlagType>> = {
   arrayDuration: "duration",
   arrayBool: "bool",
   arrayInt: "int",
+  arraySize: "size",
 };
 
 export function isArrayFlag(def: FlagDef): boolean {
@@ -211,6 +212,20 @@ export class FlagSet {
     return s.items as boolean[];
   }
 
+  /** Number of items of an array flag (given, or its default). */
+  itemCount(name: string): number {
+    const s = this.#state(name);
+    if (!isArrayFlag(s.def)) typeError(name, "array", s.def);
+    return s.items.length;
+  }
+
+  /** The texts an array flag was given, as given (one per occurrence, not split at commas). */
+  texts(name: string): string[] {
+    const s = this.#state(name);
+    if (!isArrayFlag(s.def)) typeError(name, "array", s.def);
+    return s.set ? [...s.raw] : [];
+  }
+
   /**
    * Item i of a per-URL array flag (e.g. -notifier.sendTimeout for -notifier.url i): a single item
    * applies to every URL, a missing one falls back to the flag default.
@@ -265,7 +280,10 @@ export class FlagSet {
     for (const def of FLAGS) {
       const s = this.#state(def.name);
       if (!s.set) continue;
-      const values = (isArrayFlag(def) ? s.items : [s.value]).filter((v): v is string => typeof v === "string");
+      // An array flag's texts count whole too: with one -remoteWrite.url a text is one value, commas and all.
+      const values = (isArrayFlag(def) ? [...s.items, ...s.raw] : [s.value]).filter(
+        (v): v is string => typeof v === "string",
+      );
       for (const v of values) {
         if ((def.secret || listed.has(def.name)) && !v.startsWith("file://")) registerSecret(v, { pinned: true });
         if (isHeadersFlag(def.name)) registerHeaderSecrets(flagHeaders(def.name, v), { pinned: true });

@@ -12,6 +12,7 @@ const TYPE_WORD: Record<FlagDef["type"], string> = {
   arrayDuration: "array of durations",
   arrayBool: "array of bools",
   arrayInt: "array of ints",
+  arraySize: "array of sizes",
 };
 
 function shownDefault(def: FlagDef): string {

@@ -8,9 +8,14 @@ import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
 import { parseTenant, tenantURL } from "../remoteread/index.js";
-import type { RemoteWriterOptions } from "../remotewrite/index.js";
+import { outboxDir, type RemoteWriterOptions, writeURL } from "../remotewrite/index.js";
 import type { EngineSettings } from "../rule/types.js";
-import { clientOptionsFromFlags } from "./clientflags.js";
+import {
+  checkRemoteWriteItems,
+  clientOptionsFromFlags,
+  remoteWriteClientOptions,
+  remoteWriteItem,
+} from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 
 /** -external.label (or another name=value list flag) items, split at the first `=` (checkFlagValues has rejected items without one). */
@@ -112,22 +117,48 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
   };
 }
 
-/** -remoteWrite.* flags, undefined without -remoteWrite.url; `tenant` selects `/insert/<tenant>/prometheus`. */
-export function remoteWriterOptions(flags: FlagSet, tenant?: string): RemoteWriterOptions | undefined {
-  const base = flags.string("remoteWrite.url");
-  if (base === "") return undefined;
-  return {
-    url: tenant === undefined ? base : tenantURL(base, "insert", tenant),
-    disablePathAppend: flags.bool("remoteWrite.disablePathAppend"),
-    concurrency: flags.int("remoteWrite.concurrency"),
-    flushInterval: flags.duration("remoteWrite.flushInterval"),
-    maxBatchSize: flags.int("remoteWrite.maxBatchSize"),
-    maxQueueSize: flags.int("remoteWrite.maxQueueSize"),
-    sendTimeout: flags.duration("remoteWrite.sendTimeout"),
-    retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
-    retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
-    client: clientOptionsFromFlags(flags, "remoteWrite"),
-  };
+/** The -remoteWrite.url items given (empty ones are not URLs). */
+export function remoteWriteURLs(flags: FlagSet): string[] {
+  return flags.list("remoteWrite.url").filter((u) => u.trim() !== "");
+}
+
+export interface RemoteWriteSelection {
+  /** -clusterMode tenant: each URL becomes `<url>/insert/<tenant>/prometheus`. */
+  tenant?: string;
+  /** Whether -remoteWrite.tmpDataPath applies (replay writes through memory queues). */
+  outbox?: boolean;
+}
+
+/** One RemoteWriterOptions per -remoteWrite.url (none without it), each with its item of the per-URL flags. */
+export function remoteWriterOptions(flags: FlagSet, sel: RemoteWriteSelection = {}): RemoteWriterOptions[] {
+  const urls = remoteWriteURLs(flags);
+  checkRemoteWriteItems(flags, urls.length);
+  const tmp = sel.outbox === false ? "" : flags.string("remoteWrite.tmpDataPath");
+  const disablePathAppend = flags.bool("remoteWrite.disablePathAppend");
+  const seen = new Map<string, number>();
+  return urls.map((base, i) => {
+    const url = sel.tenant === undefined ? base : tenantURL(base, "insert", sel.tenant);
+    const target = writeURL(url, disablePathAppend);
+    const occurrence = (seen.get(target) ?? 0) + 1;
+    seen.set(target, occurrence);
+    const maxDisk = remoteWriteItem(flags, "remoteWrite.maxDiskUsagePerURL", i, urls.length);
+    return {
+      url,
+      disablePathAppend,
+      concurrency: flags.int("remoteWrite.concurrency"),
+      flushInterval: flags.duration("remoteWrite.flushInterval"),
+      maxBatchSize: flags.int("remoteWrite.maxBatchSize"),
+      maxQueueSize: flags.int("remoteWrite.maxQueueSize"),
+      sendTimeout: flags.duration("remoteWrite.sendTimeout"),
+      retryMinInterval: flags.duration("remoteWrite.retryMinInterval"),
+      retryMaxTime: flags.duration("remoteWrite.retryMaxTime"),
+      client: remoteWriteClientOptions(flags, i, urls.length),
+      outbox:
+        tmp === ""
+          ? undefined
+          : { dir: outboxDir(tmp, target, occurrence), maxDiskBytes: typeof maxDisk === "number" ? maxDisk : 0 },
+    };
+  });
 }
 
 /** -pushmetrics.* flags. */

@@ -16,7 +16,7 @@ import { startMetricsPush } from "../metricspush.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
 import { createRestorer, createStateFile } from "../remoteread/index.js";
 import type { AlertRestorer } from "../remoteread/types.js";
-import { createRemoteWriter, type RemoteWriter } from "../remotewrite/index.js";
+import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
 import { Engine, groupConfigID, systemClock } from "../rule/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
@@ -28,6 +28,7 @@ import {
   membershipFromFlags,
   pushMetricsOptions,
   remoteWriterOptions,
+  remoteWriteURLs,
 } from "./options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
@@ -90,7 +91,7 @@ function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
       "config contains alerting rules but neither -notifier.url nor -notifier.config nor -notifier.blackhole is set",
     );
   }
-  if (flags.string("remoteWrite.url") === "" && rules.some((r) => r.record !== undefined)) {
+  if (remoteWriteURLs(flags).length === 0 && rules.some((r) => r.record !== undefined)) {
     throw new TsalertError("TSA_FLAG", "config contains recording rules but -remoteWrite.url is not set");
   }
 }
@@ -100,8 +101,18 @@ function datasourceFactory(flags: FlagSet): ClosableQuerierFactory {
 }
 
 function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWriter | undefined {
-  const opts = remoteWriterOptions(flags, tenant);
-  return opts ? createRemoteWriter(opts, logger) : undefined;
+  const list = remoteWriterOptions(flags, { tenant });
+  if (list.length === 0) return undefined;
+  try {
+    return createRemoteWriters(list, logger);
+  } catch (err) {
+    // Opening an outbox is the only way this fails: a directory in use or not writable.
+    throw new TsalertError(
+      "TSA_FLAG",
+      `-remoteWrite.tmpDataPath=${flags.string("remoteWrite.tmpDataPath")}: cannot open the outbox: ${errorText(err)}`,
+      { cause: err },
+    );
+  }
 }
 
 function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {

@@ -44,7 +44,7 @@ export interface RemoteWriter {
 /** Stale marker: Prometheus staleness NaN. */
 export const STALE_NAN_BITS = 0x7ff0000000000002n;
 
-/** `-remoteWrite.*` settings. Durations in ms. */
+/** `-remoteWrite.*` settings of one destination. Durations in ms. */
 export interface RemoteWriterOptions {
   /** Base URL; `/api/v1/write` is appended unless disablePathAppend. */
   url: string;
@@ -55,14 +55,34 @@ export interface RemoteWriterOptions {
   flushInterval?: number;
   /** Series per request (default 10000). */
   maxBatchSize?: number;
-  /** Series held in memory; beyond it pushes are dropped (default 100000). */
+  /**
+   * Series held in memory (default 100000): the queue itself, or with an outbox the series waiting to be
+   * written to disk. Beyond it pushes are dropped.
+   */
   maxQueueSize?: number;
   /** Per-request timeout (default 30s). */
   sendTimeout?: number;
   /** First retry delay, doubled per attempt (default 1s). */
   retryMinInterval?: number;
-  /** Give up on a batch this long after its first attempt (default 30s). */
+  /** Give up on a batch this long after its first attempt (default 30s). Not used with an outbox. */
   retryMaxTime?: number;
   /** Auth, TLS, `-remoteWrite.headers`, showURL. */
   client?: ClientOptions;
+  /** `-remoteWrite.tmpDataPath`: keep the queue in a disk outbox instead of memory. */
+  outbox?: OutboxOptions;
+  /**
+   * flush() waits for this destination even while it is down (replay and unit tests, which must read
+   * what they wrote). By default a flush stops waiting for a destination once a request to it fails.
+   */
+  flushWaitsWhileDown?: boolean;
+}
+
+/** The disk outbox of one destination (README "Remote write", "The disk outbox"). */
+export interface OutboxOptions {
+  /** This destination's own directory (see `outboxDir`). */
+  dir: string;
+  /** `-remoteWrite.maxDiskUsagePerURL`: past it the oldest segments are dropped (0 or absent: no bound). */
+  maxDiskBytes?: number;
+  /** Segment file size; derived from maxDiskBytes by default (tests set it small). */
+  segmentBytes?: number;
 }

@@ -1,17 +1,25 @@
-// The remote-write client: a bounded queue drained by `concurrency` senders in batches, flushed at
-// maxBatchSize, every flushInterval, or at once when someone awaits flush(). Retries 5xx/429/network
-// errors with jittered exponential backoff; other 4xx are the server saying "never", so dropped at once.
+// One remote-write destination: a store (memory queue, or the disk outbox with -remoteWrite.tmpDataPath)
+// drained by `concurrency` senders; batches go at maxBatchSize, every flushInterval, or at once when
+// someone awaits flush(). Delivery and retries are ./sender.ts's, the drop accounting ./droplog.ts's.
+//
+// Up and down: a destination is down from a failed request (network error, timeout, 5xx, 429) until a
+// request to it succeeds. flush() waits for delivery only while the destination is up: when it is
+// down, or goes down while the flush waits, the flush stops waiting (unless flushWaitsWhileDown), and
+// its rows wait in the store. A dead destination thus costs each flush at most one failed attempt.
 import type { Logger } from "pino";
 import { redactURL } from "../net/redact.js";
-import { remoteWriteMetrics } from "./metrics.js";
-import { encodeWriteRequest } from "./protobuf.js";
-import { createSeriesQueue } from "./queue.js";
-import { snappyCompress } from "./snappy.js";
+import { createDropLog } from "./droplog.js";
+import { createMemoryStore, type MemoryStore } from "./memstore.js";
+import { destinationMetrics } from "./metrics.js";
+import { describeDir } from "./outbox/outbox.js";
+import { createOutboxStore, type OutboxStore } from "./outbox/store.js";
+import { createSender, sleep } from "./sender.js";
+import type { SeriesStore } from "./store.js";
 import { createTransport, customTransport, type Post } from "./transport.js";
-import type { RemoteWriter, RemoteWriterOptions, TimeSeries } from "./types.js";
+import type { RemoteWriter, RemoteWriterOptions } from "./types.js";
 import { writeURL } from "./url.js";
 
-const DEFAULTS = {
+export const DEFAULTS = {
   concurrency: 1,
   flushInterval: 2_000,
   maxBatchSize: 10_000,
@@ -21,266 +29,231 @@ const DEFAULTS = {
   retryMaxTime: 30_000,
 };
 
-const HEADERS: Record<string, string> = {
-  "Content-Encoding": "snappy",
-  "Content-Type": "application/x-protobuf",
-  "X-Prometheus-Remote-Write-Version": "0.1.0",
-  "User-Agent": "vmalert",
-};
-
-/**
- * Retry delays double up to this. Uncapped, a batch that failed through a 60 s outage slept up to another
- * minute after the storage came back, and the full queue dropped fresh results meanwhile (drill 5).
- */
-const MAX_RETRY_DELAY_MS = 5_000;
-/** Log "queue is full" and friends at most this often; the counter has the exact numbers. */
-const DROP_LOG_INTERVAL_MS = 5_000;
-const MAX_SERVER_MESSAGE = 512;
-
-type Attempt = { ok: true } | { ok: false; retry: boolean; reason: string };
-
 function positive(v: number | undefined, def: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : def;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+/** A destination's writer; `up` is its current state (see the file comment). */
+export interface DestinationWriter extends RemoteWriter {
+  readonly up: boolean;
+  /** The destination as logs and metrics name it. */
+  readonly label: string;
 }
 
-/** `post` replaces the HTTP transport (tests of other modules); by default src/net's client is used. */
-export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, post?: Post): RemoteWriter {
+/**
+ * `post` replaces the HTTP transport (tests of other modules); by default src/net's client is used.
+ * `label` names the destination in logs and metrics (default: the write URL, redacted unless showURL).
+ */
+export function createRemoteWriter(
+  opts: RemoteWriterOptions,
+  logger: Logger,
+  post?: Post,
+  label?: string,
+): DestinationWriter {
   const concurrency = Math.floor(positive(opts.concurrency, DEFAULTS.concurrency));
   const flushInterval = positive(opts.flushInterval, DEFAULTS.flushInterval);
   const maxBatchSize = Math.floor(positive(opts.maxBatchSize, DEFAULTS.maxBatchSize));
-  const sendTimeout = positive(opts.sendTimeout, DEFAULTS.sendTimeout);
-  const retryMinInterval = positive(opts.retryMinInterval, DEFAULTS.retryMinInterval);
-  const retryMaxTime = positive(opts.retryMaxTime, DEFAULTS.retryMaxTime);
+  const maxQueueSize = Math.floor(positive(opts.maxQueueSize, DEFAULTS.maxQueueSize));
   const url = writeURL(opts.url, opts.disablePathAppend);
-  const shownURL = redactURL(url, opts.client?.showURL);
-  const transport = post ? customTransport(post) : createTransport(opts.client ?? {});
+  const shownURL = label ?? redactURL(url, opts.client?.showURL);
   const log = logger.child({ component: "remotewrite", url: shownURL });
+  const m = destinationMetrics(shownURL, {
+    capacity: maxQueueSize,
+    concurrency,
+    maxDiskBytes: opts.outbox ? (opts.outbox.maxDiskBytes ?? 0) : undefined,
+  });
+  const drops = createDropLog(log, m);
+  const stopCtl = new AbortController();
 
-  const m = remoteWriteMetrics();
-  const queue = createSeriesQueue(Math.floor(positive(opts.maxQueueSize, DEFAULTS.maxQueueSize)));
-  m.queueCapacity.inc(queue.capacity);
-  m.concurrency.inc(concurrency);
+  // The outbox is opened here, synchronously, so a directory in use or not writable fails the start.
+  let memory: MemoryStore | undefined;
+  let outbox: OutboxStore | undefined;
+  let store: SeriesStore;
+  if (opts.outbox) {
+    outbox = createOutboxStore({
+      ...opts.outbox,
+      maxBatchSize,
+      maxMemoryRows: maxQueueSize,
+      log,
+      metrics: m,
+      drop: drops.drop,
+    });
+    store = outbox;
+    describeDir(opts.outbox.dir, shownURL);
+  } else {
+    memory = createMemoryStore(maxQueueSize, maxBatchSize);
+    store = memory;
+  }
+  const transport = post ? customTransport(post) : createTransport(opts.client ?? {});
 
-  /** Start sequence numbers and sizes of batches being delivered. */
-  const inflight = new Set<{ start: number; rows: number }>();
-  /** This writer's own totals (the metrics are shared by every writer), for the shutdown summary. */
+  let up = true;
+  const sender = createSender({
+    url,
+    transport,
+    log,
+    metrics: m,
+    stop: stopCtl.signal,
+    policy: {
+      sendTimeout: positive(opts.sendTimeout, DEFAULTS.sendTimeout),
+      retryMinInterval: positive(opts.retryMinInterval, DEFAULTS.retryMinInterval),
+      // With an outbox, an outage costs disk, not data: batches are retried until delivered.
+      retryMaxTime: outbox ? undefined : positive(opts.retryMaxTime, DEFAULTS.retryMaxTime),
+    },
+    onAttempt(ok) {
+      if (ok === up) return;
+      up = ok;
+      m.up(ok);
+      if (!ok) log.warn("remote write: destination is down; flushes stop waiting for it until a request succeeds");
+      else log.info("remote write: destination is up again");
+      check();
+    },
+  });
+
+  /** Flushes waiting for rows below `target`; `whileDown` keeps waiting through an outage. */
+  const waiters = new Set<{ target: number; whileDown: boolean; resolve: () => void }>();
+  function check(): void {
+    const settled = store.settledSeq();
+    m.queueSize(store.waitingRows);
+    for (const w of waiters) {
+      if (w.target <= settled || (!up && !w.whileDown)) {
+        waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+  store.onChange(check);
+
+  async function worker(): Promise<void> {
+    for (;;) {
+      const batch = await store.next();
+      if (!batch) return;
+      let body: Buffer;
+      try {
+        // Encoding is a sender's job, on a later tick than push(): push() only moves references.
+        body = batch.body();
+      } catch (err) {
+        drops.drop(batch.rows, "encode_error", `cannot encode batch: ${err instanceof Error ? err.message : err}`);
+        store.settle(batch, "dropped");
+        continue;
+      }
+      const res = await sender.send(body, batch.rows);
+      if (res.ok) {
+        sentRows += batch.rows;
+        store.settle(batch, "sent");
+      } else if (res.reason === "stopped") {
+        // The outbox keeps the batch for the next start; the memory queue has nowhere to keep it.
+        if (outbox) store.settle(batch, "kept");
+        else {
+          drops.drop(batch.rows, "shutdown", `shutdown deadline reached: ${res.message}`);
+          store.settle(batch, "dropped");
+        }
+      } else {
+        drops.drop(batch.rows, res.reason, res.message);
+        store.settle(batch, "dropped");
+      }
+    }
+  }
   let sentRows = 0;
-  let droppedRows = 0;
-  const waiters: { target: number; resolve: () => void }[] = [];
-  /** Series with seq below this are sent without waiting for a full batch. */
-  let forceUntil = 0;
   let closed = false;
   let closing: Promise<void> | undefined;
-  const stop = new AbortController();
-  const lastDropLog = new Map<string, number>();
-
-  const ticker = setInterval(() => {
-    forceUntil = Math.max(forceUntil, queue.nextSeq);
-    pump();
-  }, flushInterval);
+  const workers = Array.from({ length: concurrency }, () => worker());
+  const ticker = setInterval(() => store.force(store.nextSeq), flushInterval);
   ticker.unref();
 
-  function settledSeq(): number {
-    let min = queue.headSeq;
-    for (const b of inflight) if (b.start < min) min = b.start;
-    return min;
-  }
-
-  function notify(): void {
-    if (waiters.length === 0) return;
-    const settled = settledSeq();
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i].target <= settled) waiters.splice(i, 1)[0].resolve();
-    }
-  }
-
-  function drop(rows: number, reason: string, rateLimited: boolean): void {
-    m.droppedRows.inc(rows);
-    droppedRows += rows;
-    if (rateLimited) {
-      const now = Date.now();
-      if (now - (lastDropLog.get(reason) ?? 0) < DROP_LOG_INTERVAL_MS) return;
-      lastDropLog.set(reason, now);
-    }
-    log.error({ rows }, `remote write: dropped ${rows} series: ${reason}`);
-  }
-
-  function pump(): void {
-    while (
-      inflight.size < concurrency &&
-      queue.length > 0 &&
-      (queue.length >= maxBatchSize || queue.headSeq < forceUntil)
-    ) {
-      const start = queue.headSeq;
-      const batch = queue.take(maxBatchSize);
-      const b = { start, rows: batch.length };
-      m.queueSize.dec(batch.length);
-      inflight.add(b);
-      // Encoding starts on a later tick: push() and flush() only move references, never encode.
-      setImmediate(() => {
-        void deliver(batch).finally(() => {
-          inflight.delete(b);
-          notify();
-          pump();
-        });
-      });
-    }
-  }
-
-  async function attempt(body: Buffer): Promise<Attempt> {
-    m.requests.inc();
-    const started = performance.now();
-    try {
-      const res = await transport.post(url, body, HEADERS, stop.signal, sendTimeout);
-      if (res.status >= 200 && res.status < 300) return { ok: true };
-      const msg = res.body.slice(0, MAX_SERVER_MESSAGE).trim();
-      return {
-        ok: false,
-        retry: res.status === 429 || res.status >= 500,
-        reason: `unexpected response code ${res.status}${msg ? `: ${msg}` : ""}`,
-      };
-    } catch (err) {
-      return { ok: false, retry: true, reason: err instanceof Error ? err.message : String(err) };
-    } finally {
-      m.sendDuration.inc((performance.now() - started) / 1000);
-    }
-  }
-
-  async function deliver(batch: TimeSeries[]): Promise<void> {
-    const started = performance.now();
-    let body: Buffer;
-    try {
-      // In JS, not the native package: that one's allocator kept tens of MiB resident (see ./snappy.ts),
-      // and at 1-2 ms per 10,000 series the event loop hardly notices.
-      body = snappyCompress(encodeWriteRequest(batch));
-    } catch (err) {
-      drop(batch.length, `cannot encode batch: ${err instanceof Error ? err.message : String(err)}`, false);
-      return;
-    }
-    const firstTry = Date.now();
-    let retries = 0;
-    for (;;) {
-      if (stop.signal.aborted) {
-        drop(batch.length, "shutdown deadline reached before they were sent", false);
-        return;
-      }
-      const res = await attempt(body);
-      if (res.ok) {
-        m.sentRows.inc(batch.length);
-        sentRows += batch.length;
-        m.sentBytes.inc(body.length);
-        m.sentRowsPerRequest.observe(batch.length);
-        m.sentBytesPerRequest.observe(body.length);
-        m.flushDuration.observe((performance.now() - started) / 1000);
-        return;
-      }
-      m.errors.inc();
-      if (stop.signal.aborted) {
-        drop(batch.length, `shutdown deadline reached: ${res.reason}`, false);
-        return;
-      }
-      if (!res.retry) {
-        drop(batch.length, `server rejected the batch (not retried): ${res.reason}`, false);
-        return;
-      }
-      const left = retryMaxTime - (Date.now() - firstTry);
-      if (left <= 0) {
-        drop(batch.length, `giving up after ${retries + 1} attempts in ${retryMaxTime}ms: ${res.reason}`, false);
-        return;
-      }
-      const base = Math.max(
-        retryMinInterval,
-        Math.min(retryMinInterval * 2 ** Math.min(retries, 30), MAX_RETRY_DELAY_MS),
-      );
-      const delay = Math.min(left, base / 2 + (Math.random() * base) / 2);
-      if (retries === 0) log.warn({ rows: batch.length }, `remote write failed, retrying: ${res.reason}`);
-      retries++;
-      await sleep(delay, stop.signal);
-    }
-  }
-
-  function flush(signal?: AbortSignal): Promise<void> {
-    const target = queue.nextSeq;
-    if (settledSeq() >= target || signal?.aborted) return Promise.resolve();
-    forceUntil = Math.max(forceUntil, target);
-    pump();
+  function waitSettled(target: number, whileDown: boolean, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const waiter = {
+      if (signal?.aborted) return resolve();
+      const onAbort = () => {
+        waiters.delete(w);
+        resolve();
+      };
+      const w = {
         target,
+        whileDown,
         resolve: () => {
           signal?.removeEventListener("abort", onAbort);
           resolve();
         },
       };
-      const onAbort = () => {
-        const i = waiters.indexOf(waiter);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve();
-      };
-      waiters.push(waiter);
+      waiters.add(w);
       signal?.addEventListener("abort", onAbort, { once: true });
+      check();
     });
+  }
+
+  async function flush(signal?: AbortSignal): Promise<void> {
+    const target = store.nextSeq;
+    if (store.settledSeq() >= target || signal?.aborted) return;
+    store.force(target);
+    // Durable first (the outbox): what a flush acknowledges survives a kill -9, even when the
+    // destination is down.
+    await raceAbort(store.stored(target), signal);
+    await waitSettled(target, opts.flushWaitsWhileDown === true, signal);
   }
 
   async function shutdown(deadlineMs: number): Promise<void> {
     closed = true;
     clearInterval(ticker);
-    const budget = deadlineMs > 1e12 ? deadlineMs - Date.now() : deadlineMs;
-    let pending = queue.length;
-    for (const b of inflight) pending += b.rows;
-    const [sentBefore, droppedBefore] = [sentRows, droppedRows];
+    const budget = Math.max(0, deadlineMs > 1e12 ? deadlineMs - Date.now() : deadlineMs);
+    const pending = store.waitingRows + store.inflightRows;
+    const [sentBefore, droppedBefore] = [sentRows, drops.total];
     if (pending > 0) {
       log.info({ rows: pending }, `remote write: sending the ${pending} series left before exit (at most ${budget}ms)`);
     }
     const timer = new AbortController();
-    const drained = flush();
-    await Promise.race([drained, sleep(Math.max(0, budget), timer.signal)]);
+    const deadline = sleep(budget, timer.signal);
+    const target = store.nextSeq;
+    store.force(target);
+    // The memory queue drains through an outage until the deadline (what is left is lost); the
+    // outbox only while the destination answers (what is left waits on disk for the next start).
+    await Promise.race([
+      (async () => {
+        await store.stored(target);
+        await waitSettled(target, memory !== undefined);
+      })(),
+      deadline,
+    ]);
     timer.abort();
-    if (settledSeq() < queue.nextSeq) {
-      stop.abort();
-      const rest = queue.take(queue.length);
-      m.queueSize.dec(rest.length);
-      if (rest.length > 0) drop(rest.length, "shutdown deadline reached before they were sent", false);
-      await flush();
+    stopCtl.abort();
+    store.stop();
+    if (memory) {
+      const rest = memory.discardWaiting();
+      drops.drop(rest, "shutdown", "shutdown deadline reached before they were sent");
     }
-    if (pending > 0) {
-      const [sent, dropped] = [sentRows - sentBefore, droppedRows - droppedBefore];
+    await Promise.all(workers);
+    const left = outbox ? await outbox.close() : 0;
+    drops.close();
+    if (pending > 0 || left > 0) {
+      const [sent, dropped] = [sentRows - sentBefore, drops.total - droppedBefore];
+      const kept = outbox ? `, ${left} wait in the outbox ${outbox.dir} for the next start` : "";
       log.info(
-        { sent, dropped },
-        `remote write: stopped; of the ${pending} series left at exit ${sent} were sent and ${dropped} dropped (counted in vmalert_remotewrite_dropped_rows_total)`,
+        { sent, dropped, left },
+        `remote write: stopped; of the ${pending} series left at exit ${sent} were sent and ${dropped} dropped (counted in vmalert_remotewrite_dropped_rows_total)${kept}`,
       );
     }
-    m.queueCapacity.dec(queue.capacity);
-    m.concurrency.dec(concurrency);
+    m.remove();
     await transport.close();
   }
 
   return {
+    label: shownURL,
+    get up() {
+      return up;
+    },
     push(series) {
       if (series.length === 0) return;
       if (closed) {
-        drop(series.length, "remote writer is closed", true);
+        drops.drop(series.length, "closed", "remote writer is closed");
         return;
       }
-      const accepted = queue.push(series);
-      m.queueSize.inc(accepted);
+      const accepted = store.push(series);
       if (accepted < series.length) {
-        drop(series.length - accepted, `queue is full (-remoteWrite.maxQueueSize=${queue.capacity})`, true);
+        const what = outbox
+          ? `series waiting to be written to the outbox exceed -remoteWrite.maxQueueSize=${maxQueueSize}`
+          : `queue is full (-remoteWrite.maxQueueSize=${maxQueueSize})`;
+        drops.drop(series.length - accepted, "queue_full", what);
       }
-      if (queue.length >= maxBatchSize) pump();
+      m.queueSize(store.waitingRows);
     },
     flush,
     close(deadlineMs) {
@@ -288,4 +261,18 @@ export function createRemoteWriter(opts: RemoteWriterOptions, logger: Logger, po
       return closing;
     },
   };
+}
+
+/** `p`, or earlier when `signal` aborts (then `p` goes on in the background). */
+function raceAbort(p: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return p;
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    p.then(done, done);
+  });
 }

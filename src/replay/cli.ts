@@ -2,7 +2,13 @@
 // subcommand with the same flags, and `tsalert replay --compare OLD NEW --from --to`.
 import type { Logger } from "pino";
 import { type FlagSet, parseFlags } from "../cli/flagset.js";
-import { datasourceOptions, engineSettings, loggerOptions, remoteWriterOptions } from "../cli/options.js";
+import {
+  datasourceOptions,
+  engineSettings,
+  loggerOptions,
+  remoteWriterOptions,
+  remoteWriteURLs,
+} from "../cli/options.js";
 import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
@@ -10,7 +16,7 @@ import type { GroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/querier.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
-import { createRemoteWriter } from "../remotewrite/writer.js";
+import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { diffHistories, firingHistory, formatDifferences } from "./compare.js";
@@ -99,7 +105,7 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
   let opts: ReplayOptions;
   try {
     opts = optionsFromFlags(flags, Date.now());
-    if (flags.string("remoteWrite.url") === "") {
+    if (remoteWriteURLs(flags).length === 0) {
       throw new TsalertError("TSA_FLAG", "replay mode needs -remoteWrite.url to write the results to");
     }
   } catch (err) {
@@ -121,9 +127,15 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
   } catch (err) {
     return fail(io, err);
   }
-  const writerOpts = remoteWriterOptions(flags);
-  if (!writerOpts) return fail(io, new TsalertError("TSA_FLAG", "replay mode needs -remoteWrite.url"));
-  const writer = createRemoteWriter(writerOpts, logger);
+  let writer: RemoteWriter;
+  try {
+    // A backfill writes through memory queues (no -remoteWrite.tmpDataPath) and reads what it wrote,
+    // so its flushes wait for every destination, as vmalert's replay does.
+    const list = remoteWriterOptions(flags, { outbox: false }).map((o) => ({ ...o, flushWaitsWhileDown: true }));
+    writer = createRemoteWriters(list, logger);
+  } catch (err) {
+    return fail(io, err);
+  }
   const stop = signal ? { signal, release: () => {} } : interruptible();
   try {
     const summary = await replay(loaded.groups, opts, {

@@ -337,6 +337,12 @@ export class Group {
           }
         }
       }
+      // The last rules' results too: an iteration ends with all of its output written (on disk with
+      // -remoteWrite.tmpDataPath), so a kill after it loses none of it.
+      if (dirty && writer && !signal.aborted) {
+        const left = deadline - clock.now();
+        if (left > 0) await this.flush(left, signal);
+      }
     } finally {
       link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;

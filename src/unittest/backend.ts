@@ -136,7 +136,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   const url = trimSlash(opts.datasourceURL ?? (vm as Spawned).url);
   const writeBase = trimSlash(opts.remoteWriteURL ?? url);
   const raw = createRemoteWriter(
-    { url: writeBase, flushInterval: 50, maxQueueSize: 10_000_000, retryMaxTime: 10_000 },
+    { url: writeBase, flushInterval: 50, maxQueueSize: 10_000_000, retryMaxTime: 10_000, flushWaitsWhileDown: true },
     opts.logger,
   );
   const forceFlush = async () => {

@@ -2,7 +2,7 @@
 // -remoteRead, -remoteWrite) and the per-URL -notifier.* arrays (one item applies to every URL, item i
 // to URL i), oauth2 checks and the `^^` header syntax.
 import { describe, expect, it } from "vitest";
-import { clientOptionsFromFlags, notifierURLsFromFlags } from "../../src/cli/clientflags.js";
+import { clientOptionsFromFlags, notifierURLsFromFlags, remoteWriteClientOptions } from "../../src/cli/clientflags.js";
 import { parseFlags } from "../../src/cli/flagset.js";
 import { TsalertError } from "../../src/errors.js";
 
@@ -53,7 +53,7 @@ describe("clientOptionsFromFlags", () => {
 
   it("leaves out what is not set, and reads each prefix's own flags", () => {
     const flags = flagsOf(["-remoteWrite.bearerToken=rw", "-datasource.bearerTokenFile=/tok"]);
-    const rw = clientOptionsFromFlags(flags, "remoteWrite");
+    const rw = remoteWriteClientOptions(flags, 0, 1);
     expect(rw.bearerToken).toBe("rw");
     expect(rw.bearerTokenFile).toBeUndefined();
     expect(rw.basicAuth).toBeUndefined();
@@ -108,7 +108,7 @@ describe("clientOptionsFromFlags", () => {
   });
 
   it("refuses a header without ':' naming the flag", () => {
-    const err = flagError(() => clientOptionsFromFlags(flagsOf(["-remoteWrite.headers=A: 1^^broken"]), "remoteWrite"));
+    const err = flagError(() => remoteWriteClientOptions(flagsOf(["-remoteWrite.headers=A: 1^^broken"]), 0, 1));
     expect(err.code).toBe("TSA_FLAG");
     expect(err.message).toContain("-remoteWrite.headers");
     expect(err.message).toContain('"broken"');

@@ -1,8 +1,8 @@
-// Drills 12-13, scaling out (README "Scaling out"): a cluster of three tsalert members on one real
+// Drills 13-14, scaling out (README "Scaling out"): a cluster of three tsalert members on one real
 // VictoriaMetrics and two real Alertmanagers clustered with each other.
-//   12 "kill a member": kill -9 of a member for the outage, then a restart; with replication factor 1 (what
+//   13 "kill a member": kill -9 of a member for the outage, then a restart; with replication factor 1 (what
 //      it costs to have no replica) and with 2 (expected: nothing lost, resolved or notified twice).
-//   13 "partition one member": member 2 cannot reach the others and they cannot reach it (requests hang),
+//   14 "partition one member": member 2 cannot reach the others and they cannot reach it (requests hang),
 //      with replication factor 2. Expected: every member keeps evaluating what it owns (static membership,
 //      no re-assignment, no split brain), no alert is lost, merged answers come within the peer timeout
 //      and name what they lack, and everything shows again within seconds of the heal.
@@ -103,7 +103,7 @@ async function busiestMember(s: ClusterStack): Promise<number> {
   return alerts.indexOf(Math.max(...alerts));
 }
 
-describe("drill 12: kill a member", () => {
+describe("drill 13: kill a member", () => {
   for (const replication of [1, 2]) {
     it(`replication factor ${replication}`, async () => {
       const s = await startStack();
@@ -200,7 +200,7 @@ describe("drill 12: kill a member", () => {
   }
 });
 
-describe("drill 13: partition one member from the others", () => {
+describe("drill 14: partition one member from the others", () => {
   it("replication factor 2: nobody stops evaluating, nothing is lost, merged answers stay bounded", async () => {
     // Members 0 and 1 reach every member through proxy set A, member 2 through set B: hanging A's proxy of
     // member 2 and B's proxies of 0 and 1 cuts member 2 off in both directions.

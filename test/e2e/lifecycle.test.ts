@@ -261,7 +261,8 @@ describe("lifecycle (issue 7)", () => {
         expr: sum(e2e_life)
 `,
     );
-    // A minute's flush interval: nothing leaves the queue on its own while the test runs.
+    // A minute's flush interval: only flushes send. Each iteration ends with one (its last rule's
+    // results are written before it is over), and the shutdown drains whatever is left.
     const p = await start(file, ["-remoteWrite.flushInterval=1m"]);
     await waitFor(
       async () => {
@@ -272,8 +273,6 @@ describe("lifecycle (issue 7)", () => {
       "a first evaluation",
     );
     await sleep(2000);
-    await fetch(`${vm.url}/internal/force_flush`).then((r) => r.arrayBuffer());
-    expect(await exportSeries(vm.url, "e2e:flush:sum")).toEqual([]);
 
     const last = Date.parse((await groups(p)).find((x) => x.name === "e2e-flush")?.lastEvaluation ?? "");
     const code = await p.stop(15_000);

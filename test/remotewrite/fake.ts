@@ -67,12 +67,18 @@ export async function startFakeEndpoint(reply: Reply): Promise<FakeEndpoint> {
   return ep;
 }
 
-/** Current value of an unlabelled self-metric. */
-export async function metric(name: string): Promise<number> {
+/** Current value of a self-metric, summed over its label sets (of those that have every label in `labels`). */
+export async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = registry.getSingleMetric(name);
   if (!m) return 0;
   const v = await m.get();
-  return v.values.find((x) => !("metricName" in x) || x.metricName === name || x.metricName === undefined)?.value ?? 0;
+  let sum = 0;
+  for (const x of v.values) {
+    if ("metricName" in x && x.metricName !== undefined && x.metricName !== name) continue;
+    const l = x.labels as Record<string, unknown>;
+    if (Object.entries(labels).every(([k, want]) => l[k] === want)) sum += x.value;
+  }
+  return sum;
 }
 
 export function deferred(): { promise: Promise<void>; resolve: () => void } {

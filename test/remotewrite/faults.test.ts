@@ -1,5 +1,6 @@
 // Delivery semantics under faults, against a fake endpoint (500s, 400s, hangs cannot be ordered from a
-// real VictoriaMetrics).
+// real VictoriaMetrics). These writers wait through outages on flush (flushWaitsWhileDown, as replay
+// does) so each test can await delivery; ./down.test.ts covers flushes that stop at a down destination.
 import { afterEach, describe, expect, it } from "vitest";
 import { createRemoteWriter, type RemoteWriter, type TimeSeries } from "../../src/remotewrite/index.js";
 import { deferred, type FakeEndpoint, metric, type Reply, startFakeEndpoint } from "./fake.js";
@@ -29,7 +30,14 @@ async function setup(reply: Reply, opts: Partial<Parameters<typeof createRemoteW
   const ep = await startFakeEndpoint(reply);
   const log = captureLogger();
   const writer: RemoteWriter = createRemoteWriter(
-    { url: ep.url, flushInterval: 60_000, retryMinInterval: 20, retryMaxTime: 10_000, ...opts },
+    {
+      url: ep.url,
+      flushInterval: 60_000,
+      retryMinInterval: 20,
+      retryMaxTime: 10_000,
+      flushWaitsWhileDown: true,
+      ...opts,
+    },
     log.logger,
   );
   cleanup.push(

@@ -98,7 +98,7 @@ describe("engine lifecycle", () => {
     await e.stop();
   });
 
-  it("with concurrency, results of one wave are flushed before the next wave queries", async () => {
+  it("with concurrency, results of one wave are flushed before the next wave queries, the last wave's before the iteration ends", async () => {
     const deps = makeDeps();
     const log: string[] = [];
     deps.q.log = log;
@@ -122,6 +122,8 @@ describe("engine lifecycle", () => {
       "flush done",
       "query c",
       "push rc",
+      "flush start",
+      "flush done",
     ]);
     await e.stop();
   });
