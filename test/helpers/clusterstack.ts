@@ -42,8 +42,8 @@ export interface ClusterStack {
   evaluatedGroups(k: number): Promise<string[]>;
   merged(k: number): Promise<{ groups: ApiGroup[]; cluster?: ApiClusterStatus }>;
   localAlerts(k: number): Promise<ApiAlert[]>;
-  /** Active alerts of Alertmanager i, by alertname. */
-  amAlerts(i: number): Promise<Map<string, { startsAt: string; endsAt: string }>>;
+  /** Active alerts of Alertmanager i, by alertname; `copies` > 1 when several label sets share the name. */
+  amAlerts(i: number): Promise<Map<string, { startsAt: string; endsAt: string; copies: number }>>;
   stop(): Promise<void>;
 }
 
@@ -136,7 +136,13 @@ export async function startClusterStack(opts: ClusterStackOptions): Promise<Clus
       async amAlerts(i) {
         const res = await fetch(`${alertmanagers[i]?.url}/api/v2/alerts?active=true&silenced=false&inhibited=false`);
         const list = (await res.json()) as { labels: Record<string, string>; startsAt: string; endsAt: string }[];
-        return new Map(list.map((a) => [a.labels.alertname as string, { startsAt: a.startsAt, endsAt: a.endsAt }]));
+        const out = new Map<string, { startsAt: string; endsAt: string; copies: number }>();
+        for (const a of list) {
+          const name = a.labels.alertname as string;
+          const seen = out.get(name);
+          out.set(name, { startsAt: a.startsAt, endsAt: a.endsAt, copies: (seen?.copies ?? 0) + 1 });
+        }
+        return out;
       },
       async stop() {
         for (const c of cleanup.reverse()) await c().catch(() => {});
