@@ -6,7 +6,7 @@
 // Standalone: node bench/cluster.bench.mjs [--interval=1s] [--seconds=30] [--members=1,2] [--copies=1].
 // Part of `npm run bench` (bench/run.mjs calls run()).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, sleep, startChild, waitReady } from "../scripts/lib/procs.mjs";
@@ -65,6 +65,9 @@ async function measureCluster({ members, interval, seconds, ruleGlob, vmURL, sin
     await sleep(seconds * 1000);
     const end = await read();
     const spanMs = Date.now() - t0;
+    // Other processes on the same cores slow every member alike; the 1-minute load average at the end of
+    // the span says how crowded the machine was (2 cores: above 2, something else was running too).
+    const load = loadavg()[0];
     const ticks = spanMs / intervalMs;
     return {
       members,
@@ -73,6 +76,7 @@ async function measureCluster({ members, interval, seconds, ruleGlob, vmURL, sin
       missed: end.missed - start.missed,
       errors: end.errors - start.errors,
       cpuPerSecond: end.cpu.map((c, k) => (c - start.cpu[k]) / (spanMs / 1000)),
+      load,
     };
   } finally {
     await Promise.all(children.map(({ child }) => child.stop()));
@@ -129,6 +133,7 @@ export async function run({ interval = "400ms", seconds = 30, members = [1, 2], 
       rows.push({ name: p("missed iterations"), value: r.missed, unit: `in ${seconds}s` });
       rows.push({ name: p("groups per member"), value: r.groupsPerMember.join(" / "), unit: "" });
       rows.push({ name: p("CPU per member"), value: r.cpuPerSecond.map((c) => round(c, 2)).join(" / "), unit: "s/s" });
+      rows.push({ name: p("machine load average (1 min)"), value: round(r.load, 1), unit: "" });
     }
     return rows;
   } finally {
