@@ -5,7 +5,7 @@
 // series), for a process bound by CPU rather than by the latency of a group's 100 rules in sequence.
 // Standalone: node bench/cluster.bench.mjs [--interval=1s] [--seconds=30] [--members=1,2] [--copies=1].
 // Part of `npm run bench` (bench/run.mjs calls run()).
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,12 @@ import { W1 } from "./lib/workloads.mjs";
 
 const log = (msg) => process.stderr.write(`cluster.bench: ${msg}\n`);
 const WARMUP_ITERATIONS = 3;
+/**
+ * Members read the rules as `rules-w1/<file>` (relative to their working directory), so a group's key, and
+ * with it the split, is the same in every run: rendezvous hashing splits W1's 10 groups 5/5 under this
+ * name. Hashing 10 groups is lumpy: under random temporary paths the split ranged from 2/8 to 5/5.
+ */
+const RULES_DIR = "rules-w1";
 
 function parseDuration(s) {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s);
@@ -28,7 +34,7 @@ function parseDuration(s) {
 }
 
 /** Members run W1 together; returns what they kept over `seconds` after warm-up. */
-async function measureCluster({ members, interval, seconds, ruleGlob, vmURL, sink, groups }) {
+async function measureCluster({ members, interval, seconds, cwd, ruleGlob, vmURL, sink, groups }) {
   const intervalMs = parseDuration(interval);
   const { cmd, args } = engineCommand("tsalert");
   const children = [];
@@ -37,7 +43,7 @@ async function measureCluster({ members, interval, seconds, ruleGlob, vmURL, sin
       const port = await freePort();
       const flags = engineFlags({ ruleGlob, vmURL, sinkURL: sink.url, interval, port });
       const cluster = members > 1 ? [`-cluster.membersCount=${members}`, `-cluster.memberNum=${k}`] : [];
-      const child = startChild(`tsalert-${k}`, cmd, [...args, ...flags, ...cluster]);
+      const child = startChild(`tsalert-${k}`, cmd, [...args, ...flags, ...cluster], { cwd });
       children.push({ child, url: `http://127.0.0.1:${port}` });
     }
     for (const { child, url } of children) await waitReady(child, `${url}/metrics`, 60_000);
@@ -101,7 +107,7 @@ function ruleFiles(copies) {
   return out;
 }
 
-export async function run({ interval = "400ms", seconds = 30, members = [1, 2], copies = 1 } = {}) {
+export async function run({ interval = "500ms", seconds = 30, members = [1, 2], copies = 1 } = {}) {
   const probe = tsalertVersion();
   if (!probe.ok) return [{ name: "W1 cluster", value: "not available", unit: probe.reason }];
   const dir = await mkdtemp(join(tmpdir(), "tsalert-bench-cluster-"));
@@ -110,7 +116,8 @@ export async function run({ interval = "400ms", seconds = 30, members = [1, 2], 
   let stopUpdater;
   const rows = [];
   try {
-    await Promise.all(ruleFiles(copies).map((f) => writeFile(join(dir, f.name), f.text)));
+    await mkdir(join(dir, RULES_DIR));
+    await Promise.all(ruleFiles(copies).map((f) => writeFile(join(dir, RULES_DIR, f.name), f.text)));
     vm = await startVictoriaMetrics({ port: await freePort(), dir: join(dir, "vm") });
     await importHistory(vm.url, W1);
     stopUpdater = startUpdater(vm.url, W1);
@@ -121,7 +128,8 @@ export async function run({ interval = "400ms", seconds = 30, members = [1, 2], 
         members: n,
         interval,
         seconds,
-        ruleGlob: join(dir, "*.rules"),
+        cwd: dir,
+        ruleGlob: `${RULES_DIR}/*.rules`,
         vmURL: vm.url,
         sink,
         groups: W1.groups * copies,
