@@ -1,8 +1,9 @@
 // Scaling out on one machine: W1 (1,000 rules in 10 groups) at an interval one tsalert process cannot keep,
 // run by 1 member and then by 2 members of a cluster (-cluster.membersCount=2), on the same VictoriaMetrics
 // and data. Reported: iterations kept per interval (1.0 = every group evaluated on every tick), missed
-// iterations and CPU of the members. `--copies=N` runs N copies of W1's groups (N x 1,000 rules on the same
-// series), for a process bound by CPU rather than by the latency of a group's 100 rules in sequence.
+// iterations, CPU of the members and of VictoriaMetrics, and the machine's load. `--copies=N` runs N copies
+// of W1's groups (N x 1,000 rules on the same series), for a process bound by CPU rather than by the
+// latency of a group's 100 rules in sequence.
 // Standalone: node bench/cluster.bench.mjs [--interval=1s] [--seconds=30] [--members=1,2] [--copies=1].
 // Part of `npm run bench` (bench/run.mjs calls run()).
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -34,14 +35,14 @@ function parseDuration(s) {
 }
 
 /** Members run W1 together; returns what they kept over `seconds` after warm-up. */
-async function measureCluster({ members, interval, seconds, cwd, ruleGlob, vmURL, sink, groups }) {
+async function measureCluster({ members, interval, seconds, cwd, ruleGlob, vm, sink, groups }) {
   const intervalMs = parseDuration(interval);
   const { cmd, args } = engineCommand("tsalert");
   const children = [];
   try {
     for (let k = 0; k < members; k++) {
       const port = await freePort();
-      const flags = engineFlags({ ruleGlob, vmURL, sinkURL: sink.url, interval, port });
+      const flags = engineFlags({ ruleGlob, vmURL: vm.url, sinkURL: sink.url, interval, port });
       const cluster = members > 1 ? [`-cluster.membersCount=${members}`, `-cluster.memberNum=${k}`] : [];
       const child = startChild(`tsalert-${k}`, cmd, [...args, ...flags, ...cluster], { cwd });
       children.push({ child, url: `http://127.0.0.1:${port}` });
@@ -57,6 +58,7 @@ async function measureCluster({ members, interval, seconds, cwd, ruleGlob, vmURL
         missed: all.reduce((n, m) => n + m.sum("vmalert_iteration_missed_total"), 0),
         errors: all.reduce((n, m) => n + m.sum("vmalert_execution_errors_total"), 0),
         cpu: children.map(({ child }) => cpuSeconds(child.pid)),
+        vmCpu: cpuSeconds(vm.child.pid),
       };
     };
     const deadline = Date.now() + 120_000;
@@ -82,6 +84,7 @@ async function measureCluster({ members, interval, seconds, cwd, ruleGlob, vmURL
       missed: end.missed - start.missed,
       errors: end.errors - start.errors,
       cpuPerSecond: end.cpu.map((c, k) => (c - start.cpu[k]) / (spanMs / 1000)),
+      vmCpuPerSecond: (end.vmCpu - start.vmCpu) / (spanMs / 1000),
       load,
     };
   } finally {
@@ -130,7 +133,7 @@ export async function run({ interval = "500ms", seconds = 30, members = [1, 2], 
         seconds,
         cwd: dir,
         ruleGlob: `${RULES_DIR}/*.rules`,
-        vmURL: vm.url,
+        vm,
         sink,
         groups: W1.groups * copies,
       });
@@ -141,6 +144,7 @@ export async function run({ interval = "500ms", seconds = 30, members = [1, 2], 
       rows.push({ name: p("missed iterations"), value: r.missed, unit: `in ${seconds}s` });
       rows.push({ name: p("groups per member"), value: r.groupsPerMember.join(" / "), unit: "" });
       rows.push({ name: p("CPU per member"), value: r.cpuPerSecond.map((c) => round(c, 2)).join(" / "), unit: "s/s" });
+      rows.push({ name: p("CPU of VictoriaMetrics"), value: round(r.vmCpuPerSecond, 2), unit: "s/s" });
       rows.push({ name: p("machine load average (1 min)"), value: round(r.load, 1), unit: "" });
     }
     return rows;
