@@ -86,8 +86,10 @@ export class GoRegexp {
   /**
    * Regexp.ReplaceAllString: every match replaced by `repl` expanded as by `expand`. As in Go, an empty
    * match right after the previous match is not replaced (`a*` on "baaac" with "[$0]" is "[]b[aaa]c[]").
+   * A result longer than `maxOutput` characters throws OutputTooLongError as soon as it gets there
+   * (`$0$0$0...` repeats every match, so the result can outgrow the input many times over).
    */
-  replaceAllString(src: string, repl: string): string {
+  replaceAllString(src: string, repl: string, maxOutput = Number.POSITIVE_INFINITY): string {
     // Without any match (decided on the DFA) there is nothing to replace.
     if (!this.re.test(src)) return src;
     const m = this.re.matcher(src);
@@ -109,6 +111,7 @@ export class GoRegexp {
       if (end > lastMatchEnd || start === 0) {
         out += literal ? repl : expand(repl, group, this.names, this.numSubexp);
       }
+      if (out.length > maxOutput) throw new OutputTooLongError(maxOutput);
       lastMatchEnd = end;
       // Advance past this match, and always by at least one character (a code point, like Go's rune).
       const width = searchPos < src.length ? ((src.codePointAt(searchPos) ?? 0) > 0xffff ? 2 : 1) : 0;
@@ -116,7 +119,16 @@ export class GoRegexp {
       else if (searchPos + 1 > end) searchPos++;
       else searchPos = end;
     }
-    return out + src.slice(lastMatchEnd);
+    out += src.slice(lastMatchEnd);
+    if (out.length > maxOutput) throw new OutputTooLongError(maxOutput);
+    return out;
+  }
+}
+
+/** replaceAllString's result passed its `maxOutput`. */
+export class OutputTooLongError extends Error {
+  constructor(readonly maxOutput: number) {
+    super(`regexp: result longer than ${maxOutput} characters`);
   }
 }
 

@@ -91,6 +91,13 @@ export const FLAGS: readonly FlagDef[] = [
       tsalertOnly: true,
     },
   ),
+  f(
+    "rule.templateTimeout",
+    "duration",
+    "25ms",
+    "Execution time one alert's label and annotation templates may take together; past it they become errors (0 = no limit)",
+    { tsalertOnly: true },
+  ),
   f("evaluationInterval", "duration", "1m", "Interval of groups without `interval`"),
   f("group.maxStartDelay", "duration", "5m", "Upper bound of the random start delay of a group"),
   f("disableAlertgroupLabel", "bool", "false", "Do not add the `alertgroup` label to alerts"),

@@ -92,6 +92,7 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     stripFilePath: flags.bool("rule.stripFilePath"),
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
+    templateTimeout: flags.duration("rule.templateTimeout"),
     remoteReadLookback: flags.duration("remoteRead.lookback"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),

@@ -5,7 +5,7 @@ import type { Metric, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
-import { isTemplate } from "../template/index.js";
+import { createRenderBudget, isTemplate, renewRenderBudget } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
@@ -17,6 +17,7 @@ import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError,
 import { oneSample, staleSeries, withLabels } from "./series.js";
 import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
 import type { AlertState } from "./types.js";
+import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
 export interface RestoreOutcome {
   /** Stale ALERTS{pending} markers of alerts the restore promoted. */
@@ -165,8 +166,35 @@ export class AlertingRule implements Rule {
     const prepared: Prepared[] = new Array(res.data.length);
     let dupAt = -1;
     const ids = new Set<string>();
+    const yielder = new Yielder();
+    const tplBudget = ctx.budget;
+    const attemptErrors: string[] = [];
+    const onAttemptError = (msg: string) => {
+      attemptErrors.push(msg);
+    };
+    const partial = res.isPartial === true;
     for (let i = 0; i < res.data.length; i++) {
-      const p = await this.prepare(res.data[i], ts, res.isPartial === true, ctx, onTplError);
+      const y = yielder.due();
+      if (y) {
+        await y;
+        if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+      }
+      // One budget for the alert's label and annotation texts together, from the clock reading above.
+      attemptErrors.length = 0;
+      if (tplBudget) renewRenderBudget(tplBudget, yielder.now);
+      let p = await this.prepare(res.data[i], ts, partial, ctx, onAttemptError);
+      if (tplBudget?.exhausted) {
+        // Texts that ran out of time are rendered once more after the rest of the process had its turn: a
+        // machine that stalled the first attempt (a GC pause, another process on the core) must not turn a
+        // healthy template into an error, while a template that needs the time runs out again.
+        await yielder.rest(tplBudget.timeoutMs);
+        if (signal.aborted) return { series: [], alerts: [], cancelled: true };
+        attemptErrors.length = 0;
+        renewRenderBudget(tplBudget);
+        p = await this.prepare(res.data[i], ts, partial, ctx, onAttemptError);
+        if (tplBudget.exhausted) await yielder.rest(tplBudget.timeoutMs);
+      }
+      for (const msg of attemptErrors) onTplError(msg);
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       prepared[i] = p;
       if (dupAt < 0 && ids.has(p.key)) dupAt = i;
@@ -187,6 +215,9 @@ export class AlertingRule implements Rule {
     const updated = new Set<string>();
     const created = new Set<Alert>();
     for (let i = 0; i < prepared.length; i++) {
+      // From here on the evaluation changes the alerts: it yields but is not cancelled half-way.
+      const y = yielder.due(CHEAP_STRIDE);
+      if (y) await y;
       const p = prepared[i];
       if (i === dupAt) {
         const msg = `labels ${goMap(p.processed)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
@@ -242,6 +273,8 @@ export class AlertingRule implements Rule {
 
     let active = 0;
     for (const [id, a] of this.alerts) {
+      const y = yielder.due(CHEAP_STRIDE);
+      if (y) await y;
       if (!updated.has(id)) {
         if (a.state === "pending") {
           this.alerts.delete(id);
@@ -290,8 +323,8 @@ export class AlertingRule implements Rule {
       this.errorsCounter.inc();
       logRuleError(logger, g, this.name, tplError);
     }
-    const series = g.deps.writer ? this.toSeries(stale, tsMs) : [];
-    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration());
+    const series = g.deps.writer ? await this.toSeries(stale, tsMs, yielder) : [];
+    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration(), yielder);
     return { series, alerts };
   }
 
@@ -322,6 +355,7 @@ export class AlertingRule implements Rule {
     return n;
   }
 
+  /** Labels, key and annotations of one series. */
   private async prepare(
     metric: Metric,
     ts: number,
@@ -395,13 +429,32 @@ export class AlertingRule implements Rule {
     return this.keysSorted;
   }
 
+  /**
+   * The context every template of one evaluation renders in. `query` asks the datasource once per
+   * distinct expression: the alerts of a rule mostly run the same queries at the same time. The budget is
+   * renewed for each alert (prepare).
+   */
   private renderContext(ts: number, signal: AbortSignal): RenderContext {
     const g = this.group;
     const { clock, settings } = g.deps;
+    const asked = new Map<string, Promise<Metric[]>>();
     return {
       externalURL: settings.externalURL,
-      query: async (q: string) => (await runQuery(g.querier, q, ts, signal, clock, queryTimeout(g))).data,
+      budget: this.renderBudget(),
+      query: (q: string) => {
+        let p = asked.get(q);
+        if (!p) {
+          p = runQuery(g.querier, q, ts, signal, clock, queryTimeout(g)).then((r) => r.data);
+          asked.set(q, p);
+        }
+        return p;
+      },
     };
+  }
+
+  /** -rule.templateTimeout for one alert's texts (labels and annotations together). */
+  private renderBudget() {
+    return createRenderBudget(this.group.deps.settings.templateTimeout ?? 0, "-rule.templateTimeout");
   }
 
   private fail(start: number, ts: number, res: QueryResult | undefined, msg: string, durMs?: number): void {
@@ -464,9 +517,11 @@ export class AlertingRule implements Rule {
     return out;
   }
 
-  private toSeries(stale: TimeSeries[], tsMs: number): TimeSeries[] {
+  private async toSeries(stale: TimeSeries[], tsMs: number, yielder: Yielder): Promise<TimeSeries[]> {
     const out = stale;
     for (const a of this.alerts.values()) {
+      const y = yielder.due(CHEAP_STRIDE);
+      if (y) await y;
       if (a.state === "inactive") continue;
       out.push(oneSample(this.seriesLabels(a, a.state), 1, tsMs));
       out.push(oneSample(this.seriesLabels(a, "for"), Math.floor(a.activeAt / 1000), tsMs));
@@ -482,9 +537,18 @@ export class AlertingRule implements Rule {
   }
 
   /** §4.5: picks the alerts to (re-)send and stamps LastSent/End. */
-  async alertsToSend(now: number, resendDelay: number, resolveDuration: number): Promise<NotifierAlert[]> {
+  async alertsToSend(
+    now: number,
+    resendDelay: number,
+    resolveDuration: number,
+    yielder = new Yielder(),
+  ): Promise<NotifierAlert[]> {
     const out: NotifierAlert[] = [];
+    // Each -external.alert.source rendering may take up to the template time budget: check after each.
+    const stride = this.alertSource ? 1 : CHEAP_STRIDE;
     for (const a of this.alerts.values()) {
+      const y = yielder.due(stride);
+      if (y) await y;
       if (a.state === "pending") continue;
       const needs =
         (a.state === "firing" && a.end < a.lastSent) ||
@@ -527,7 +591,7 @@ export class AlertingRule implements Rule {
           externalLabels: g.deps.settings.templateExternalLabels ?? g.deps.settings.externalLabels,
           externalURL: g.deps.settings.externalURLRaw,
         },
-        { externalURL: base },
+        { externalURL: base, budget: this.renderBudget() },
       );
       a.generatorURL = `${base}/${text}`;
     } catch (err) {

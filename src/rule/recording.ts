@@ -11,6 +11,7 @@ import { ruleID } from "./ids.js";
 import * as m from "./metrics.js";
 import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
 import { labelsKey, oneSample, sortedLabels, staleSeries } from "./series.js";
+import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
 export class RecordingRule implements Rule {
   readonly kind = "recording";
@@ -71,7 +72,10 @@ export class RecordingRule implements Rule {
     }
     const out: TimeSeries[] = [];
     const now = new Map<string, Label[]>();
+    const yielder = new Yielder();
     for (const metric of res.data) {
+      const y = yielder.due(CHEAP_STRIDE);
+      if (y) await y;
       const labels = this.resultLabels(metric.labels);
       const key = labelsKey(labels);
       if (now.has(key)) {

@@ -52,6 +52,11 @@ export interface EngineSettings {
   maxActiveAlerts: number;
   /** -datasource.queryTimeout (30s), never longer than the group interval; 0 = none. */
   queryTimeout: number;
+  /**
+   * tsalert -rule.templateTimeout: execution time one alert's label and annotation templates may take
+   * together; 0 or unset = no time budget.
+   */
+  templateTimeout?: number;
   /** -remoteRead.lookback (1h), informational: the restorer applies it. */
   remoteReadLookback?: number;
   /** Max concurrent notifier requests in flight per group and notifier before sends are skipped (64). */

@@ -2,23 +2,16 @@
 // from a cache; a miss throws NeedQuery and the async render loop fetches and runs again.
 import type { Arg, CommandNode, ListNode, Node, NumberNode, PipeNode } from "./ast.js";
 import { nodeString } from "./ast.js";
+import { timeUp } from "./budget.js";
 import { BUILTINS, isMetric } from "./builtins.js";
 import { ExecError, FuncError, NeedQuery } from "./errors.js";
 import { type FuncContext, type FuncDef, PARAM_TYPE, type Param } from "./functypes.js";
 import { durationString, formatTime, sprintValue } from "./goformat.js";
+import { MAX_DEPTH, MAX_OUTPUT, MAX_STEPS, OUTPUT_LIMIT_MESSAGE, TIME_CHECK_EVERY } from "./limits.js";
+import type { RenderBudget } from "./types.js";
 import { GoDuration, GoStruct, GoTime, type GoValue, isPlainMap, truth, typeName } from "./values.js";
 
-/** Output cap (bytes): templates producing more fail instead of eating memory. */
-export const MAX_OUTPUT = 1 << 20;
-/**
- * Nesting limit of an execution: `template` calls, lists ({{if}}, {{range}}, {{with}} bodies) and
- * parenthesized pipelines together. Go counts only `template` calls, up to 100000; a JS stack holds about 1,500 of
- * the costliest levels, and execution must stay far from that edge (V8 aborts the process if a regexp
- * compiles there), so 500.
- */
-export const MAX_DEPTH = 500;
-/** Work budget per execution, in evaluated nodes: stops exponential template recursion. */
-export const MAX_STEPS = 5_000_000;
+export { MAX_DEPTH, MAX_OUTPUT, MAX_STEPS };
 
 /** A parsed template as the executor sees it. */
 export interface Tree {
@@ -35,6 +28,9 @@ export interface ExecEnv {
   funcs: Record<string, FuncDef>;
   lookup(name: string): Tree | undefined;
   ctx: FuncContext;
+  /** performance.now() past which execution stops (the budget's time is up); unset = no time budget. */
+  deadline?: number;
+  budget?: RenderBudget;
 }
 
 /** Initial variables besides `$`. */
@@ -49,6 +45,7 @@ class State {
   vals: GoValue[] = [];
   depth = 0;
   steps = 0;
+  readonly deadline: number;
   tree: Tree;
   node: { pos: number; str: () => string } = { pos: 0, str: () => "" };
 
@@ -57,6 +54,7 @@ class State {
     tree: Tree,
   ) {
     this.tree = tree;
+    this.deadline = env.deadline ?? Number.POSITIVE_INFINITY;
   }
 
   at(pos: number, str: () => string): void {
@@ -116,7 +114,7 @@ class State {
       this.units += s.length;
       if (this.units * 3 > MAX_OUTPUT) this.bytes = Buffer.byteLength(this.out, "utf8");
     }
-    if (this.bytes > MAX_OUTPUT) this.errorf(`template output exceeds the limit of ${MAX_OUTPUT} bytes (1 MB)`);
+    if (this.bytes > MAX_OUTPUT) this.errorf(OUTPUT_LIMIT_MESSAGE);
   }
 
   /** One nesting level deeper; the caller decrements `depth` when it leaves. */
@@ -126,7 +124,21 @@ class State {
   }
 
   step(): void {
-    if (++this.steps > MAX_STEPS) this.errorf(`template execution exceeded ${MAX_STEPS} steps (runaway recursion?)`);
+    const n = ++this.steps;
+    // Reading the clock costs more than a cheap step, so only every TIME_CHECK_EVERY steps (and after each
+    // function call, whose cost has no bound in steps).
+    if ((n & (TIME_CHECK_EVERY - 1)) === 0) this.checkTime();
+    if (n > MAX_STEPS) this.errorf(`template execution exceeded ${MAX_STEPS} steps (runaway recursion?)`);
+  }
+
+  /**
+   * Stops at the time budget. The error carries no position: where the clock happens to run out differs
+   * between evaluations, and an annotation must not change with it.
+   */
+  checkTime(): void {
+    if (this.deadline !== Number.POSITIVE_INFINITY && performance.now() > this.deadline) {
+      throw new ExecError(timeUp(this.env.budget));
+    }
   }
 }
 
@@ -195,6 +207,8 @@ function walkRange(s: State, dot: GoValue, r: Extract<Node, { k: "range" }>): nu
   const mark = s.mark();
   const decl = r.pipe.decl;
   const one = (index: GoValue, elem: GoValue): number => {
+    // An iteration is work even when its body is empty (`range 10000000`).
+    s.step();
     if (decl.length > 0) {
       if (r.pipe.isAssign) s.setVar(decl[0].ident[0], decl.length > 1 ? index : elem);
       else s.vals[mark - 1] = elem;
@@ -472,8 +486,9 @@ function evalCall(
     argv.push(validateType(s, final, p));
   }
   if (receiver !== undefined) argv.unshift(receiver);
+  let result: GoValue;
   try {
-    return def.fn(argv, s.env.ctx);
+    result = def.fn(argv, s.env.ctx);
   } catch (err) {
     if (err instanceof NeedQuery || err instanceof ExecError) throw err;
     s.at(pos, str);
@@ -481,6 +496,14 @@ function evalCall(
     if (err instanceof RangeError) s.errorf(`error calling ${name}: ${err.message}`);
     throw err;
   }
+  s.checkTime();
+  // No value a function makes may outgrow what a whole rendering may print: `printf "%s%s" $s $s` in a
+  // loop would otherwise double a string until memory runs out. UTF-16 units never exceed UTF-8 bytes.
+  if (typeof result === "string" && result.length > MAX_OUTPUT) {
+    s.at(pos, str);
+    s.errorf(`error calling ${name}: ${OUTPUT_LIMIT_MESSAGE}`);
+  }
+  return result;
 }
 
 function evalArgAny(s: State, dot: GoValue, n: Arg): GoValue {

@@ -138,12 +138,13 @@ function fmtF(g: Digits, prec: number): string {
   if (g.dp > 0) s = g.d.slice(0, g.dp).padEnd(g.dp, "0");
   else s = "0";
   if (prec > 0) {
-    let frac = "";
-    for (let i = 0; i < prec; i++) {
-      const j = g.dp + i;
-      frac += j < 0 || j >= g.d.length ? "0" : g.d[j];
-    }
-    s += `.${frac}`;
+    // Digits dp .. dp+prec-1 of 0.d: zeros before d starts, d's digits, zeros after it (built in three
+    // pieces, not digit by digit: a precision may be up to a million).
+    const lead = Math.min(prec, Math.max(0, -g.dp));
+    const from = Math.max(0, g.dp);
+    const to = g.dp + prec;
+    const mid = to > from ? g.d.slice(from, to) : "";
+    s += `.${"0".repeat(lead)}${mid}${"0".repeat(prec - lead - mid.length)}`;
   }
   return s;
 }

@@ -1,5 +1,7 @@
 // Go fmt: %v printing of template values, Sprint/Sprintln, and Sprintf with the verbs templates use.
+import { FuncError } from "./errors.js";
 import { formatFloat, goFloat } from "./floatfmt.js";
+import { MAX_OUTPUT, OUTPUT_LIMIT_MESSAGE } from "./limits.js";
 import { GoDuration, GoStruct, GoTime, type GoValue, typeName } from "./values.js";
 
 /** fmt's %v. */
@@ -304,13 +306,31 @@ interface Spec {
   space: boolean;
   zero: boolean;
   sharp: boolean;
+  /** -1 = none. */
   width: number;
+  /** -1 = none. */
   prec: number;
+  /** What one Sprintf call may still add by padding and precision, shared by all its verbs. */
+  room: { left: number };
+}
+
+/**
+ * Takes n characters of padding or precision digits from the call's room. Go allows a width or precision
+ * of up to about 1e7 when written in the format (1e6 through `*`); whatever gets past that, the output
+ * of one call stays within what a whole rendering may print, and nothing larger is ever allocated.
+ */
+function charge(sp: Spec, n: number): void {
+  if (n <= 0) return;
+  sp.room.left -= n;
+  if (sp.room.left < 0) throw new FuncError(OUTPUT_LIMIT_MESSAGE);
 }
 
 function padTo(s: string, sp: Spec, numeric = false): string {
-  if (sp.width < 0 || [...s].length >= sp.width) return s;
-  const n = sp.width - [...s].length;
+  if (sp.width < 0) return s;
+  const runes = s.length >= sp.width ? s.length : [...s].length;
+  if (runes >= sp.width) return s;
+  const n = sp.width - runes;
+  charge(sp, n);
   if (sp.minus) return s + " ".repeat(n);
   if (sp.zero && numeric) {
     const signLen = /^[+\- ]/.test(s) ? 1 : 0;
@@ -369,6 +389,7 @@ function fmtInt(v: bigint, verb: string, sp: Spec): string {
       return bad(verb, v, sp);
   }
   if (sp.prec >= 0) {
+    charge(sp, sp.prec - s.length);
     s = s.padStart(sp.prec, "0");
     if (sp.prec === 0 && a === 0n) s = "";
   }
@@ -385,9 +406,11 @@ function fmtFloatVerb(v: number, verb: string, sp: Spec): string {
       s = formatFloat(v, "g", prec);
       break;
     case "e":
+      charge(sp, prec);
       s = formatFloat(v, "e", prec < 0 ? 6 : prec);
       break;
     case "f":
+      charge(sp, prec);
       s = formatFloat(v, "f", prec < 0 ? 6 : prec);
       break;
     default:
@@ -471,13 +494,88 @@ function fmtOne(v: GoValue, verb: string, sp: Spec): string {
   return `map[${keys.map((k) => `${fmtOne(k, verb, sp)}:${fmtOne(get(k), verb, sp)}`).join(" ")}]`;
 }
 
-/** fmt.Sprintf with Go's error annotations (%!d(string=x), %!v(MISSING), %!(EXTRA ...)). */
-export function sprintf(format: string, args: GoValue[]): string {
+/** The digits at format[start:end] as Go's fmt.parsenum: a number past 1e6 swallows the rest of the format. */
+function parsenum(format: string, start: number, end: number): { num: number; isnum: boolean; next: number } {
+  let num = 0;
+  let isnum = false;
+  let i = start;
+  for (; i < end && format[i] >= "0" && format[i] <= "9"; i++) {
+    if (tooLarge(num)) return { num: 0, isnum: false, next: end };
+    num = num * 10 + (format.charCodeAt(i) - 48);
+    isnum = true;
+  }
+  return { num, isnum, next: i };
+}
+
+function tooLarge(x: number): boolean {
+  return x > 1e6 || x < -1e6;
+}
+
+/** fmt.intFromArg: a `*` width or precision must be an integer of at most 1e6 in magnitude. */
+function intFromArg(args: GoValue[], argNum: number): { num: number; isInt: boolean; argNum: number } {
+  if (argNum >= args.length) return { num: 0, isInt: false, argNum };
+  const a = args[argNum];
+  const v = typeof a === "bigint" ? a : a instanceof GoDuration ? a.ns : null;
+  if (v === null || v > 1_000_000n || v < -1_000_000n) return { num: 0, isInt: false, argNum: argNum + 1 };
+  return { num: Number(v), isInt: true, argNum: argNum + 1 };
+}
+
+/** fmt.parseArgNumber on format[i:], which starts with "[": the zero-based index, the bytes it spans, ok. */
+function parseArgNumber(format: string, i: number): { index: number; wid: number; ok: boolean } {
+  if (format.length - i < 3) return { index: 0, wid: 1, ok: false };
+  for (let j = i + 1; j < format.length; j++) {
+    if (format[j] === "]") {
+      const n = parsenum(format, i + 1, j);
+      if (!n.isnum || n.next !== j) return { index: 0, wid: j - i + 1, ok: false };
+      return { index: n.num - 1, wid: j - i + 1, ok: true };
+    }
+  }
+  return { index: 0, wid: 1, ok: false };
+}
+
+function printArg(v: GoValue, verb: string, sp: Spec): string {
+  if (verb === "T") return padTo(v === null || v === undefined ? "<nil>" : typeName(v), sp);
+  return fmtOne(v, verb, sp);
+}
+
+function newSpec(room: { left: number }): Spec {
+  return { minus: false, plus: false, space: false, zero: false, sharp: false, width: -1, prec: -1, room };
+}
+
+/**
+ * fmt.Sprintf, parsed as Go's doPrintf: explicit argument indexes (`%[2]d`, `%[2]*[1]d`), Go's error
+ * annotations (%!d(string=x), %!v(MISSING), %!d(BADINDEX), %!(BADWIDTH), %!(BADPREC), %!(NOVERB),
+ * %!(EXTRA ...)) and its limits on widths and precisions. Padding and precision together may add at most
+ * `limit` characters (MAX_OUTPUT, the output cap of a rendering) before the call fails.
+ */
+export function sprintf(format: string, args: GoValue[], limit = MAX_OUTPUT): string {
+  const room = { left: limit };
+  const end = format.length;
   let out = "";
-  let argi = 0;
+  let argNum = 0;
+  let afterIndex = false;
+  let reordered = false;
+  let goodArgNum = true;
+  // fmt.argNumber: an explicit index at format[i], if any.
+  const argNumber = (i: number): number => {
+    if (i >= end || format[i] !== "[") {
+      afterIndex = false;
+      return i;
+    }
+    reordered = true;
+    const { index, wid, ok } = parseArgNumber(format, i);
+    if (ok && index >= 0 && index < args.length) {
+      argNum = index;
+      afterIndex = true;
+      return i + wid;
+    }
+    goodArgNum = false;
+    afterIndex = ok;
+    return i + wid;
+  };
   let i = 0;
-  const n = format.length;
-  while (i < n) {
+  formatLoop: while (i < end) {
+    goodArgNum = true;
     const pc = format.indexOf("%", i);
     if (pc < 0) {
       out += format.slice(i);
@@ -485,72 +583,84 @@ export function sprintf(format: string, args: GoValue[]): string {
     }
     out += format.slice(i, pc);
     i = pc + 1;
-    const sp: Spec = { minus: false, plus: false, space: false, zero: false, sharp: false, width: -1, prec: -1 };
-    for (; i < n; i++) {
+    const sp = newSpec(room);
+    for (; i < end; i++) {
       const c = format[i];
-      if (c === "-") sp.minus = true;
-      else if (c === "+") sp.plus = true;
-      else if (c === " ") sp.space = true;
+      if (c === "#") sp.sharp = true;
       else if (c === "0") sp.zero = !sp.minus;
-      else if (c === "#") sp.sharp = true;
-      else break;
-    }
-    const num = (): number => {
-      let v = -1;
-      while (i < n && format[i] >= "0" && format[i] <= "9") {
-        v = (v < 0 ? 0 : v * 10) + (format.charCodeAt(i) - 48);
-        if (v > 1e6) v = 1e6;
-        i++;
-      }
-      return v;
-    };
-    if (format[i] === "*") {
-      i++;
-      const a = args[argi++];
-      if (typeof a === "bigint") {
-        sp.width = Number(a);
-        if (sp.width < 0) {
-          sp.minus = true;
-          sp.width = -sp.width;
+      else if (c === "+") sp.plus = true;
+      else if (c === "-") {
+        sp.minus = true;
+        sp.zero = false;
+      } else if (c === " ") sp.space = true;
+      else {
+        // Go's fast path: flags and a lower-case verb, nothing else.
+        if (c >= "a" && c <= "z" && argNum < args.length) {
+          out += printArg(args[argNum++], c, sp);
+          i++;
+          continue formatLoop;
         }
-      } else out += "%!(BADWIDTH)";
-    } else sp.width = num();
-    if (format[i] === ".") {
-      i++;
-      if (format[i] === "*") {
-        i++;
-        const a = args[argi++];
-        if (typeof a === "bigint" && a >= 0n) sp.prec = Number(a);
-        else out += "%!(BADPREC)";
-      } else {
-        sp.prec = num();
-        if (sp.prec < 0) sp.prec = 0;
+        break;
       }
     }
-    if (i >= n) {
+
+    i = argNumber(i);
+    if (i < end && format[i] === "*") {
+      i++;
+      const w = intFromArg(args, argNum);
+      argNum = w.argNum;
+      if (!w.isInt) out += "%!(BADWIDTH)";
+      if (w.isInt && w.num < 0) {
+        // A negative width pads on the right.
+        sp.width = -w.num;
+        sp.minus = true;
+        sp.zero = false;
+      } else sp.width = w.isInt ? w.num : -1;
+      afterIndex = false;
+    } else {
+      const w = parsenum(format, i, end);
+      i = w.next;
+      sp.width = w.isnum ? w.num : -1;
+      if (afterIndex && w.isnum) goodArgNum = false; // "%[3]2d"
+    }
+
+    if (i + 1 < end && format[i] === ".") {
+      i++;
+      if (afterIndex) goodArgNum = false; // "%[3].2d"
+      i = argNumber(i);
+      if (i < end && format[i] === "*") {
+        i++;
+        const p = intFromArg(args, argNum);
+        argNum = p.argNum;
+        // A negative precision makes no sense: Go drops it as if absent.
+        const ok = p.isInt && p.num >= 0;
+        sp.prec = ok ? p.num : -1;
+        if (!ok) out += "%!(BADPREC)";
+        afterIndex = false;
+      } else {
+        const p = parsenum(format, i, end);
+        i = p.next;
+        sp.prec = p.isnum ? p.num : 0;
+      }
+    }
+
+    if (!afterIndex) i = argNumber(i);
+
+    if (i >= end) {
       out += "%!(NOVERB)";
       break;
     }
     const verb = String.fromCodePoint(format.codePointAt(i)!);
     i += verb.length;
-    if (verb === "%") {
-      out += "%";
-      continue;
-    }
-    if (argi >= args.length) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    if (verb === "T") {
-      const a = args[argi++];
-      out += padTo(a === null || a === undefined ? "<nil>" : typeName(a), sp);
-      continue;
-    }
-    out += fmtOne(args[argi++], verb, sp);
+    if (verb === "%") out += "%";
+    else if (!goodArgNum) out += `%!${verb}(BADINDEX)`;
+    else if (argNum >= args.length) out += `%!${verb}(MISSING)`;
+    else out += printArg(args[argNum++], verb, sp);
   }
-  if (argi < args.length) {
+  // Go skips the check for unused arguments once the format used explicit indexes.
+  if (!reordered && argNum < args.length) {
     out += `%!(EXTRA ${args
-      .slice(argi)
+      .slice(argNum)
       .map((a) => (a === null || a === undefined ? "<nil>" : `${typeName(a)}=${sprintValue(a)}`))
       .join(", ")})`;
   }

@@ -3,17 +3,27 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Metric } from "../datasource/types.js";
 import { TsalertError } from "../errors.js";
+import { createRenderBudget, renewRenderBudget, timeUp } from "./budget.js";
 import { BUILTINS } from "./builtins.js";
 import { PREDECLARED, TPL_HEADER, templateData } from "./data.js";
 import { ExecError, FuncError, NeedQuery } from "./errors.js";
 import { type ExecEnv, execute, type Tree } from "./exec.js";
 import type { FuncContext, FuncDef } from "./functypes.js";
 import { glob } from "./glob.js";
+import { MAX_QUERIES } from "./limits.js";
 import { ParseError, parseTemplate } from "./parser.js";
 import type { AlertSourceData, AlertTemplateData, CompiledTemplate, RenderContext, TemplateSet } from "./types.js";
 import { VMFUNCS } from "./vmfuncs.js";
 
-export type { AlertSourceData, AlertTemplateData, CompiledTemplate, RenderContext, TemplateSet } from "./types.js";
+export type {
+  AlertSourceData,
+  AlertTemplateData,
+  CompiledTemplate,
+  RenderBudget,
+  RenderContext,
+  TemplateSet,
+} from "./types.js";
+export { createRenderBudget, renewRenderBudget };
 
 const FUNCS: Record<string, FuncDef> = { ...BUILTINS, ...VMFUNCS };
 const hasFunc = (name: string) => Object.hasOwn(FUNCS, name);
@@ -81,7 +91,17 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
 
   const run = (data: AlertTemplateData, ctx: RenderContext, cache: Map<string, Metric[] | Error> | null) => {
     const { dot, vars } = templateData(data, limited);
-    const env: ExecEnv = { funcs: FUNCS, lookup, ctx: funcContext(ctx, cache) };
+    const budget = ctx.budget;
+    // The executor reads the clock itself (every 256 steps and after each function call); a render reads
+    // it nowhere else, so budgeted renders of ordinary templates cost no more than others.
+    const env: ExecEnv = {
+      funcs: FUNCS,
+      lookup,
+      ctx: funcContext(ctx, cache),
+      deadline: budget?.deadline,
+      budget,
+    };
+    if (budget?.exhausted) throw new ExecError(timeUp(budget));
     return execute(env, main, dot, vars);
   };
 
@@ -99,20 +119,42 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
   return {
     async render(data, ctx) {
       const cache = new Map<string, Metric[] | Error>();
+      // Distinct queries are counted over the alert's whole budget when there is one.
+      let asked = new Set<string>();
+      if (ctx.budget) {
+        ctx.budget.queries ??= asked;
+        asked = ctx.budget.queries;
+      }
       for (;;) {
         try {
           return run(data, ctx, cache);
         } catch (err) {
           if (!(err instanceof NeedQuery)) throw wrapExec(err);
+          if (!asked.has(err.expr) && asked.size >= MAX_QUERIES) {
+            // Cached as a failure: the next run reports it at the `query` call, with Go's position.
+            cache.set(err.expr, new QueryCapError());
+            continue;
+          }
+          asked.add(err.expr);
+          const waitStart = performance.now();
           try {
             cache.set(err.expr, await ctx.query!(err.expr));
           } catch (qerr) {
             cache.set(err.expr, qerr instanceof Error ? qerr : new Error(String(qerr)));
           }
+          // Waiting for the datasource does not hold the event loop: it is not the template's time.
+          if (ctx.budget) ctx.budget.deadline += performance.now() - waitStart;
         }
       }
     },
   };
+}
+
+/** A render asked for one distinct query more than MAX_QUERIES allows. */
+class QueryCapError extends Error {
+  constructor() {
+    super(`too many distinct queries in one rendering: at most ${MAX_QUERIES} are allowed`);
+  }
 }
 
 function funcContext(ctx: RenderContext, cache: Map<string, Metric[] | Error> | null): FuncContext {

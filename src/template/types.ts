@@ -25,6 +25,26 @@ export interface RenderContext {
   query?(expr: string): Promise<Metric[]>;
   /** The computed external URL (`externalURL`, `pathPrefix` functions). */
   externalURL: string;
+  /** Shared by every text of one alert; without it a render has no time budget (createRenderBudget). */
+  budget?: RenderBudget;
+}
+
+/**
+ * What one alert's templates may still spend, labels and annotations together. The time is the time the
+ * alert's rendering holds the event loop: from the start of its first text until `deadline`, less the
+ * time spent waiting for `query` answers (the datasource timeout bounds those), which moves the deadline.
+ */
+export interface RenderBudget {
+  /** The whole budget, ms (0 = no time budget). */
+  readonly timeoutMs: number;
+  /** performance.now() at which the time runs out; +Infinity without a time budget. */
+  deadline: number;
+  /** The setting the budget comes from, named in the error (e.g. "-rule.templateTimeout"). */
+  readonly source: string;
+  /** Distinct `query` expressions asked so far (made on the first query). */
+  queries: Set<string> | undefined;
+  /** Set once a text ran out of time: the alert's later texts fail without running. */
+  exhausted: boolean;
 }
 
 export interface CompiledTemplate {

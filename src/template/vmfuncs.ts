@@ -2,7 +2,7 @@
 // and numeric strings; query results are []templates.metric {Labels, Timestamp, Value}.
 import { isIP } from "node:net";
 import type { Metric } from "../datasource/types.js";
-import { compileGoRegexp, MAX_REGEXP_INPUT } from "../goregexp.js";
+import { compileGoRegexp, MAX_REGEXP_INPUT, OutputTooLongError } from "../goregexp.js";
 import { METRIC_TYPE } from "./builtins.js";
 import { FuncError } from "./errors.js";
 import { type FuncDef, pathEscape, queryEscape } from "./functypes.js";
@@ -19,6 +19,7 @@ import {
   toTime,
   unixToTime,
 } from "./humanize.js";
+import { MAX_OUTPUT, OUTPUT_LIMIT_MESSAGE } from "./limits.js";
 import { GoStruct, type GoValue } from "./values.js";
 
 export function metricValue(m: Metric): GoStruct {
@@ -156,7 +157,7 @@ export const VMFUNCS: Record<string, FuncDef> = {
         () => compileGoRegexp(re as string, { runtime: true }),
         `regexp: Compile(${goQuoteRe(re as string)}): `,
       );
-      return regexpCall(() => r.replaceAllString(limitInput(s as string), repl as string));
+      return regexpCall(() => r.replaceAllString(limitInput(s as string), repl as string, MAX_OUTPUT));
     },
   },
   parseDuration: { params: ["string"], fn: str(parseDurationSeconds) },
@@ -236,6 +237,7 @@ function regexpCall<T>(f: () => T, prefix = ""): T {
     return f();
   } catch (err) {
     if (err instanceof FuncError) throw err;
+    if (err instanceof OutputTooLongError) throw new FuncError(OUTPUT_LIMIT_MESSAGE);
     throw new FuncError(prefix + (err as Error).message);
   }
 }

@@ -3,6 +3,7 @@ import { splitArrayValue } from "../../src/cli/arrayvalue.js";
 import { FLAGS } from "../../src/cli/flags.js";
 import { FlagSet, parseFlags } from "../../src/cli/flagset.js";
 import { formatGoDuration, parseGoDuration } from "../../src/cli/goduration.js";
+import { engineSettings } from "../../src/cli/options.js";
 import { TsalertError } from "../../src/errors.js";
 
 function flagError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -48,6 +49,7 @@ describe("flag syntax (Go flag package)", () => {
     expect(flags.duration("rule.evalDelay")).toBe(30_000);
     expect(flags.duration("datasource.queryStep")).toBe(300_000);
     expect(flags.duration("datasource.queryTimeout")).toBe(30_000);
+    expect(flags.duration("rule.templateTimeout")).toBe(25);
     expect(flags.duration("remoteRead.lookback")).toBe(3_600_000);
     expect(flags.int("rule.updateEntriesLimit")).toBe(20);
     expect(flags.int("remoteWrite.maxBatchSize")).toBe(10_000);
@@ -236,5 +238,13 @@ describe("secrets", () => {
     const credential = /password$|bearerToken$|clientSecret$|AuthKey$/;
     const unmarked = FLAGS.filter((f) => credential.test(f.name) && !f.secret).map((f) => f.name);
     expect(unmarked).toEqual([]);
+  });
+});
+
+describe("-rule.templateTimeout", () => {
+  it("reaches the engine settings in ms; 0 turns the time budget off", () => {
+    expect(engineSettings(parseFlags([], {}).flags).templateTimeout).toBe(25);
+    expect(engineSettings(parseFlags(["-rule.templateTimeout=250ms"], {}).flags).templateTimeout).toBe(250);
+    expect(engineSettings(parseFlags(["-rule.templateTimeout=0"], {}).flags).templateTimeout).toBe(0);
   });
 });

@@ -55,6 +55,11 @@ describe("tsalert main", () => {
     expect(r).toEqual({ code: 0, out: "4 groups, 6 rules in 2 files\n", err: "" });
   });
 
+  it("-dryRun accepts templates that are only expensive when run, as vmalert does", async () => {
+    const r = await runMain(["-dryRun", `-rule=${fixtures}hostile-templates-good.rules`]);
+    expect(r).toMatchObject({ code: 0, out: "1 group, 4 rules in 1 file\n" });
+  });
+
   it("-dryRun prints every problem of every file and exits 1", async () => {
     const r = await runMain(["-dryRun", `-rule=${fixtures}vmalert-compat-bad.rules,${fixtures}tabs-bad.rules`]);
     expect(r.code).toBe(1);
@@ -149,7 +154,12 @@ describe("tsalert lint", () => {
 // The reference implementation: the same fixtures get the same verdict from the real vmalert 1.79.5.
 const hasVmalert = spawnSync("vmalert", ["-version"]).status === 0;
 describe.skipIf(!hasVmalert)("agreement with vmalert 1.79.5 -dryRun", () => {
-  for (const name of ["vmalert-compat-good.rules", "vmalert-compat-bad.rules", "tabs-bad.rules"]) {
+  for (const name of [
+    "vmalert-compat-good.rules",
+    "vmalert-compat-bad.rules",
+    "tabs-bad.rules",
+    "hostile-templates-good.rules",
+  ]) {
     it(name, async () => {
       const vm = spawnSync("vmalert", ["-dryRun", `-rule=${fixtures}${name}`], { encoding: "utf8", timeout: 20_000 });
       const ours = await runMain(["-dryRun", `-rule=${fixtures}${name}`]);

@@ -3,7 +3,9 @@
 import { regexDrill } from "./hostile/regex.js";
 import { secretsDrill } from "./hostile/secrets.js";
 import { slowClientsDrill } from "./hostile/slowclients.js";
+import { templatesDrill } from "./hostile/templates.js";
 
 regexDrill();
+templatesDrill();
 secretsDrill();
 slowClientsDrill();

@@ -67,6 +67,13 @@ export const DIFF_CASES: Record<string, string> = {
   b_printf_ties: '{{ printf "%.2f %.2f %.1f %.0f %.0f %.0f %.3g" 0.125 0.375 0.25 0.5 1.5 2.5 1.0005 }}',
   b_printf_bad:
     '{{ printf "%d %s %f %t" "str" 1 "x" 1 }}|{{ printf "%d %d" 1 }}|{{ printf "%d" 1 2 }}|{{ printf "%z" 1 }}',
+  // Widths and precisions past Go's limits, `*` from arguments, explicit argument indexes.
+  b_printf_limits:
+    '{{ printf "%.*f" 30000000 $value }}|{{ printf "%.30000000f" $value }}|{{ printf "%30000000d" 5 }}|{{ printf "%.*f" 1000001 1.5 }}|{{ printf "%.1000001f" 1.5 | len }}|{{ printf "%1000000d" 7 | len }}|{{ printf "%*d" 1000001 7 }}|{{ printf "%5." 1 }}|{{ printf "%" 1 }}',
+  b_printf_star:
+    '{{ printf "%*d|%*d|%-*s|%0*x|%.*e|%.*g|%.*d|%*d|%.*s|%*.*f|%-0*d|" 4 5 -5 5 4 "ab" 6 255 3 1234.5 3 1234.5 -1 5 1.5 5 2 "abc" 8 2 3.14159 5 1 }}',
+  b_printf_index:
+    '{{ printf "%[2]*[1]d|%[2]d %[1]d|%[3]d|%[0]d|%[x]d|%[1]2d|%[1].2f|%.[2]*[1]f|%[2]v %v" 12 5 }}|{{ printf "%[1]d %d" 1 2 3 }}|{{ printf "%d %[5]d %d" 1 2 }}',
   b_printf_value: '{{ printf "%.2f|%v|%s|%d|%e|%g" $value $value $value $value $value $value }}',
   b_printf_misc:
     '{{ printf "%v %v %t" nil true false }} {{ printf "%v" $labels }} {{ printf "%5t|%-6v|" true 1.5 }} {{ printf "%%" }}',
