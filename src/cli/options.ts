@@ -2,12 +2,12 @@
 // mode and replay both build from here, so a flag means the same in both.
 import { hostname } from "node:os";
 import { type Membership, parseMembership } from "../cluster/membership.js";
-import type { DatasourceOptions } from "../datasource/index.js";
+import type { GroupDefaults } from "../config/types.js";
+import { type DatasourceOptions, parseTenant, tenantURL } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
 import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
-import { parseTenant, tenantURL } from "../remoteread/index.js";
 import { outboxDir, type RemoteWriterOptions, writeURL } from "../remotewrite/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import {
@@ -75,10 +75,17 @@ export function clusterPeerLimits(flags: FlagSet): { timeoutMs: number; maxBytes
   return { timeoutMs, maxBytes };
 }
 
-export function engineSettings(flags: FlagSet): EngineSettings {
+/** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit: the loader applies them to every group. */
+export function groupDefaults(flags: FlagSet): GroupDefaults {
   return {
     evaluationInterval: flags.duration("evaluationInterval"),
     evalDelay: flags.duration("rule.evalDelay"),
+    resultsLimit: flags.int("rule.resultsLimit"),
+  };
+}
+
+export function engineSettings(flags: FlagSet): EngineSettings {
+  return {
     resendDelay: flags.duration("rule.resendDelay"),
     maxResolveDuration: flags.duration("rule.maxResolveDuration"),
     externalLabels: externalLabels(flags),
@@ -88,12 +95,9 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
     maxStartDelay: flags.duration("group.maxStartDelay"),
     updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
-    resultsLimit: flags.int("rule.resultsLimit"),
     stripFilePath: flags.bool("rule.stripFilePath"),
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
-    queryTimeout: flags.duration("datasource.queryTimeout"),
     templateTimeout: flags.duration("rule.templateTimeout"),
-    remoteReadLookback: flags.duration("remoteRead.lookback"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),
   };
@@ -113,6 +117,22 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
     roundDigits: flags.int("datasource.roundDigits"),
     lookback: flags.duration("datasource.lookback"),
     queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    maxResponseBytes: flags.int("datasource.maxResponseSize"),
+  };
+}
+
+/**
+ * -remoteRead.*: the querier the state restorer asks, undefined without -remoteRead.url. Queries are bounded
+ * and capped as the datasource's are (-datasource.queryTimeout, -datasource.maxResponseSize).
+ */
+export function remoteReadOptions(flags: FlagSet): DatasourceOptions | undefined {
+  const url = flags.string("remoteRead.url");
+  if (url === "") return undefined;
+  return {
+    url,
+    ...clientOptionsFromFlags(flags, "remoteRead"),
+    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
     maxResponseBytes: flags.int("datasource.maxResponseSize"),
   };

@@ -5,7 +5,8 @@ import { isClustered, type Membership } from "./membership.js";
 import { rendezvousOwners } from "./rendezvous.js";
 import { type GroupRef, groupKey, linkedGroupUnits, type PlacementUnit, type PlacementUnitsFn } from "./units.js";
 
-export interface Assignment {
+/** `G`: the group type placed; the run mode places the loader's groups, so `owned` goes to the engine as is. */
+export interface Assignment<G extends GroupConfig = GroupConfig> {
   membership: Membership;
   units: PlacementUnit[];
   /** Owners of every group by groupKey(), best score first. */
@@ -13,18 +14,18 @@ export interface Assignment {
   /** The unit key of every group by groupKey(). */
   unitOf: ReadonlyMap<string, string>;
   /** The groups this member runs, in load order. */
-  owned: GroupConfig[];
+  owned: G[];
 }
 
 /**
  * Places `groups` on the members. Without clustering (one member) every group is owned and no expression
  * is parsed. `units` groups linked groups together (default: linkedGroupUnits).
  */
-export function assign(
-  groups: readonly GroupConfig[],
+export function assign<G extends GroupConfig>(
+  groups: readonly G[],
   membership: Membership,
   units: PlacementUnitsFn = linkedGroupUnits,
-): Assignment {
+): Assignment<G> {
   const clustered = isClustered(membership);
   const list = clustered ? units(groups) : groups.map((g) => ({ key: groupKey(g), groups: [g] }));
   const owners = new Map<string, readonly number[]>();

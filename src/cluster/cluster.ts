@@ -1,7 +1,7 @@
 // This member's place in the cluster over time: the assignment of the running rule files, and what a new
 // load changes (groups to restore, groups to hand off). The run mode asks it on start and on every reload.
 import type { Logger } from "pino";
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { type Assignment, assign, ownershipChange, ownersOf } from "./assign.js";
 import { isClustered, type Membership } from "./membership.js";
 import * as m from "./metrics.js";
@@ -9,13 +9,13 @@ import { groupKey, type PlacementUnitsFn } from "./units.js";
 
 /** A placement computed from freshly loaded rule files, applied with commit() once the engine runs it. */
 export interface ClusterPlan {
-  assignment: Assignment;
+  assignment: Assignment<EffectiveGroupConfig>;
   /** The groups this member runs, in load order. */
-  owned: GroupConfig[];
+  owned: EffectiveGroupConfig[];
   /** Groups that ran on another member and run here now: the engine restores their alerts. */
-  restore(cfg: GroupConfig): boolean;
+  restore(cfg: EffectiveGroupConfig): boolean;
   /** Groups that ran here and run on another member now: the engine hands them off. */
-  handOff(cfg: GroupConfig): boolean;
+  handOff(cfg: EffectiveGroupConfig): boolean;
   gained: number;
   lost: number;
   commit(): void;
@@ -34,12 +34,12 @@ export interface Cluster {
   current(): Assignment | undefined;
   /** Every group of the running rule files by group ID (what the API shows as `id`). */
   placedGroups(): ReadonlyMap<string, PlacedGroup>;
-  plan(groups: readonly GroupConfig[]): ClusterPlan;
+  plan(groups: readonly EffectiveGroupConfig[]): ClusterPlan;
 }
 
 export interface ClusterOptions {
-  /** The group ID the engine gives a group (src/rule's groupConfigID with -evaluationInterval). */
-  groupID(cfg: GroupConfig): string;
+  /** The group ID the engine gives a group (src/rule's groupConfigID). */
+  groupID(cfg: EffectiveGroupConfig): string;
   /** Placement units (default: linkedGroupUnits). */
   units?: PlacementUnitsFn;
 }
@@ -49,7 +49,7 @@ function plural(n: number): string {
 }
 
 export function createCluster(membership: Membership, logger: Logger, opts: ClusterOptions): Cluster {
-  let current: Assignment | undefined;
+  let current: Assignment<EffectiveGroupConfig> | undefined;
   let placed = new Map<string, PlacedGroup>();
   m.membersCount.set(membership.count);
   m.memberNum.set(membership.self);

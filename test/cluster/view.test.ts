@@ -11,11 +11,11 @@ import {
   PEER_CACHE_MS,
   type PeerClient,
 } from "../../src/cluster/index.js";
-import type { GroupConfig } from "../../src/config/types.js";
+import type { EffectiveGroupConfig } from "../../src/config/types.js";
 import { createHttpServer, type HttpServer } from "../../src/http/index.js";
 import type { ApiAlert, ApiClusterStatus, ApiGroup, ApiRule } from "../../src/rule/api.js";
+import { Engine } from "../../src/rule/engine.js";
 import { groupConfigID } from "../../src/rule/index.js";
-import { Engine } from "../../src/rule/manager.js";
 import { freePortBlock, type PortBlock } from "../helpers/cluster.js";
 import { alertRule, group, makeDeps, series, type TestDeps } from "../rule/fakes.js";
 
@@ -25,7 +25,7 @@ const PEER_TIMEOUT_MS = 500;
 const ANSWER_BOUND_MS = PEER_TIMEOUT_MS + 2_000;
 const silent = pino({ level: "silent" });
 
-const groups: GroupConfig[] = Array.from({ length: 30 }, (_, i) =>
+const groups: EffectiveGroupConfig[] = Array.from({ length: 30 }, (_, i) =>
   group({
     name: `g-${String(i).padStart(2, "0")}`,
     file: "rules/cluster.yml",
@@ -41,7 +41,7 @@ interface Member {
   http: HttpServer;
   peers?: PeerClient;
   url: string;
-  owned: GroupConfig[];
+  owned: EffectiveGroupConfig[];
 }
 
 async function startMember(
@@ -55,7 +55,7 @@ async function startMember(
     replication: opts.replication ?? 1,
     urlTemplate: opts.template ?? block.template,
   };
-  const cluster = createCluster(membership, silent, { groupID: (cfg) => groupConfigID(cfg, MIN) });
+  const cluster = createCluster(membership, silent, { groupID: groupConfigID });
   const plan = cluster.plan(groups);
   const deps = makeDeps({ maxStartDelay: 0 });
   // Every even group fires.
@@ -150,7 +150,7 @@ describe("merged view of three members", () => {
     expect(page.data.total_pages).toBe(5);
     expect(page.data.groups.map((g) => g.name)).toEqual(groups.slice(7, 14).map((g) => g.name));
     // A group that runs on another member is found by name, by label and by state.
-    const remote = members[2]?.owned[0] as GroupConfig;
+    const remote = members[2]?.owned[0] as EffectiveGroupConfig;
     const byName = await getJSON<RulesBody>(`${m.url}/api/v1/rules?rule_group[]=${remote.name}`);
     expect(byName.data.groups.map((g) => g.name)).toEqual([remote.name]);
     const odd = await getJSON<RulesBody>(`${m.url}/api/v1/rules?match[]={team="odd"}`);
@@ -163,7 +163,7 @@ describe("merged view of three members", () => {
     const m = members[1] as Member;
     const alerts = await getJSON<{ data: { alerts: ApiAlert[] } }>(`${m.url}/api/v1/alerts`);
     expect(alerts.data.alerts).toHaveLength(15);
-    const remote = alerts.data.alerts.find((a) => !m.owned.some((g) => groupConfigID(g, MIN) === a.group_id));
+    const remote = alerts.data.alerts.find((a) => !m.owned.some((g) => groupConfigID(g) === a.group_id));
     expect(remote).toBeDefined();
     const a = remote as ApiAlert;
     const rule = await getJSON<ApiRule>(`${m.url}/api/v1/rule?group_id=${a.group_id}&rule_id=${a.rule_id}`);
@@ -336,7 +336,7 @@ describe("members that are down, hang or answer garbage", () => {
 
   it("fields a peer adds are dropped, and concurrent requests share one request to each peer", async () => {
     const owned = groups.filter((g) => !started.some((m) => m.owned.includes(g)));
-    const g0 = owned[0] as GroupConfig;
+    const g0 = owned[0] as EffectiveGroupConfig;
     await member2((res) =>
       setTimeout(
         () =>
@@ -351,7 +351,7 @@ describe("members that are down, hang or answer garbage", () => {
                     interval: 60,
                     lastEvaluation: new Date().toISOString(),
                     type: "prometheus",
-                    id: groupConfigID(g0, MIN),
+                    id: groupConfigID(g0),
                     file: g0.file,
                     evil: "x".repeat(1000),
                     owners: [2],

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { RestoreQuery } from "../../src/remoteread/types.js";
 import { sleep } from "../../src/rule/clock.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import { alertRule, group, makeDeps, nameOf, series } from "./fakes.js";
 
 const MIN = 60_000;
@@ -38,7 +38,7 @@ describe("groups moved here by a reload", () => {
     await deps.clock.advance(MIN);
     await e.settleSends();
     expect(r.calls.map((c) => c.alertName)).toEqual(["M"]);
-    const sent = deps.am.all();
+    const sent = deps.am.alerts();
     expect(sent.length).toBeGreaterThan(0);
     // The very first notification already carries the original start (activeAt + for), never a pending restart.
     expect(sent[0]?.startsAt.getTime()).toBe(firstActive + FOR);
@@ -57,7 +57,7 @@ describe("groups moved here by a reload", () => {
     await deps.clock.advance(MIN);
     await e.settleSends();
     expect(r.calls).toEqual([]);
-    expect(deps.am.all()).toEqual([]);
+    expect(deps.am.alerts()).toEqual([]);
     expect(e.groups()[0]?.rules[0]?.alerts?.[0]?.state).toBe("pending");
     await e.stop();
   });
@@ -65,10 +65,10 @@ describe("groups moved here by a reload", () => {
 
 describe("groups moved away by a reload", () => {
   async function firingThenMoved(handOff: boolean) {
-    const deps = makeDeps({ queryTimeout: 0 });
+    const deps = makeDeps();
     deps.w.log = [];
     let slow = false;
-    deps.q.set("x", async (opts) => {
+    deps.q.set("x", async (_expr, opts) => {
       if (slow) await sleep(deps.clock, 20_000, opts.signal);
       return [series({ job: "a" })];
     });
@@ -77,12 +77,12 @@ describe("groups moved away by a reload", () => {
     await e.start([g]);
     await deps.clock.advance(2 * MIN);
     await e.settleSends();
-    const sentBefore = deps.am.all().length;
+    const sentBefore = deps.am.alerts().length;
     expect(sentBefore).toBeGreaterThan(0);
     // The next evaluation hangs in its query when the group moves away.
     slow = true;
     await deps.clock.advance(MIN);
-    const pushedBefore = deps.w.pushed.length;
+    const pushedBefore = deps.w.series.length;
     const update = e.update([], { handOff: () => handOff, handOffGraceMs: 30_000 });
     await deps.clock.advance(30_000);
     await update;
@@ -94,15 +94,15 @@ describe("groups moved away by a reload", () => {
     const { deps, sentBefore, pushedBefore, e } = await firingThenMoved(true);
     const afterUpdate = deps.w.log?.slice(deps.w.log.lastIndexOf("flush start")) ?? [];
     expect(afterUpdate).toEqual(["flush start", "flush done"]);
-    expect(deps.w.pushed.slice(pushedBefore).map(nameOf)).toContain("ALERTS");
+    expect(deps.w.series.slice(pushedBefore).map(nameOf)).toContain("ALERTS");
     // Nothing is resolved: the alerts sent after the move (the finished iteration's re-send) are still firing.
-    for (const a of deps.am.all().slice(sentBefore)) expect(a.endsAt.getTime()).toBeGreaterThan(deps.clock.now());
+    for (const a of deps.am.alerts().slice(sentBefore)) expect(a.endsAt.getTime()).toBeGreaterThan(deps.clock.now());
     await e.stop();
   });
 
   it("a group removed from the rule files is cancelled instead (vmalert's reload)", async () => {
     const { deps, pushedBefore, e } = await firingThenMoved(false);
-    expect(deps.w.pushed.length).toBe(pushedBefore);
+    expect(deps.w.series.length).toBe(pushedBefore);
     await e.stop();
   });
 });
