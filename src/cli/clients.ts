@@ -4,8 +4,10 @@
 import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Logger } from "pino";
+import { createPeerClient, isClustered, type Membership, type PeerClient } from "../cluster/index.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/index.js";
 import { errorMessage, TsalertError } from "../errors.js";
+import { httpOptionsFromFlags } from "../http/index.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
 import { createRestorer } from "../remoteread/index.js";
 import type { AlertRestorer } from "../remoteread/types.js";
@@ -13,7 +15,7 @@ import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js"
 import { createStateFile, type StateFile } from "../state/index.js";
 import { notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
-import { datasourceOptions, remoteReadOptions, remoteWriterOptions } from "./options.js";
+import { clusterPeerLimits, datasourceOptions, remoteReadOptions, remoteWriterOptions } from "./options.js";
 
 export interface RunClients {
   querierFactory: ClosableQuerierFactory;
@@ -24,6 +26,8 @@ export interface RunClients {
   writerFor(tenant: string): RemoteWriter | undefined;
   restorer?: AlertRestorer;
   stateFile?: StateFile;
+  /** -cluster.memberURLTemplate: the client that asks the other members for the merged API view. */
+  peers?: PeerClient;
   /** Remote writers drain for at most drainMs (0: drop what waits in memory), then every client closes. */
   close(drainMs: number): Promise<void>;
 }
@@ -108,7 +112,12 @@ function strictRestorer(base: AlertRestorer, fatal: (msg: string) => void): Aler
 }
 
 /** Builds every client; when one fails, those already built are closed before the error goes on. */
-export async function buildClients(flags: FlagSet, logger: Logger, fatal: (msg: string) => void): Promise<RunClients> {
+export async function buildClients(
+  flags: FlagSet,
+  logger: Logger,
+  fatal: (msg: string) => void,
+  membership: Membership,
+): Promise<RunClients> {
   type Closer = (drainMs: number) => Promise<unknown> | undefined;
   const writers: Closer[] = [];
   const others: Closer[] = [];
@@ -145,6 +154,19 @@ export async function buildClients(flags: FlagSet, logger: Logger, fatal: (msg: 
       : undefined;
     const statePath = flags.string("state.path");
     if (statePath !== "") checkStateDir(statePath);
+    let peers: PeerClient | undefined;
+    if (isClustered(membership) && membership.urlTemplate !== "") {
+      // The merged view asks the other members with this member's own server credentials: members share flags.
+      const http = httpOptionsFromFlags(flags);
+      peers = createPeerClient({
+        membership,
+        ...clusterPeerLimits(flags),
+        username: http.username,
+        password: http.password,
+        logger: logger.child({ component: "cluster" }),
+      });
+      others.push(() => peers?.close());
+    }
     return {
       querierFactory,
       notifiers,
@@ -155,6 +177,7 @@ export async function buildClients(flags: FlagSet, logger: Logger, fatal: (msg: 
           ? strictRestorer(baseRestorer, fatal)
           : baseRestorer,
       stateFile: statePath !== "" ? createStateFile(statePath, logger) : undefined,
+      peers,
       close,
     };
   } catch (err) {

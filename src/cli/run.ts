@@ -1,15 +1,16 @@
 // The normal run mode: builds the clients (./clients.ts), the engine and the HTTP server from the flags,
 // then runs until SIGTERM/SIGINT. Reloads (SIGHUP, /-/reload, -configCheckInterval) are ./reload.ts's.
 import type { Logger } from "pino";
+import { type Cluster, createCluster, createClusterView, isClustered } from "../cluster/index.js";
 import { errorMessage, TsalertError } from "../errors.js";
 import { createHttpServer, type HttpServer, httpOptionsFromFlags } from "../http/index.js";
 import { startMetricsPush } from "../metricspush.js";
-import { Engine, systemClock } from "../rule/index.js";
+import { Engine, groupConfigID, systemClock } from "../rule/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate } from "../template/index.js";
 import { buildClients, type RunClients } from "./clients.js";
 import type { FlagSet } from "./flagset.js";
-import { engineSettings, pushMetricsOptions } from "./options.js";
+import { engineSettings, membershipFromFlags, pushMetricsOptions } from "./options.js";
 import { checkDestinations, createReloader, loadConfig, TemplateSlot } from "./reload.js";
 
 /** How long shutdown waits for the remote-write queue to drain. */
@@ -33,15 +34,20 @@ export interface Instance {
 async function listen(
   flags: FlagSet,
   engine: Engine,
+  cluster: Cluster,
+  clients: RunClients,
   reload: () => Promise<void>,
   logger: Logger,
 ): Promise<HttpServer> {
   const redacted = flags.redactedFlags();
   try {
+    const viewFor = isClustered(cluster.membership)
+      ? createClusterView({ engine, cluster, peers: clients.peers })
+      : undefined;
     return await createHttpServer(
       { ...httpOptionsFromFlags(flags), waitForEngine: true },
       engine,
-      { reload, flags: () => Object.fromEntries(redacted.map((f) => [f.name, f.value])) },
+      { reload, flags: () => Object.fromEntries(redacted.map((f) => [f.name, f.value])), viewFor },
       logger.child({ component: "http" }),
     );
   } catch (err) {
@@ -77,26 +83,41 @@ export async function startInstance(
   fatal: (msg: string) => void = (msg) => logger.fatal(msg),
 ): Promise<Instance> {
   if (flags.list("rule").length === 0) throw new TsalertError("TSA_FLAG", "-rule is empty: pass -rule=PATH_OR_GLOB");
+  const settings = engineSettings(flags);
+  const cluster = createCluster(membershipFromFlags(flags), logger.child({ component: "cluster" }), {
+    groupID: groupConfigID,
+  });
   const initial = await loadConfig(flags);
   checkDestinations(flags, initial.groups);
+  // With -cluster.membersCount > 1 the engine runs this member's share; every member checks the whole set.
+  const initialPlan = cluster.plan(initial.groups);
   const templates = new TemplateSlot(initial.templates);
-  const settings = engineSettings(flags);
-  const clients = await buildClients(flags, logger, fatal);
+  const clients = await buildClients(flags, logger, fatal, cluster.membership);
   const engine = newEngine(settings, clients, templates, logger);
   const reloader = createReloader(
     flags,
     templates,
     {
       reloadNotifiers: () => clients.notifiers.reload(),
-      updateEngine: (groups) => engine.update(groups),
+      async updateEngine(groups) {
+        const plan = cluster.plan(groups);
+        // Groups that moved here restore their alerts; groups that moved away finish and flush, as at shutdown.
+        await engine.update(plan.owned, {
+          restore: plan.restore,
+          handOff: plan.handOff,
+          handOffGraceMs: EVAL_DRAIN_MS,
+        });
+        plan.commit();
+      },
       setReloadError: (msg) => engine.setReloadError(msg),
     },
     logger,
   );
   let http: HttpServer | undefined;
   try {
-    http = await listen(flags, engine, () => reloader.reload("/-/reload"), logger);
-    await engine.start(initial.groups);
+    http = await listen(flags, engine, cluster, clients, () => reloader.reload("/-/reload"), logger);
+    await engine.start(initialPlan.owned);
+    initialPlan.commit();
   } catch (err) {
     // Not engine.stop(): that would write the state file of an engine that never ran.
     await http?.close();
@@ -106,9 +127,9 @@ export async function startInstance(
   const server = http;
   server.engineStarted();
   reloader.started(initial.groups);
-  const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
+  const rules = initialPlan.owned.reduce((n, g) => n + g.rules.length, 0);
   logger.info(
-    { groups: initial.groups.length, rules, http: server.urls, externalURL: settings.externalURL },
+    { groups: initialPlan.owned.length, rules, http: server.urls, externalURL: settings.externalURL },
     "tsalert started",
   );
 

@@ -220,6 +220,16 @@ export class Group {
     }
   }
 
+  /**
+   * Stops a group that moved to another cluster member: the iteration in flight may finish (up to
+   * `graceMs`) and what it wrote is flushed, so the new owner continues the series without a gap. Nothing
+   * is sent for its alerts: they are not resolved, only evaluated elsewhere now.
+   */
+  async handOff(graceMs: number): Promise<void> {
+    await this.stop(graceMs);
+    if (graceMs > 0) await this.flush(graceMs, new AbortController().signal);
+  }
+
   private async run(restore: boolean): Promise<void> {
     const { clock } = this.deps;
     const stop = this.stopCtl.signal;
