@@ -1,6 +1,7 @@
 // One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (Alertmanager's v2 API).
 import type { Logger } from "pino";
-import { keptErrorText } from "../errors.js";
+import { errorMessage, keptErrorText } from "../errors.js";
+import { rfc3339Nano } from "../gotime.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";
 import { peerSnippet, redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
@@ -40,15 +41,6 @@ function sortedLabels(ls: Labels): Labels {
   return out;
 }
 
-/** Go's RFC3339Nano: trailing zeros of the fraction (and a bare dot) are dropped. */
-export function rfc3339Nano(d: Date): string {
-  const iso = d.toISOString();
-  const dot = iso.indexOf(".");
-  if (dot < 0) return iso;
-  const frac = iso.slice(dot + 1, -1).replace(/0+$/, "");
-  return `${iso.slice(0, dot)}${frac === "" ? "" : `.${frac}`}Z`;
-}
-
 /** The JSON body for one target; alerts whose label set becomes empty are left out. */
 export function alertsBody(
   alerts: readonly NotifierAlert[],
@@ -63,9 +55,9 @@ export function alertsBody(
     if (!ls || Object.keys(ls).length === 0) continue;
     parts.push(
       JSON.stringify({
-        startsAt: rfc3339Nano(a.startsAt),
+        startsAt: rfc3339Nano(a.startsAt.getTime(), "UTC"),
         generatorURL: a.generatorURL,
-        endsAt: rfc3339Nano(a.endsAt),
+        endsAt: rfc3339Nano(a.endsAt.getTime(), "UTC"),
         labels: sortedLabels(ls),
         annotations: a.annotations,
       }),
@@ -129,7 +121,7 @@ export class AlertmanagerNotifier implements Notifier {
       }
     } catch (e) {
       if (signal?.aborted) throw signal.reason ?? e;
-      err = (e as Error).message;
+      err = errorMessage(e);
     } finally {
       alertsSendDuration.observe({ addr: this.address }, (performance.now() - start) / 1000);
     }
