@@ -20,7 +20,7 @@ const GOAL_RSS = 1.5;
 const log = (msg) => process.stderr.write(`engine.bench: ${msg}\n`);
 
 /** Measures every engine on one workload; returns {engine: result | {unavailable}}. */
-async function runWorkload(workload, engines, iterations) {
+export async function runWorkload(workload, engines, iterations) {
   const dir = await mkdtemp(join(tmpdir(), `tsalert-bench-${workload.id}-`));
   let vm;
   let sink;

@@ -1,12 +1,13 @@
 // Flag values mapped onto the options of the engine, the datasource and the remote writer. The run
 // mode and replay both build from here, so a flag means the same in both.
 import { hostname } from "node:os";
-import type { DatasourceOptions } from "../datasource/index.js";
-import { TsalertError } from "../errors.js";
+import { type Membership, parseMembership } from "../cluster/membership.js";
+import type { GroupDefaults } from "../config/types.js";
+import { type DatasourceOptions, parseTenant, tenantURL } from "../datasource/index.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
-import { parseTenant, tenantURL } from "../remoteread/index.js";
 import { outboxDir, type RemoteWriterOptions, writeURL } from "../remotewrite/index.js";
 import { parseSemantics, type RuleSemantics, SEMANTICS } from "../rule/semantics.js";
 import type { EngineSettings } from "../rule/types.js";
@@ -47,7 +48,7 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
     try {
       parseTenant(v);
     } catch (err) {
-      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${errorMessage(err)}`);
     }
     out[type] = v;
   }
@@ -70,12 +71,41 @@ export function alertgroupLabelDisabled(flags: FlagSet): boolean {
   return flags.bool("disableAlertgroupLabel") || !SEMANTICS[ruleSemantics(flags)].alertgroupLabel;
 }
 
-export function engineSettings(flags: FlagSet): EngineSettings {
+/** -cluster.membersCount, -cluster.memberNum, -cluster.replicationFactor, -cluster.memberURLTemplate. */
+export function membershipFromFlags(flags: FlagSet): Membership {
+  return parseMembership({
+    membersCount: flags.int("cluster.membersCount"),
+    memberNum: flags.string("cluster.memberNum"),
+    replicationFactor: flags.int("cluster.replicationFactor"),
+    memberURLTemplate: flags.string("cluster.memberURLTemplate"),
+  });
+}
+
+/** -cluster.peerTimeout and -cluster.peerMaxResponseSize: both bound what a peer can cost, so 0 is refused. */
+export function clusterPeerLimits(flags: FlagSet): { timeoutMs: number; maxBytes: number } {
+  const timeoutMs = flags.duration("cluster.peerTimeout");
+  const maxBytes = flags.int("cluster.peerMaxResponseSize");
+  if (timeoutMs <= 0) {
+    throw new TsalertError("TSA_FLAG", "-cluster.peerTimeout must be positive: a peer that hangs would block the page");
+  }
+  if (maxBytes <= 0) throw new TsalertError("TSA_FLAG", "-cluster.peerMaxResponseSize must be positive");
+  return { timeoutMs, maxBytes };
+}
+
+/** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit, -rule.semantics: the loader applies them to every group. */
+export function groupDefaults(flags: FlagSet): GroupDefaults {
   const semantics = ruleSemantics(flags);
   return {
-    semantics,
     evaluationInterval: flags.duration("evaluationInterval"),
     evalDelay: evalDelay(flags, semantics),
+    resultsLimit: flags.int("rule.resultsLimit"),
+    evalAlignment: SEMANTICS[semantics].alignByDefault,
+  };
+}
+
+export function engineSettings(flags: FlagSet): EngineSettings {
+  return {
+    semantics: ruleSemantics(flags),
     resendDelay: flags.duration("rule.resendDelay"),
     maxResolveDuration: flags.duration("rule.maxResolveDuration"),
     externalLabels: externalLabels(flags),
@@ -85,12 +115,9 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     disableAlertgroupLabel: alertgroupLabelDisabled(flags),
     maxStartDelay: flags.duration("group.maxStartDelay"),
     updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
-    resultsLimit: flags.int("rule.resultsLimit"),
     stripFilePath: flags.bool("rule.stripFilePath"),
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
-    queryTimeout: flags.duration("datasource.queryTimeout"),
     templateTimeout: flags.duration("rule.templateTimeout"),
-    remoteReadLookback: flags.duration("remoteRead.lookback"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),
   };
@@ -113,6 +140,22 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
     queryTimeout: flags.duration("datasource.queryTimeout"),
     maxResponseBytes: flags.int("datasource.maxResponseSize"),
     millisecondTime: SEMANTICS[ruleSemantics(flags)].millisecondTimes,
+  };
+}
+
+/**
+ * -remoteRead.*: the querier the state restorer asks, undefined without -remoteRead.url. Queries are bounded
+ * and capped as the datasource's are (-datasource.queryTimeout, -datasource.maxResponseSize).
+ */
+export function remoteReadOptions(flags: FlagSet): DatasourceOptions | undefined {
+  const url = flags.string("remoteRead.url");
+  if (url === "") return undefined;
+  return {
+    url,
+    ...clientOptionsFromFlags(flags, "remoteRead"),
+    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    maxResponseBytes: flags.int("datasource.maxResponseSize"),
   };
 }
 

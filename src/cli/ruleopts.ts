@@ -1,14 +1,15 @@
 // The loader options the rule-related flags stand for.
 import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { parseSemantics } from "../rule/semantics.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
+import { clusterPeerLimits, groupDefaults, membershipFromFlags } from "./options.js";
 import { buildValidators } from "./validators.js";
 
 const RULE_TYPES = ["prometheus", "graphite", "vlogs"];
 
-export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): LoadOptions {
+export function loadOptionsFromFlags(flags: FlagSet): LoadOptions {
   const type = flags.string("rule.defaultRuleType");
   if (!RULE_TYPES.includes(type)) {
     throw new TsalertError(
@@ -17,11 +18,11 @@ export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): L
     );
   }
   return {
-    validators: buildValidators(templates),
+    validators: buildValidators(),
     validateExpressions: flags.bool("rule.validateExpressions"),
     validateTemplates: flags.bool("rule.validateTemplates"),
     defaultRuleType: type as DatasourceType,
-    defaultLimit: flags.int("rule.resultsLimit"),
+    groupDefaults: groupDefaults(flags),
     clusterMode: flags.bool("clusterMode"),
   };
 }
@@ -36,6 +37,8 @@ export function checkFlagValues(flags: FlagSet): void {
     }
   }
   loadOptionsFromFlags(flags);
+  membershipFromFlags(flags);
+  clusterPeerLimits(flags);
   parseSemantics(flags.string("rule.semantics"));
 }
 
@@ -45,7 +48,7 @@ export async function loadRuleTemplates(patterns: string[]): Promise<{ set?: Tem
   try {
     return { set: await loadTemplateFiles(patterns) };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     return { problem: { file: "-rule.templates", line: 0, col: 0, message, severity: "error" } };
   }
 }

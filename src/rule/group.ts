@@ -1,15 +1,19 @@
-// One rule group: its schedule (reference §3.1/§3.2 and the tsalert `cron` extension), rule execution
-// with write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and
-// in-place updates on reload (§13).
+// One rule group: its schedule (README "Scheduling" and the tsalert `cron` extension), rule execution with
+// write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and in-place
+// updates on reload (README "Hot reload"). The group owns writing and notifying: its rules get their
+// inputs (RuleInputs) and return series and alerts.
 import { basename } from "node:path";
-import type { GroupConfig, RuleConfig } from "../config/types.js";
+import { type CronSchedule, cronInterval, parseCron } from "../config/cron.js";
+import type { EffectiveGroupConfig, RuleConfig } from "../config/types.js";
+import { tenantLabels } from "../datasource/tenant.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
 import { maskHeaderList } from "../net/headers.js";
 import { isSecretName } from "../net/redact.js";
 import { countSkippedSend } from "../notifier/index.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
-import { tenantLabels } from "../remoteread/index.js";
-import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
+import type { AlertRestorer } from "../remoteread/types.js";
+import type { RemoteWriter } from "../remotewrite/types.js";
+import type { AlertSnapshot, StateSnapshot } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
 import type { ApiGroup, ApiRule } from "./api.js";
@@ -19,21 +23,17 @@ import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
 import { alertsWithExternalLabels } from "./outbound.js";
 import { RecordingRule } from "./recording.js";
-import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
-import {
-  type CronSchedule,
-  evalTimestamp,
-  nextCronTime,
-  parseCron,
-  prometheusEvalTime,
-  startDelay,
-} from "./schedule.js";
+import { type AlertBudget, type ExecOutcome, errorMessage, linked, type Rule, type RuleInputs } from "./rule.js";
+import { evalTimestamp, startDelay, type TimestampSettings } from "./schedule.js";
 import { semanticsPolicy } from "./semantics.js";
-import type { EngineDeps, EngineSettings } from "./types.js";
+import type { EngineSettings, GroupDeps } from "./types.js";
 
 export interface GroupStartOptions {
-  /** Process start (not a reload): restore state from the remote-read restorer in the first evaluation. */
-  restore: boolean;
+  /**
+   * Process start with -remoteRead.url: each alerting rule restores its alerts from it inside its first
+   * successful evaluation. Unset on reloads (a group that appears then starts fresh).
+   */
+  restorer?: AlertRestorer;
   /** -state.path snapshot to load before the first evaluation. */
   snapshot?: StateSnapshot | null;
 }
@@ -44,17 +44,22 @@ const SEND_GRACE_MS = 5000;
 
 export class Group {
   readonly id: string;
-  readonly ctx: GroupContext;
-  cfg: GroupConfig;
+  cfg: EffectiveGroupConfig;
   rules: Rule[] = [];
   /** Wall time of the last iteration start, ms; 0 = never. */
   lastEvaluation = 0;
+  /** Effective interval, ms; a cron group's is the gap between two fire times. */
+  readonly interval: number;
+  /** The file as shown in the API and logs (`<groupID>/<basename>` with -rule.stripFilePath). */
+  readonly shownFile: string;
   private readonly fraction: number;
   private readonly cron?: CronSchedule;
-  private mergedLabelsBase: Record<string, string> = {};
-  /** vm_account_id/vm_project_id of the group's tenant; they win over rule labels. */
-  private tenantLabels: Record<string, string> = {};
+  /** The group's writer (its tenant's with -clusterMode); undefined = nothing is written. */
+  private writer?: RemoteWriter;
   private notifierHeaders: Record<string, string> = {};
+  private restorer?: AlertRestorer;
+  /** Rules that still have to restore: passed the restorer until their outcome says `restored`. */
+  private restoring = new Set<Rule>();
   private stopCtl = new AbortController();
   private sendCtl = new AbortController();
   private evalCtl?: AbortController;
@@ -67,70 +72,75 @@ export class Group {
   private metricLabels: Record<string, string>;
 
   constructor(
-    cfg: GroupConfig,
-    private deps: EngineDeps,
-    budget: AlertBudget,
-    private alertSource?: CompiledTemplate,
+    cfg: EffectiveGroupConfig,
+    private readonly deps: GroupDeps,
+    private readonly budget: AlertBudget,
+    private readonly alertSource?: CompiledTemplate,
     /** Called after every iteration (state file saving). */
-    private onIteration?: () => void,
+    private readonly onIteration?: () => void,
   ) {
     this.cfg = cfg;
-    const s = deps.settings;
-    let interval = cfg.interval && cfg.interval > 0 ? cfg.interval : s.evaluationInterval;
+    let interval = cfg.effective.interval;
     if (cfg.cron !== undefined) {
       this.cron = parseCron(cfg.cron);
       interval = cronInterval(this.cron, deps.clock.now()) ?? interval;
     }
-    const h = groupHash(groupIdentity(cfg, s.evaluationInterval));
+    this.interval = interval;
+    const h = groupHash(groupIdentity(cfg));
     this.id = h.decimal();
     this.fraction = h.fraction();
+    this.shownFile = deps.settings.stripFilePath ? `${this.id}/${basename(cfg.file)}` : cfg.file;
     this.metricLabels = { group: cfg.name, file: cfg.file };
-    this.ctx = {
-      id: this.id,
-      name: cfg.name,
-      file: cfg.file,
-      shownFile: s.stripFilePath ? `${this.id}/${basename(cfg.file)}` : cfg.file,
-      type: cfg.type,
-      interval,
-      limit: 0,
-      querier: undefined as unknown as GroupContext["querier"],
-      querySettings: undefined as unknown as GroupQuerySettings,
-      deps,
-      budget,
-    };
     this.apply(cfg);
     m.iterationInterval.labels(this.metricLabels).set(interval / 1000);
   }
 
   /** Replaces settings and rules from cfg; rules with the same ID keep their state. */
-  private apply(cfg: GroupConfig): void {
-    const s = this.deps.settings;
+  private apply(cfg: EffectiveGroupConfig): void {
+    const { settings, clock, logger } = this.deps;
     this.cfg = cfg;
-    const ctx = this.ctx;
-    ctx.limit = cfg.limit > 0 ? cfg.limit : (s.resultsLimit ?? 0);
-    const tenant = groupTenant(cfg, s);
-    ctx.querySettings = {
+    const tenant = groupTenant(cfg, settings);
+    const querySettings: GroupQuerySettings = {
       type: cfg.type,
-      evaluationInterval: ctx.interval,
+      evaluationInterval: this.interval,
       params: cfg.params,
       headers: cfg.headers,
       tenant,
     };
-    // Rules see the deps through ctx: a tenant group's writer is its tenant's, so no rule of it can write
-    // to another tenant's URL (queries and restores follow querySettings.tenant).
-    ctx.deps =
-      tenant !== undefined && this.deps.writerFor ? { ...this.deps, writer: this.deps.writerFor(tenant) } : this.deps;
-    this.tenantLabels = tenant !== undefined ? tenantLabels(tenant) : {};
-    ctx.querier = this.deps.querierFactory.forGroup(ctx.querySettings);
-    m.groupResultsLimit.labels(this.metricLabels).set(ctx.limit);
+    // A tenant group writes only through its tenant's writer, so it never writes to another tenant's URL
+    // (queries and restores follow querySettings.tenant).
+    this.writer = tenant !== undefined && this.deps.writerFor ? this.deps.writerFor(tenant) : this.deps.writer;
+    const inputs: RuleInputs = {
+      group: {
+        id: this.id,
+        name: cfg.name,
+        file: cfg.file,
+        shownFile: this.shownFile,
+        type: cfg.type,
+        interval: this.interval,
+        limit: cfg.effective.limit,
+        querySettings,
+      },
+      querier: this.deps.querierFactory.forGroup(querySettings),
+      clock,
+      logger,
+      settings,
+      writes: this.writer !== undefined,
+      budget: this.budget,
+      queryTime: (ts) => this.queryTime(ts),
+    };
+    m.groupResultsLimit.labels(this.metricLabels).set(cfg.effective.limit);
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
-    // Priority rule > group > external; Prometheus adds external labels only on the way out (outbound.ts).
-    const external = semanticsPolicy(s).externalLabelsOnRules ? s.externalLabels : {};
-    this.mergedLabelsBase = { ...external, ...cfg.labels };
+    // Priority rule > group > external (https://docs.victoriametrics.com/vmalert/#groups); a tenant's
+    // vm_account_id and vm_project_id win over all of them. Prometheus semantics add external labels only
+    // on the way out (outbound.ts).
+    const external = semanticsPolicy(settings).externalLabelsOnRules ? settings.externalLabels : {};
+    const base = { ...external, ...cfg.labels };
+    const tenantOnly = tenant !== undefined ? tenantLabels(tenant) : {};
     const old = new Map(this.rules.map((r) => [r.id, r]));
     const next: Rule[] = [];
     for (const rc of cfg.rules) {
-      const rule = this.newRule(rc);
+      const rule = this.newRule(rc, { ...base, ...rc.labels, ...tenantOnly }, inputs);
       const prev = old.get(rule.id);
       if (prev && prev.kind === rule.kind) {
         rule.adopt(prev);
@@ -141,12 +151,18 @@ export class Group {
     // Adopted rules skip close(); the rest lose their metric series and budget share.
     for (const r of this.rules) r.close();
     this.rules = next;
+    // The replaced rules' pending restore is dropped with them: rules of a reload start fresh.
+    this.restoring.clear();
   }
 
-  private newRule(rc: RuleConfig): Rule {
-    const merged = { ...this.mergedLabelsBase, ...rc.labels, ...this.tenantLabels };
-    if (rc.alert !== undefined) return new AlertingRule(rc, merged, this.ctx, this.alertSource);
-    return new RecordingRule(rc, merged, this.ctx);
+  private newRule(rc: RuleConfig, labels: Record<string, string>, inputs: RuleInputs): Rule {
+    if (rc.alert !== undefined) {
+      return new AlertingRule(rc, labels, inputs, {
+        compile: this.deps.compileTemplate,
+        alertSource: this.alertSource,
+      });
+    }
+    return new RecordingRule(rc, labels, inputs);
   }
 
   private withLock<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -155,17 +171,18 @@ export class Group {
     return p;
   }
 
-  start(opts: GroupStartOptions): void {
+  start(opts: GroupStartOptions = {}): void {
     if (opts.snapshot) this.loadSnapshot(opts.snapshot);
-    this.loop = this.run(opts.restore).catch((err) => {
+    this.restorer = opts.restorer;
+    this.loop = this.run(opts.restorer !== undefined).catch((err) => {
       if (!this.stopCtl.signal.aborted) {
-        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.ctx.shownFile}): stopped: ${errorMessage(err)}`);
+        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.shownFile}): stopped: ${errorMessage(err)}`);
       }
     });
   }
 
   /** Hot reload: cancels an in-flight evaluation, then swaps settings and rules. */
-  async update(cfg: GroupConfig): Promise<void> {
+  async update(cfg: EffectiveGroupConfig): Promise<void> {
     this.evalCtl?.abort(new Error("group updated"));
     await this.withLock(() => this.apply(cfg));
   }
@@ -208,10 +225,20 @@ export class Group {
     }
   }
 
+  /**
+   * Stops a group that moved to another cluster member: the iteration in flight may finish (up to
+   * `graceMs`) and what it wrote is flushed, so the new owner continues the series without a gap. Nothing
+   * is sent for its alerts: they are not resolved, only evaluated elsewhere now.
+   */
+  async handOff(graceMs: number): Promise<void> {
+    await this.stop(graceMs);
+    if (graceMs > 0) await this.flush(graceMs, new AbortController().signal);
+  }
+
   private async run(restore: boolean): Promise<void> {
     const { clock } = this.deps;
     const stop = this.stopCtl.signal;
-    const interval = this.ctx.interval;
+    const interval = this.interval;
     if (this.cron) {
       await this.runCron(restore);
       return;
@@ -260,12 +287,12 @@ export class Group {
     let first = true;
     let last = clock.now();
     for (;;) {
-      let next = nextCronTime(cron, last);
+      let next = cron.next(last);
       if (next === null) return;
       if (next < clock.now()) {
         // The previous evaluation overran one or more fire times: skip them, never overlap.
         m.iterationMissed.labels(this.metricLabels).inc();
-        next = nextCronTime(cron, clock.now());
+        next = cron.next(clock.now());
         if (next === null) return;
       }
       await sleep(clock, next - clock.now(), stop);
@@ -280,22 +307,23 @@ export class Group {
   private async iterate(evalTS: number, restore: boolean): Promise<void> {
     if (this.stopCtl.signal.aborted || this.draining) return;
     const { clock, logger } = this.deps;
-    const writer = this.ctx.deps.writer;
+    const writer = this.writer;
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;
     m.iterationTotal.labels(this.metricLabels).inc();
+    const eff = this.cfg.effective;
     const ts = this.evaluationTime(evalTS);
     const link = linked(this.stopCtl.signal);
     const ctl = link.ctl;
     this.evalCtl = ctl;
     const signal = ctl.signal;
-    const deadline = wallStart + this.ctx.interval;
-    const conc = Math.max(1, this.cfg.concurrency || 1);
+    const deadline = wallStart + this.interval;
+    const conc = eff.concurrency;
     const rules = this.rules;
     let dirty = false;
     let flushLate = false;
-    if (restore && this.deps.restorer) {
-      for (const r of rules) if (r instanceof AlertingRule) r.restoreFrom = this.deps.restorer;
+    if (restore && this.restorer) {
+      for (const r of rules) if (r instanceof AlertingRule) this.restoring.add(r);
     }
     try {
       for (let i = 0; i < rules.length && !signal.aborted; i += conc) {
@@ -306,22 +334,13 @@ export class Group {
           } else if (!flushLate) {
             flushLate = true;
             logger.warn(
-              `group "${this.cfg.name}" (file=${this.ctx.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
+              `group "${this.cfg.name}" (file=${this.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
             );
           }
           dirty = false;
         }
         const wave = rules.slice(i, i + conc);
-        const outcomes = await Promise.all(
-          wave.map((r) =>
-            r.exec(ts, signal).catch((err) => {
-              logger.error(
-                `group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
-              );
-              return { series: [], alerts: [] as NotifierAlert[] };
-            }),
-          ),
-        );
+        const outcomes = await Promise.all(wave.map((r) => this.execRule(r, ts, signal)));
         for (const o of outcomes) {
           if (o.alerts.length > 0) this.send(o.alerts);
           if (o.series.length > 0 && writer) {
@@ -344,28 +363,49 @@ export class Group {
     }
   }
 
+  private timestampSettings(): TimestampSettings {
+    const eff = this.cfg.effective;
+    return {
+      interval: this.interval,
+      evalOffset: this.cfg.evalOffset,
+      evalDelay: eff.evalDelay,
+      evalAlignment: eff.evalAlignment,
+    };
+  }
+
   /**
-   * The time an evaluation scheduled at evalTS uses for its alert state; under Prometheus semantics it
-   * also sets how much earlier the rules query (ctx.queryOffset; iterations of a group never overlap).
+   * The time an evaluation scheduled at evalTS uses for its alert state: vmalert's adjusted time (eval
+   * delay, alignment), or under Prometheus semantics the scheduled time itself (its rules query earlier:
+   * RuleInputs.queryTime).
    */
   private evaluationTime(evalTS: number): number {
-    this.ctx.queryOffset = 0;
-    if (this.cron) return evalTS;
-    const policy = semanticsPolicy(this.deps.settings);
-    const s = {
-      interval: this.ctx.interval,
-      evalOffset: this.cfg.evalOffset,
-      evalDelay: this.cfg.evalDelay ?? this.cfg.queryOffset ?? this.deps.settings.evalDelay,
-      evalAlignment: this.cfg.evalAlignment ?? policy.alignByDefault,
-    };
-    if (policy.alignByDefault) return evalTimestamp(evalTS, s);
-    const { ts, queryOffset } = prometheusEvalTime(evalTS, s);
-    this.ctx.queryOffset = queryOffset;
-    return ts;
+    if (this.cron || !semanticsPolicy(this.deps.settings).alignByDefault) return evalTS;
+    return evalTimestamp(evalTS, this.timestampSettings());
+  }
+
+  /** Prometheus semantics: a rule queries (and stamps its series) eval_delay/query_offset before the state time. */
+  private queryTime(ts: number): number {
+    if (this.cron || semanticsPolicy(this.deps.settings).alignByDefault) return ts;
+    return evalTimestamp(ts, this.timestampSettings());
+  }
+
+  /** One rule's evaluation; a restore still due is passed along and dropped once the rule has done it. */
+  private async execRule(r: Rule, ts: number, signal: AbortSignal): Promise<ExecOutcome> {
+    const restorer = this.restoring.has(r) ? this.restorer : undefined;
+    try {
+      const out = await r.exec(ts, signal, restorer);
+      if (out.restored) this.restoring.delete(r);
+      return out;
+    } catch (err) {
+      this.deps.logger.error(
+        `group "${this.cfg.name}" (file=${this.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
+      );
+      return { series: [], alerts: [] as NotifierAlert[] };
+    }
   }
 
   private async flush(ms: number, signal: AbortSignal): Promise<void> {
-    const writer = this.ctx.deps.writer;
+    const writer = this.writer;
     if (!writer) return;
     const link = linked(signal);
     const timer = this.deps.clock.setTimer(ms, () => link.ctl.abort(new Error("flush deadline")));
@@ -436,12 +476,12 @@ export class Group {
     const g: ApiGroup = {
       name: cfg.name,
       rules: this.rules.map((r): ApiRule => r.api(false)),
-      interval: this.ctx.interval / 1000,
+      interval: this.interval / 1000,
       lastEvaluation: rfc3339Nano(this.lastEvaluation),
       type: cfg.type,
       id: this.id,
-      file: this.ctx.shownFile,
-      concurrency: Math.max(1, cfg.concurrency || 1),
+      file: this.shownFile,
+      concurrency: cfg.effective.concurrency,
     };
     const params: string[] = [];
     // A credential-like parameter (authKey, token, ...) shows as in a redacted URL.
@@ -462,24 +502,24 @@ export class Group {
   }
 }
 
-export function groupIdentity(cfg: GroupConfig, evaluationInterval: number): GroupIdentity {
+export function groupIdentity(cfg: EffectiveGroupConfig): GroupIdentity {
   return {
     file: cfg.file,
     name: cfg.name,
     type: cfg.type,
-    interval: cfg.interval && cfg.interval > 0 ? cfg.interval : evaluationInterval,
+    interval: cfg.effective.interval,
     evalOffset: cfg.evalOffset,
     cron: cfg.cron,
   };
 }
 
-/** The ID a group config gets (reference §2.6, newest). */
-export function groupConfigID(cfg: GroupConfig, evaluationInterval: number): string {
-  return groupHash(groupIdentity(cfg, evaluationInterval)).decimal();
+/** The ID a group config gets: stable across restarts and reloads while file, name, type and schedule stay. */
+export function groupConfigID(cfg: EffectiveGroupConfig): string {
+  return groupHash(groupIdentity(cfg)).decimal();
 }
 
 /** The group's tenant: its own, else with -clusterMode the -defaultTenant.* of its type. */
-export function groupTenant(cfg: GroupConfig, s: EngineSettings): string | undefined {
+export function groupTenant(cfg: EffectiveGroupConfig, s: EngineSettings): string | undefined {
   if (cfg.tenant !== undefined && cfg.tenant !== "") return cfg.tenant;
   if (!s.clusterMode) return undefined;
   const def = cfg.type === "graphite" ? s.defaultTenants?.graphite : s.defaultTenants?.prometheus;
@@ -494,12 +534,4 @@ function parseHeaders(list: string[]): Record<string, string> {
     out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   return out;
-}
-
-/** A cron group's nominal interval: the gap between its next two fire times. */
-function cronInterval(c: CronSchedule, now: number): number | null {
-  const a = nextCronTime(c, now);
-  if (a === null) return null;
-  const b = nextCronTime(c, a);
-  return b === null ? null : b - a;
 }

@@ -1,5 +1,6 @@
-// Alert labels from a series and the rule's labels (reference §4.1, newest: exported_, empty removes),
-// or Prometheus' plain override under -rule.semantics=prometheus.
+// Alert labels from a series and the rule's labels, as newest vmalert builds them (README "Alerting rules":
+// a clashing series label is kept as exported_<name>, an empty rule label removes the series label).
+// Under -rule.semantics=prometheus, Prometheus' plain override instead.
 
 export interface LabelSet {
   /** Series labels (with __name__), plus (vmalert) rule labels the series lacks: what annotations see as $labels. */

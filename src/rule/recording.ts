@@ -1,10 +1,9 @@
-// Recording rules (reference §5): literal labels, exported_ on clashes (a plain override under
+// Recording rules (README "Recording rules"): literal labels, exported_ on clashes (a plain override under
 // -rule.semantics=prometheus), empty removes, duplicates and limit are errors, stale markers for series
 // that vanished since the last successful evaluation.
 import type { RuleConfig } from "../config/types.js";
 import type { QueryResult } from "../datasource/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
-import { queryTimeout } from "./alerting.js";
 import type { ApiRule } from "./api.js";
 import { rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
@@ -14,10 +13,10 @@ import {
   type ExecOutcome,
   entry,
   errorMessage,
-  type GroupContext,
   logRuleError,
-  queryTime,
   type Rule,
+  type RuleGroup,
+  type RuleInputs,
   runQuery,
   seriesTime,
 } from "./rule.js";
@@ -32,6 +31,7 @@ export class RecordingRule implements Rule {
   readonly expr: string;
   readonly labels: Record<string, string>;
   readonly debug: boolean;
+  readonly group: RuleGroup;
   private history: History;
   private labelPairs: Array<[string, string]>;
   /** Series written by the last successful evaluation, by label key. */
@@ -45,17 +45,18 @@ export class RecordingRule implements Rule {
   constructor(
     cfg: RuleConfig,
     merged: Record<string, string>,
-    public group: GroupContext,
+    private readonly inputs: RuleInputs,
   ) {
+    this.group = inputs.group;
     this.name = cfg.record ?? "";
     this.expr = cfg.expr;
     this.labels = merged;
     this.debug = cfg.debug;
     this.id = ruleID("recording", this.name, cfg.expr, cfg.labels);
-    this.history = new History(cfg.updateEntriesLimit ?? group.deps.settings.updateEntriesLimit);
+    this.history = new History(cfg.updateEntriesLimit ?? inputs.settings.updateEntriesLimit);
     this.labelPairs = Object.entries(merged);
-    this.policy = semanticsPolicy(group.deps.settings);
-    this.metricLabels = { recording: this.name, group: group.name, file: group.file, id: this.id };
+    this.policy = semanticsPolicy(inputs.settings);
+    this.metricLabels = { recording: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
     this.errorsCounter = m.recordingErrors.labels(this.metricLabels);
     this.samplesGauge = m.recordingSamples.labels(this.metricLabels);
     this.errorsCounter.inc(0);
@@ -63,13 +64,13 @@ export class RecordingRule implements Rule {
 
   async exec(ts: number, signal: AbortSignal): Promise<ExecOutcome> {
     const g = this.group;
-    const { clock, logger } = g.deps;
+    const { clock, logger } = this.inputs;
     const start = clock.now();
     m.executionTotal.inc();
-    const qts = queryTime(g, ts);
+    const qts = this.inputs.queryTime(ts);
     let res: QueryResult;
     try {
-      res = await runQuery(g.querier, this.expr, qts, signal, clock, queryTimeout(g));
+      res = await runQuery(this.inputs.querier, this.expr, qts, signal);
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
@@ -105,11 +106,11 @@ export class RecordingRule implements Rule {
       out.push(oneSample(labels, metric.value, at));
     }
     for (const [key, labels] of this.last) {
-      if (!now.has(key)) out.push(staleSeries(labels, this.policy.millisecondTimes ? seriesTime(g, ts) : ts));
+      if (!now.has(key)) out.push(staleSeries(labels, this.policy.millisecondTimes ? seriesTime(this.inputs, ts) : ts));
     }
     this.last = now;
     this.history.add(e);
-    return { series: g.deps.writer ? out : [], alerts: [] };
+    return { series: this.inputs.writes ? out : [], alerts: [] };
   }
 
   private resultLabels(series: Record<string, string>): Label[] {

@@ -2,13 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { parseFlags } from "../../src/cli/flagset.js";
 import { engineSettings } from "../../src/cli/options.js";
+import { createMemoryWriter } from "../../src/remotewrite/memory.js";
 import {
   externalLabelsWriter,
   outboundWriter,
   withExternalLabels,
   withoutExternalLabels,
 } from "../../src/rule/outbound.js";
-import { FakeWriter, labelMap } from "./fakes.js";
+import { labelMap } from "./fakes.js";
 
 const EXT = { cluster: "eu", team: "ops" };
 
@@ -29,7 +30,7 @@ describe("external labels on the way out", () => {
   });
 
   it("a writer adds them to each series, keeping the labels sorted by name", () => {
-    const w = new FakeWriter();
+    const w = createMemoryWriter();
     const out = externalLabelsWriter(w, EXT);
     out.push([
       {
@@ -41,8 +42,13 @@ describe("external labels on the way out", () => {
         samples: [{ value: 1, timestamp: 0 }],
       },
     ]);
-    expect(w.pushed[0].labels.map((l) => l.name)).toEqual(["__name__", "alertname", "cluster", "team"]);
-    expect(labelMap(w.pushed[0])).toEqual({ __name__: "ALERTS", alertname: "A", cluster: "eu", team: "db" });
+    expect(w.series[0].labels.map((l: { name: string }) => l.name)).toEqual([
+      "__name__",
+      "alertname",
+      "cluster",
+      "team",
+    ]);
+    expect(labelMap(w.series[0])).toEqual({ __name__: "ALERTS", alertname: "A", cluster: "eu", team: "db" });
     expect(externalLabelsWriter(w, {})).toBe(w);
   });
 
@@ -55,12 +61,12 @@ describe("external labels on the way out", () => {
   });
 
   it("the engine's writer adds them only with -rule.semantics=prometheus", () => {
-    const w = new FakeWriter();
+    const w = createMemoryWriter();
     const settingsOf = (argv: string[]) =>
       engineSettings(parseFlags(["-external.label=cluster=eu", ...argv], {}).flags);
     expect(outboundWriter(w, settingsOf([]))).toBe(w);
     const prom = outboundWriter(w, settingsOf(["-rule.semantics=prometheus"]));
     prom.push([{ labels: [{ name: "__name__", value: "r" }], samples: [{ value: 1, timestamp: 0 }] }]);
-    expect(labelMap(w.pushed[0])).toEqual({ __name__: "r", cluster: "eu" });
+    expect(labelMap(w.series[0])).toEqual({ __name__: "r", cluster: "eu" });
   });
 });

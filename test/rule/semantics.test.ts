@@ -2,9 +2,9 @@
 // difference in src/rule/semantics.ts (labels, evaluation time, timestamps, re-sends, recording).
 import { describe, expect, it } from "vitest";
 import { parseFlags } from "../../src/cli/flagset.js";
-import { datasourceOptions, engineSettings } from "../../src/cli/options.js";
+import { datasourceOptions, engineSettings, groupDefaults } from "../../src/cli/options.js";
 import { buildURL, planGroup } from "../../src/datasource/request.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import { alertRule, group, labelMap, makeDeps, nameOf, recordRule, series } from "./fakes.js";
 import { alerting, harness, never, recording } from "./harness.js";
 
@@ -119,11 +119,18 @@ describe("timestamps", () => {
 });
 
 describe("evaluation time", () => {
-  async function firstQuery(over: Parameters<typeof makeDeps>[0], cfg: Partial<Parameters<typeof group>[0]> = {}) {
+  // Group defaults as groupDefaults(flags) gives them: Prometheus semantics do not align unless asked.
+  async function firstQuery(
+    over: Parameters<typeof makeDeps>[0],
+    cfg: Partial<Parameters<typeof group>[0]> = {},
+    evalDelay = 0,
+  ) {
     const deps = makeDeps(over);
     deps.q.set("x", [series({ job: "a" })]);
     const e = new Engine(deps);
-    await e.start([group({ name: "g1", interval: 30 * SEC, rules: [alertRule({ alert: "A", expr: "x" })], ...cfg })]);
+    const evalAlignment = over?.semantics !== "prometheus";
+    const rules = [alertRule({ alert: "A", expr: "x" })];
+    await e.start([group({ name: "g1", interval: 30 * SEC, rules, ...cfg }, { evalDelay, evalAlignment })]);
     await deps.clock.advance(30 * SEC);
     const [g] = e.groups();
     const scheduled = new Date(g.lastEvaluation).getTime();
@@ -133,7 +140,7 @@ describe("evaluation time", () => {
   }
 
   it("vmalert aligns the query time (and activeAt) to the interval", async () => {
-    const t = await firstQuery({ evalDelay: 0 });
+    const t = await firstQuery({});
     expect(t.query % (30 * SEC)).toBe(0);
     expect(t.activeAt).toBe(t.query);
   });
@@ -146,7 +153,7 @@ describe("evaluation time", () => {
   });
 
   it("prometheus queries eval_delay (its query_offset) earlier; the alert state keeps the scheduled time", async () => {
-    const t = await firstQuery({ ...PROM, evalDelay: 20 * SEC });
+    const t = await firstQuery(PROM, {}, 20 * SEC);
     expect(t.query).toBe(t.scheduled - 20 * SEC);
     expect(t.activeAt).toBe(t.scheduled);
     const g = await firstQuery(PROM, { evalDelay: 5 * SEC });
@@ -215,7 +222,7 @@ describe("external labels", () => {
     await deps.clock.advance(30 * SEC);
     await e.settleSends();
     const alert = e.groups()[0].rules[0].alerts?.[0];
-    const sent = deps.am.all()[0];
+    const sent = deps.am.alerts()[0];
     await e.stop();
     return { alert, sent };
   }
@@ -270,15 +277,17 @@ describe("-rule.semantics flag", () => {
 
   it("defaults to vmalert: its eval delay, alertgroup label and whole-second query times", () => {
     const f = flagsOf(base);
-    expect(engineSettings(f)).toMatchObject({ semantics: "vmalert", evalDelay: 30_000, disableAlertgroupLabel: false });
+    expect(engineSettings(f)).toMatchObject({ semantics: "vmalert", disableAlertgroupLabel: false });
+    expect(groupDefaults(f)).toMatchObject({ evalDelay: 30_000, evalAlignment: true });
     expect(datasourceOptions(f).millisecondTime).toBe(false);
   });
 
   it("prometheus: eval delay 0 unless -rule.evalDelay is given, no alertgroup, millisecond query times", () => {
     const f = flagsOf([...base, "-rule.semantics=prometheus"]);
-    expect(engineSettings(f)).toMatchObject({ semantics: "prometheus", evalDelay: 0, disableAlertgroupLabel: true });
+    expect(engineSettings(f)).toMatchObject({ semantics: "prometheus", disableAlertgroupLabel: true });
+    expect(groupDefaults(f)).toMatchObject({ evalDelay: 0, evalAlignment: false });
     expect(datasourceOptions(f).millisecondTime).toBe(true);
-    expect(engineSettings(flagsOf([...base, "-rule.semantics=prometheus", "-rule.evalDelay=10s"])).evalDelay).toBe(
+    expect(groupDefaults(flagsOf([...base, "-rule.semantics=prometheus", "-rule.evalDelay=10s"])).evalDelay).toBe(
       10_000,
     );
   });

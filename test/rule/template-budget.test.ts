@@ -61,7 +61,7 @@ describe("-rule.templateTimeout", () => {
       }),
     );
     const h = harness({ templateTimeout: BUDGET_MS });
-    h.ctx.deps = { ...h.deps, logger };
+    h.inputs.logger = logger;
     h.deps.q.set("x", hostileSeries(20));
     const r = alerting(
       h,
@@ -110,7 +110,7 @@ describe("-rule.templateTimeout", () => {
       },
     });
     const h = harness({ templateTimeout: BUDGET_MS });
-    h.ctx.deps = { ...h.deps, compileTemplate: compile };
+    h.deps.compileTemplate = compile;
     h.deps.q.set("x", hostileSeries(3));
     const r = alerting(h, alertRule({ alert: "Retry", expr: "x", annotations: { s: "{{ s }}" } }));
     await r.exec(T0, never);

@@ -1,8 +1,8 @@
 // The engine: runs the groups, applies hot reloads (README "Hot reload"), persists alert state to -state.path,
 // and serves the read-only view of src/http (EngineView).
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
-import type { StateSnapshot } from "../remoteread/types.js";
+import type { StateSnapshot } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
 import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
@@ -14,6 +14,22 @@ import type { EngineDeps } from "./types.js";
 
 /** Delay that gathers the iterations of many groups into one state-file write. */
 const STATE_SAVE_DELAY = 1000;
+
+/** How a reload treats groups that move between members of a cluster (README "Scaling out"). */
+export interface UpdateOptions {
+  /**
+   * New groups that restore their alerts from the restorer in their first evaluation, as at process start:
+   * they ran on another member before. Other new groups start without restore, as in vmalert.
+   */
+  restore?(cfg: EffectiveGroupConfig): boolean;
+  /**
+   * Vanished groups that are handed off (they run on another member now) rather than removed: the
+   * iteration in flight may finish within `handOffGraceMs` and their writes are flushed; nothing is sent
+   * for their alerts, which live on where the group went.
+   */
+  handOff?(cfg: EffectiveGroupConfig): boolean;
+  handOffGraceMs?: number;
+}
 
 export interface EngineOptions {
   /** Targets for the notifiers view; by default one "static" group of the NotifierSet's notifiers. */
@@ -42,9 +58,9 @@ export class Engine implements EngineView {
 
   /**
    * Starts every group. With a StateFile, the saved alert state is loaded first (before any evaluation);
-   * with a restorer, each group restores from ALERTS_FOR_STATE after its first evaluation.
+   * with a restorer, each group restores from ALERTS_FOR_STATE inside its first successful evaluation.
    */
-  async start(configs: GroupConfig[]): Promise<void> {
+  async start(configs: EffectiveGroupConfig[]): Promise<void> {
     if (this.started) throw new Error("engine already started");
     this.started = true;
     let snapshot: StateSnapshot | null = null;
@@ -55,20 +71,14 @@ export class Engine implements EngineView {
         this.deps.logger.error(`cannot load alert state: ${errorMessage(err)}`);
       }
     }
-    const ids = new Set<string>();
-    for (const cfg of configs) {
-      const id = groupConfigID(cfg, this.deps.settings.evaluationInterval);
-      if (ids.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
-      ids.add(id);
-    }
-    for (const cfg of configs) {
+    for (const cfg of byID(configs).values()) {
       const g = this.newGroup(cfg);
       this.groupsByID.set(g.id, g);
     }
-    for (const g of this.groupsByID.values()) g.start({ restore: true, snapshot });
+    for (const g of this.groupsByID.values()) g.start({ restorer: this.deps.restorer, snapshot });
   }
 
-  private newGroup(cfg: GroupConfig): Group {
+  private newGroup(cfg: EffectiveGroupConfig): Group {
     const onIteration = this.deps.stateFile ? () => this.scheduleSave() : undefined;
     return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration);
   }
@@ -76,20 +86,15 @@ export class Engine implements EngineView {
   /**
    * Hot reload: unchanged groups keep running untouched; groups with the same ID and a new checksum
    * are updated in place (alert state of rules with the same rule ID kept); vanished groups are stopped
-   * and new ones started (no restore).
+   * and new ones started (no restore). `opts` changes that for groups that move between cluster members.
    */
-  async update(configs: GroupConfig[]): Promise<void> {
-    const next = new Map<string, GroupConfig>();
-    for (const cfg of configs) {
-      const id = groupConfigID(cfg, this.deps.settings.evaluationInterval);
-      if (next.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
-      next.set(id, cfg);
-    }
+  async update(configs: EffectiveGroupConfig[], opts: UpdateOptions = {}): Promise<void> {
+    const next = byID(configs);
     const stops: Promise<void>[] = [];
     for (const [id, g] of this.groupsByID) {
       if (next.has(id)) continue;
       this.groupsByID.delete(id);
-      stops.push(g.stop());
+      stops.push(opts.handOff?.(g.cfg) ? g.handOff(opts.handOffGraceMs ?? 0) : g.stop());
     }
     // Stopped first: a new group may reuse the metric series (group, file) of a vanished one.
     await Promise.all(stops);
@@ -99,7 +104,9 @@ export class Engine implements EngineView {
       if (!g) {
         const fresh = this.newGroup(cfg);
         this.groupsByID.set(fresh.id, fresh);
-        fresh.start({ restore: false });
+        // A group that ran on another member restores as at process start; the state file is not read
+        // again (it holds this member's alerts as of its own start, not the other member's).
+        fresh.start({ restorer: opts.restore?.(cfg) ? this.deps.restorer : undefined });
       } else if (g.cfg.checksum !== cfg.checksum) {
         updates.push(g.update(cfg));
       }
@@ -226,4 +233,15 @@ export class Engine implements EngineView {
   lastReloadError(): string {
     return this.reloadError;
   }
+}
+
+/** The configs by group ID; two groups with one ID are an error (they would share metrics and API paths). */
+function byID(configs: EffectiveGroupConfig[]): Map<string, EffectiveGroupConfig> {
+  const out = new Map<string, EffectiveGroupConfig>();
+  for (const cfg of configs) {
+    const id = groupConfigID(cfg);
+    if (out.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
+    out.set(id, cfg);
+  }
+  return out;
 }
