@@ -51,9 +51,9 @@ export function buildRuleGraph(groups: readonly GroupConfig[], opts: GraphOption
   nodes.forEach((n, id) => {
     for (const out of n.outputs) {
       const name = outputName(out);
-      let list = byName.get(name);
-      if (!list) byName.set(name, (list = []));
-      list.push({ id, out });
+      const list = byName.get(name);
+      if (list) list.push({ id, out });
+      else byName.set(name, [{ id, out }]);
     }
   });
 
