@@ -214,6 +214,7 @@ function checkGroup(ctx: FileContext, g: unknown, path: Path): GroupConfig | und
     queryOffset,
     limit,
     concurrency,
+    concurrencyGiven: typeof g.concurrency === "number" && g.concurrency > 0,
     type,
     labels: textMap(g.labels),
     params,

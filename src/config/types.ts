@@ -41,7 +41,10 @@ export interface GroupConfig {
   /** Prometheus 3 `query_offset`. */
   queryOffset?: number;
   limit: number;
+  /** Group `concurrency`, 1 when the file has none. */
   concurrency: number;
+  /** The file sets `concurrency` (without it, the engine's -rule.maxConcurrency applies). */
+  concurrencyGiven?: boolean;
   type: DatasourceType;
   labels: Record<string, string>;
   params: Record<string, string[]>;

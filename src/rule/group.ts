@@ -4,6 +4,7 @@
 import { basename } from "node:path";
 import type { GroupConfig, RuleConfig } from "../config/types.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
+import type { GroupPlan } from "../graph/types.js";
 import { maskHeaderList } from "../net/headers.js";
 import { isSecretName } from "../net/redact.js";
 import { countSkippedSend } from "../notifier/index.js";
@@ -12,14 +13,17 @@ import { tenantLabels } from "../remoteread/index.js";
 import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
-import type { ApiGroup, ApiRule } from "./api.js";
+import type { ApiGroup, ApiRule, ApiRuleLink } from "./api.js";
+import type { WriteBarrier } from "./barrier.js";
 import { sleep } from "./clock.js";
 import { rfc3339Nano } from "./format.js";
 import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
+import { runPlan } from "./plan.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
 import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay } from "./schedule.js";
+import { Slots } from "./slots.js";
 import type { EngineDeps, EngineSettings } from "./types.js";
 
 export interface GroupStartOptions {
@@ -29,7 +33,29 @@ export interface GroupStartOptions {
   snapshot?: StateSnapshot | null;
 }
 
+/** What the dependency graph tells a group: its plan, the groups it waits for, its rules' links. */
+export interface GroupLinks {
+  plan: GroupPlan;
+  /** IDs of the groups whose iteration for the same evaluation time must have written first. */
+  upstream: readonly string[];
+  /** Per rule (in config order): the rules it reads and the rules that read it. */
+  dependsOn: readonly ApiRuleLink[][];
+  usedBy: readonly ApiRuleLink[][];
+}
+
+/** How a group is tied to the engine's other groups; without it a group runs alone in file order. */
+export interface GroupWiring {
+  links?: GroupLinks;
+  barrier?: WriteBarrier;
+  /** -rule.maxConcurrentEvals: evaluations in flight across all groups. */
+  evalSlots?: Slots;
+  /** Start phase in [0, 1) instead of the one derived from the group ID (a reader takes its producer's). */
+  phase?: number;
+}
+
 const DEFAULT_MAX_INFLIGHT = 64;
+/** -rule.maxConcurrency's default when the settings do not say. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
 /** How long stop() lets notifier requests already in flight finish before cutting them. */
 const SEND_GRACE_MS = 5000;
 
@@ -56,6 +82,9 @@ export class Group {
   private inflight = new Set<Promise<void>>();
   private inflightPer = new Map<Notifier, number>();
   private metricLabels: Record<string, string>;
+  private links: GroupLinks;
+  private slots!: Slots;
+  private readonly wiring: GroupWiring;
 
   constructor(
     cfg: GroupConfig,
@@ -64,7 +93,9 @@ export class Group {
     private alertSource?: CompiledTemplate,
     /** Called after every iteration (state file saving). */
     private onIteration?: () => void,
+    wiring: GroupWiring = {},
   ) {
+    this.wiring = wiring;
     this.cfg = cfg;
     const s = deps.settings;
     let interval = cfg.interval && cfg.interval > 0 ? cfg.interval : s.evaluationInterval;
@@ -74,7 +105,7 @@ export class Group {
     }
     const h = groupHash(groupIdentity(cfg, s.evaluationInterval));
     this.id = h.decimal();
-    this.fraction = h.fraction();
+    this.fraction = wiring.phase ?? h.fraction();
     this.metricLabels = { group: cfg.name, file: cfg.file };
     this.ctx = {
       id: this.id,
@@ -89,6 +120,7 @@ export class Group {
       deps,
       budget,
     };
+    this.links = wiring.links ?? fileOrderLinks(cfg.rules.length);
     this.apply(cfg);
     m.iterationInterval.labels(this.metricLabels).set(interval / 1000);
   }
@@ -99,6 +131,7 @@ export class Group {
     this.cfg = cfg;
     const ctx = this.ctx;
     ctx.limit = cfg.limit > 0 ? cfg.limit : (s.resultsLimit ?? 0);
+    this.slots = new Slots(groupConcurrency(cfg, s));
     const tenant = groupTenant(cfg, s);
     ctx.querySettings = {
       type: cfg.type,
@@ -154,10 +187,20 @@ export class Group {
     });
   }
 
-  /** Hot reload: cancels an in-flight evaluation, then swaps settings and rules. */
-  async update(cfg: GroupConfig): Promise<void> {
+  /** Hot reload: cancels an in-flight evaluation, then swaps settings, rules and their links. */
+  async update(cfg: GroupConfig, links?: GroupLinks): Promise<void> {
     this.evalCtl?.abort(new Error("group updated"));
-    await this.withLock(() => this.apply(cfg));
+    await this.withLock(() => {
+      this.links = links ?? fileOrderLinks(cfg.rules.length);
+      this.apply(cfg);
+    });
+  }
+
+  /** A reload changed other groups: this group's rules keep running with the new graph's links. */
+  async relink(links: GroupLinks): Promise<void> {
+    await this.withLock(() => {
+      if (links.plan.startAfter.length === this.rules.length) this.links = links;
+    });
   }
 
   /**
@@ -193,6 +236,7 @@ export class Group {
       m.iterationReset,
       m.iterationInterval,
       m.groupResultsLimit,
+      m.dependencyWaitTimeouts,
     ]) {
       metric.remove(this.metricLabels);
     }
@@ -287,53 +331,62 @@ export class Group {
     this.evalCtl = ctl;
     const signal = ctl.signal;
     const deadline = wallStart + this.ctx.interval;
-    const conc = Math.max(1, this.cfg.concurrency || 1);
     const rules = this.rules;
-    let dirty = false;
+    const { plan, upstream } = this.links;
     let flushLate = false;
     if (restore && this.deps.restorer) {
       for (const r of rules) if (r instanceof AlertingRule) r.restoreFrom = this.deps.restorer;
     }
     try {
-      for (let i = 0; i < rules.length && !signal.aborted; i += conc) {
-        if (dirty && writer) {
-          const left = deadline - clock.now();
-          if (left > 0) {
-            await this.flush(left, signal);
-          } else if (!flushLate) {
-            flushLate = true;
-            logger.warn(
-              `group "${this.cfg.name}" (file=${this.ctx.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
-            );
-          }
-          dirty = false;
-        }
-        const wave = rules.slice(i, i + conc);
-        const outcomes = await Promise.all(
-          wave.map((r) =>
-            r.exec(ts, signal).catch((err) => {
-              logger.error(
-                `group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
-              );
-              return { series: [], alerts: [] as NotifierAlert[] };
-            }),
-          ),
-        );
-        for (const o of outcomes) {
-          if (o.alerts.length > 0) this.send(o.alerts);
-          if (o.series.length > 0 && writer) {
-            writer.push(o.series);
-            dirty = true;
-          }
+      if (upstream.length > 0 && this.wiring.barrier) {
+        const late = await this.wiring.barrier.waitFor(upstream, ts, this.ctx.interval, signal);
+        if (late.length > 0) {
+          m.dependencyWaitTimeouts.labels(this.metricLabels).inc();
+          logger.warn(
+            `group "${this.cfg.name}" (file=${this.ctx.shownFile}): groups it reads (IDs ${late.join(", ")}) did not write their iteration for ${rfc3339Nano(ts)} within the interval; evaluating without them`,
+          );
         }
       }
-      // The last rules' results too: an iteration ends with all of its output written (on disk with
-      // -remoteWrite.tmpDataPath), so a kill after it loses none of it.
+      const slots = [this.slots];
+      if (this.wiring.evalSlots) slots.push(this.wiring.evalSlots);
+      const boundedFlush = async () => {
+        const left = deadline - clock.now();
+        if (left > 0) {
+          await this.flush(left, signal);
+        } else if (!flushLate) {
+          flushLate = true;
+          logger.warn(
+            `group "${this.cfg.name}" (file=${this.ctx.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
+          );
+        }
+      };
+      const dirty = await runPlan({
+        rules,
+        plan,
+        signal,
+        slots,
+        exec: (r) =>
+          r.exec(ts, signal).catch((err) => {
+            logger.error(
+              `group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
+            );
+            return { series: [], alerts: [] as NotifierAlert[] };
+          }),
+        onOutcome: (_r, o) => {
+          if (o.alerts.length > 0) this.send(o.alerts);
+        },
+        push: writer ? (series) => writer.push(series) : undefined,
+        flush: boundedFlush,
+      });
+      // The rest of the results too: an iteration ends with all of its output written (on disk with
+      // -remoteWrite.tmpDataPath), so a kill after it loses none of it, and readers in other groups see it.
       if (dirty && writer && !signal.aborted) {
         const left = deadline - clock.now();
         if (left > 0) await this.flush(left, signal);
       }
     } finally {
+      // Also after a failed or cancelled iteration: readers in other groups need not wait for more.
+      this.wiring.barrier?.markWritten(this.id, ts);
       link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;
       m.iterationDuration.labels(this.metricLabels).observe((clock.now() - wallStart) / 1000);
@@ -409,7 +462,7 @@ export class Group {
     const cfg = this.cfg;
     const g: ApiGroup = {
       name: cfg.name,
-      rules: this.rules.map((r): ApiRule => r.api(false)),
+      rules: this.rules.map((r, i): ApiRule => this.withLinks(r.api(false), i)),
       interval: this.ctx.interval / 1000,
       lastEvaluation: rfc3339Nano(this.lastEvaluation),
       type: cfg.type,
@@ -434,6 +487,42 @@ export class Group {
   rule(id: string): Rule | undefined {
     return this.rules.find((r) => r.id === id);
   }
+
+  /** The rule's API view with its "depends on" / "used by" links (single-rule endpoint: with updates). */
+  ruleApi(id: string, withUpdates: boolean): ApiRule | undefined {
+    const i = this.rules.findIndex((r) => r.id === id);
+    return i < 0 ? undefined : this.withLinks(this.rules[i].api(withUpdates), i);
+  }
+
+  private withLinks(a: ApiRule, i: number): ApiRule {
+    const dependsOn = this.links.dependsOn[i];
+    const usedBy = this.links.usedBy[i];
+    if (dependsOn && dependsOn.length > 0) a.depends_on = dependsOn;
+    if (usedBy && usedBy.length > 0) a.used_by = usedBy;
+    return a;
+  }
+}
+
+/** Rules of the group evaluated at once: group `concurrency` when the file sets it, else -rule.maxConcurrency. */
+export function groupConcurrency(cfg: GroupConfig, s: EngineSettings): number {
+  if (cfg.concurrencyGiven) return Math.max(1, cfg.concurrency);
+  return Math.max(1, s.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+}
+
+/** Links of a group the graph has not seen (tests that build one group): file order, flushes after every rule. */
+export function fileOrderLinks(size: number): GroupLinks {
+  const startAfter = Array.from({ length: size }, (_, i) => (i > 0 ? [i - 1] : []));
+  return {
+    plan: {
+      startAfter,
+      pushAfter: Array.from({ length: size }, () => []),
+      flushAfter: new Array<boolean>(size).fill(true),
+      upstream: [],
+    },
+    upstream: [],
+    dependsOn: [],
+    usedBy: [],
+  };
 }
 
 export function groupIdentity(cfg: GroupConfig, evaluationInterval: number): GroupIdentity {

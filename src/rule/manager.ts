@@ -2,15 +2,22 @@
 // and serves the read-only view of src/http (EngineView).
 import type { GroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
+import { buildRuleGraph, describeCycle, groupSchedule, type RuleGraph, type RuleRef } from "../graph/index.js";
 import type { StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
-import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
+import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, ApiRuleLink, EngineView } from "./api.js";
+import { WriteBarrier } from "./barrier.js";
 import type { TimerHandle } from "./clock.js";
-import { Group, groupConfigID } from "./group.js";
+import { Group, type GroupLinks, groupConfigID, groupIdentity } from "./group.js";
+import { groupHash, ruleID } from "./ids.js";
 import type { AlertBudget } from "./rule.js";
 import { errorMessage } from "./rule.js";
+import { Slots } from "./slots.js";
 import type { EngineDeps } from "./types.js";
+
+/** -rule.maxConcurrentEvals' default when the settings do not say. */
+export const DEFAULT_MAX_CONCURRENT_EVALS = 100;
 
 /** Delay that gathers the iterations of many groups into one state-file write. */
 const STATE_SAVE_DELAY = 1000;
@@ -30,12 +37,17 @@ export class Engine implements EngineView {
   private saveAgain = false;
   private savePromise: Promise<void> = Promise.resolve();
   private started = false;
+  private readonly barrier: WriteBarrier;
+  private readonly evalSlots?: Slots;
 
   constructor(
     private deps: EngineDeps,
     private opts: EngineOptions = {},
   ) {
     this.budget = { max: deps.settings.maxActiveAlerts, active: 0 };
+    this.barrier = new WriteBarrier(deps.clock);
+    const cap = deps.settings.maxConcurrentEvals ?? DEFAULT_MAX_CONCURRENT_EVALS;
+    if (cap > 0) this.evalSlots = new Slots(cap);
     const src = deps.settings.alertSourceTemplate;
     if (src) this.alertSource = deps.compileTemplate(src);
   }
@@ -61,16 +73,42 @@ export class Engine implements EngineView {
       if (ids.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
       ids.add(id);
     }
-    for (const cfg of configs) {
-      const g = this.newGroup(cfg);
+    const wiring = this.wire(configs);
+    configs.forEach((cfg, i) => {
+      const g = this.newGroup(cfg, wiring, i);
       this.groupsByID.set(g.id, g);
-    }
+    });
     for (const g of this.groupsByID.values()) g.start({ restore: true, snapshot });
   }
 
-  private newGroup(cfg: GroupConfig): Group {
+  private newGroup(cfg: GroupConfig, wiring: EngineWiring, index: number): Group {
     const onIteration = this.deps.stateFile ? () => this.scheduleSave() : undefined;
-    return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration);
+    return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration, {
+      links: wiring.links[index],
+      barrier: this.barrier,
+      evalSlots: this.evalSlots,
+      phase: wiring.phases[index],
+    });
+  }
+
+  /**
+   * The dependency graph of a whole configuration, as each group's links (README "The rule dependency
+   * graph"); cycles are logged, never refused (vmalert runs such files).
+   */
+  private wire(configs: GroupConfig[]): EngineWiring {
+    const s = this.deps.settings;
+    const graph = buildRuleGraph(configs, {
+      evaluationInterval: s.evaluationInterval,
+      evalDelay: s.evalDelay,
+      externalLabels: s.externalLabels,
+      disableAlertgroupLabel: s.disableAlertgroupLabel,
+    });
+    for (const c of graph.cycles) this.deps.logger.warn(describeCycle(configs, c));
+    configs.forEach((cfg, i) => {
+      const why = graph.plans[i].sequential;
+      if (why) this.deps.logger.warn(`group "${cfg.name}" (file=${cfg.file}): runs its rules one by one: ${why}`);
+    });
+    return wiringOf(configs, graph, s.evaluationInterval, s.evalDelay);
   }
 
   /**
@@ -85,25 +123,29 @@ export class Engine implements EngineView {
       if (next.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
       next.set(id, cfg);
     }
+    const wiring = this.wire(configs);
     const stops: Promise<void>[] = [];
     for (const [id, g] of this.groupsByID) {
       if (next.has(id)) continue;
       this.groupsByID.delete(id);
       stops.push(g.stop());
+      this.barrier.forget(id);
     }
     // Stopped first: a new group may reuse the metric series (group, file) of a vanished one.
     await Promise.all(stops);
     const updates: Promise<void>[] = [];
-    for (const [id, cfg] of next) {
+    [...next.entries()].forEach(([id, cfg], i) => {
       const g = this.groupsByID.get(id);
       if (!g) {
-        const fresh = this.newGroup(cfg);
+        const fresh = this.newGroup(cfg, wiring, i);
         this.groupsByID.set(fresh.id, fresh);
         fresh.start({ restore: false });
       } else if (g.cfg.checksum !== cfg.checksum) {
-        updates.push(g.update(cfg));
+        updates.push(g.update(cfg, wiring.links[i]));
+      } else {
+        updates.push(g.relink(wiring.links[i]));
       }
-    }
+    });
     await Promise.all(updates);
     this.reloadError = "";
   }
@@ -197,7 +239,7 @@ export class Engine implements EngineView {
   }
 
   rule(groupID: string, ruleID: string): ApiRule | undefined {
-    return this.groupsByID.get(groupID)?.rule(ruleID)?.api(true);
+    return this.groupsByID.get(groupID)?.ruleApi(ruleID, true);
   }
 
   alert(groupID: string, alertID: string): ApiAlert | undefined {
@@ -226,4 +268,47 @@ export class Engine implements EngineView {
   lastReloadError(): string {
     return this.reloadError;
   }
+}
+
+interface EngineWiring {
+  links: GroupLinks[];
+  /** Start phase per group: a reader on the same interval as a producer group starts with it. */
+  phases: Array<number | undefined>;
+}
+
+function wiringOf(
+  configs: GroupConfig[],
+  graph: RuleGraph,
+  evaluationInterval: number,
+  evalDelay: number,
+): EngineWiring {
+  const ids = configs.map((c) => groupConfigID(c, evaluationInterval));
+  const link = (ref: RuleRef): ApiRuleLink => {
+    const g = configs[ref.group];
+    const r = g.rules[ref.rule];
+    const type = r.alert !== undefined ? "alerting" : "recording";
+    const name = r.alert ?? r.record ?? "";
+    return { group_id: ids[ref.group], rule_id: ruleID(type, name, r.expr, r.labels), group: g.name, name, type };
+  };
+  const links = configs.map(
+    (_, i): GroupLinks => ({
+      plan: graph.plans[i],
+      upstream: graph.plans[i].upstream.map((u) => ids[u]),
+      dependsOn: graph.dependsOn[i].map((refs) => refs.map(link)),
+      usedBy: graph.usedBy[i].map((refs) => refs.map(link)),
+    }),
+  );
+  // Producers first (graph.groupEdges has no cycles): each reader takes its first producer's phase when
+  // both run on the same interval, so it waits only as long as the producer's iteration takes.
+  const phases: Array<number | undefined> = configs.map(() => undefined);
+  const interval = (i: number) => groupSchedule(configs[i], { evaluationInterval, evalDelay }).interval;
+  const sameIntervalProducer = (i: number) => graph.plans[i].upstream.find((u) => interval(u) === interval(i));
+  configs.forEach((_, i) => {
+    if (graph.plans[i].upstream.length === 0) return;
+    // Up the chain of same-interval producers to its first group (no cycles: the graph broke them).
+    let root = i;
+    for (let up = sameIntervalProducer(root); up !== undefined; up = sameIntervalProducer(root)) root = up;
+    if (root !== i) phases[i] = groupHash(groupIdentity(configs[root], evaluationInterval)).fraction();
+  });
+  return { links, phases };
 }

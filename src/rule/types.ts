@@ -57,6 +57,10 @@ export interface EngineSettings {
    * together; 0 or unset = no time budget.
    */
   templateTimeout?: number;
+  /** -rule.maxConcurrency (8): rules of a group without `concurrency` evaluated at once. */
+  maxConcurrency?: number;
+  /** -rule.maxConcurrentEvals (100): rule evaluations in flight across all groups; 0 = no cap. */
+  maxConcurrentEvals?: number;
   /** -remoteRead.lookback (1h), informational: the restorer applies it. */
   remoteReadLookback?: number;
   /** Max concurrent notifier requests in flight per group and notifier before sends are skipped (64). */

@@ -227,6 +227,8 @@ export function group(over: Partial<GroupConfig> & { rules: RuleConfig[] }): Gro
     debug: false,
     checksum: JSON.stringify(over),
     pos: { file: "test.rules", line: 1, col: 1 },
+    // As the loader: `concurrency` written in the group is the group's, else -rule.maxConcurrency applies.
+    concurrencyGiven: over.concurrency !== undefined,
     ...over,
   };
 }
