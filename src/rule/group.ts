@@ -287,6 +287,14 @@ export class Group {
     }
   }
 
+  /**
+   * One iteration for evaluation time `ts`, now and outside the schedule (tests and tools that step time
+   * themselves; a group that also runs its own loop serializes both).
+   */
+  evaluateAt(ts: number): Promise<void> {
+    return this.withLock(() => this.iterate(ts, false));
+  }
+
   private async runCron(restore: boolean): Promise<void> {
     const { clock } = this.deps;
     const stop = this.stopCtl.signal;

@@ -2,19 +2,19 @@
 // and serves the read-only view of src/http (EngineView).
 import type { GroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
-import { buildRuleGraph, describeCycle, groupSchedule, type RuleGraph, type RuleRef } from "../graph/index.js";
+import { buildRuleGraph, describeCycle } from "../graph/index.js";
 import type { StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
-import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, ApiRuleLink, EngineView } from "./api.js";
+import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
 import { WriteBarrier } from "./barrier.js";
 import type { TimerHandle } from "./clock.js";
-import { Group, type GroupLinks, groupConfigID, groupIdentity } from "./group.js";
-import { groupHash, ruleID } from "./ids.js";
+import { Group, groupConfigID } from "./group.js";
 import type { AlertBudget } from "./rule.js";
 import { errorMessage } from "./rule.js";
 import { Slots } from "./slots.js";
 import type { EngineDeps } from "./types.js";
+import { type EngineWiring, wiringOf } from "./wiring.js";
 
 /** -rule.maxConcurrentEvals' default when the settings do not say. */
 export const DEFAULT_MAX_CONCURRENT_EVALS = 100;
@@ -268,47 +268,4 @@ export class Engine implements EngineView {
   lastReloadError(): string {
     return this.reloadError;
   }
-}
-
-interface EngineWiring {
-  links: GroupLinks[];
-  /** Start phase per group: a reader on the same interval as a producer group starts with it. */
-  phases: Array<number | undefined>;
-}
-
-function wiringOf(
-  configs: GroupConfig[],
-  graph: RuleGraph,
-  evaluationInterval: number,
-  evalDelay: number,
-): EngineWiring {
-  const ids = configs.map((c) => groupConfigID(c, evaluationInterval));
-  const link = (ref: RuleRef): ApiRuleLink => {
-    const g = configs[ref.group];
-    const r = g.rules[ref.rule];
-    const type = r.alert !== undefined ? "alerting" : "recording";
-    const name = r.alert ?? r.record ?? "";
-    return { group_id: ids[ref.group], rule_id: ruleID(type, name, r.expr, r.labels), group: g.name, name, type };
-  };
-  const links = configs.map(
-    (_, i): GroupLinks => ({
-      plan: graph.plans[i],
-      upstream: graph.plans[i].upstream.map((u) => ids[u]),
-      dependsOn: graph.dependsOn[i].map((refs) => refs.map(link)),
-      usedBy: graph.usedBy[i].map((refs) => refs.map(link)),
-    }),
-  );
-  // Producers first (graph.groupEdges has no cycles): each reader takes its first producer's phase when
-  // both run on the same interval, so it waits only as long as the producer's iteration takes.
-  const phases: Array<number | undefined> = configs.map(() => undefined);
-  const interval = (i: number) => groupSchedule(configs[i], { evaluationInterval, evalDelay }).interval;
-  const sameIntervalProducer = (i: number) => graph.plans[i].upstream.find((u) => interval(u) === interval(i));
-  configs.forEach((_, i) => {
-    if (graph.plans[i].upstream.length === 0) return;
-    // Up the chain of same-interval producers to its first group (no cycles: the graph broke them).
-    let root = i;
-    for (let up = sameIntervalProducer(root); up !== undefined; up = sameIntervalProducer(root)) root = up;
-    if (root !== i) phases[i] = groupHash(groupIdentity(configs[root], evaluationInterval)).fraction();
-  });
-  return { links, phases };
 }
