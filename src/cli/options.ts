@@ -53,6 +53,12 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
   return out;
 }
 
+function atLeast(flags: FlagSet, name: string, min: number): number {
+  const v = flags.int(name);
+  if (v < min) throw new TsalertError("TSA_FLAG", `invalid value "${v}" for flag -${name}: must be at least ${min}`);
+  return v;
+}
+
 export function engineSettings(flags: FlagSet): EngineSettings {
   return {
     evaluationInterval: flags.duration("evaluationInterval"),
@@ -71,6 +77,8 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
     templateTimeout: flags.duration("rule.templateTimeout"),
+    maxConcurrency: atLeast(flags, "rule.maxConcurrency", 1),
+    maxConcurrentEvals: atLeast(flags, "rule.maxConcurrentEvals", 0),
     remoteReadLookback: flags.duration("remoteRead.lookback"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),

@@ -1,5 +1,5 @@
 // Messages about the graph, naming rules by file:line so a reader finds them.
-import type { GroupConfig } from "../config/types.js";
+import type { ConfigProblem, GroupConfig } from "../config/types.js";
 import type { GraphCycle, RuleRef, UnorderedEdge } from "./types.js";
 
 export function ruleLabel(groups: readonly GroupConfig[], ref: RuleRef): string {
@@ -9,7 +9,7 @@ export function ruleLabel(groups: readonly GroupConfig[], ref: RuleRef): string 
   return `${kind} ${JSON.stringify(r.alert ?? r.record)} (group ${JSON.stringify(g.name)}, ${r.pos.file}:${r.pos.line})`;
 }
 
-/** `dependency cycle: A reads B, B reads C, C reads A`. */
+/** `dependency cycle: B reads A; C reads B; A reads C`. */
 export function describeCycle(groups: readonly GroupConfig[], c: GraphCycle): string {
   const names = c.rules.map((r) => ruleLabel(groups, r));
   if (names.length === 1) return `dependency cycle: ${names[0]} reads its own output`;
@@ -18,8 +18,9 @@ export function describeCycle(groups: readonly GroupConfig[], c: GraphCycle): st
   return `dependency cycle: ${steps.join("; ")}; each evaluation reads the previous iteration's output of the one before it`;
 }
 
-export function describeUnordered(groups: readonly GroupConfig[], u: UnorderedEdge): string {
-  const reader = ruleLabel(groups, u.reader);
+/** Why a reader sees old output; `withReader: false` leaves the reader out (a message already names it). */
+export function describeUnordered(groups: readonly GroupConfig[], u: UnorderedEdge, withReader = true): string {
+  const reader = withReader ? ruleLabel(groups, u.reader) : "it";
   const producer = ruleLabel(groups, u.producer);
   switch (u.reason) {
     case "later-in-group":
@@ -31,4 +32,18 @@ export function describeUnordered(groups: readonly GroupConfig[], u: UnorderedEd
     case "cycle":
       return `${reader} reads ${producer}, and the two groups read each other: they run unordered`;
   }
+}
+
+/** Cycles as load warnings (`-dryRun`, the log at start and reload), at the first rule of each. */
+export function cycleProblems(groups: readonly GroupConfig[], cycles: readonly GraphCycle[]): ConfigProblem[] {
+  return cycles.map((c) => {
+    const first = groups[c.rules[0].group].rules[c.rules[0].rule].pos;
+    return {
+      file: first.file,
+      line: first.line,
+      col: first.col,
+      message: describeCycle(groups, c),
+      severity: "warning",
+    };
+  });
 }

@@ -16,7 +16,7 @@ import type {
   UnorderedReason,
 } from "./types.js";
 
-export { describeCycle, describeUnordered } from "./describe.js";
+export { cycleProblems, describeCycle, describeUnordered, ruleLabel } from "./describe.js";
 export type * from "./types.js";
 
 /**

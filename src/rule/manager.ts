@@ -2,7 +2,7 @@
 // and serves the read-only view of src/http (EngineView).
 import type { GroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
-import { buildRuleGraph, describeCycle } from "../graph/index.js";
+import { buildRuleGraph, cycleProblems } from "../graph/index.js";
 import type { StateSnapshot } from "../remoteread/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
@@ -103,7 +103,7 @@ export class Engine implements EngineView {
       externalLabels: s.externalLabels,
       disableAlertgroupLabel: s.disableAlertgroupLabel,
     });
-    for (const c of graph.cycles) this.deps.logger.warn(describeCycle(configs, c));
+    for (const p of cycleProblems(configs, graph.cycles)) this.deps.logger.warn(`${p.file}:${p.line}: ${p.message}`);
     configs.forEach((cfg, i) => {
       const why = graph.plans[i].sequential;
       if (why) this.deps.logger.warn(`group "${cfg.name}" (file=${cfg.file}): runs its rules one by one: ${why}`);
