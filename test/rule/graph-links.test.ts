@@ -1,0 +1,54 @@
+// The graph as the API and the rule page show it: tsalert-only "depends on" / "used by" fields.
+import { describe, expect, it } from "vitest";
+import { rulePage } from "../../src/http/ui/rule.js";
+import { Engine } from "../../src/rule/manager.js";
+import { alertRule, group, makeDeps, recordRule } from "./fakes.js";
+
+describe("dependency links in the API and the UI", () => {
+  it("/api/v1/rules fields depends_on / used_by link rules across groups; rules without links have none", async () => {
+    const deps = makeDeps();
+    const e = new Engine(deps);
+    await e.start([
+      group({ name: "g1", rules: [recordRule({ record: "job:up:sum", expr: "sum(up) by (job)" })] }),
+      group({
+        name: "g2",
+        rules: [alertRule({ alert: "JobDown", expr: "job:up:sum == 0" }), alertRule({ alert: "Alone", expr: "x > 1" })],
+      }),
+    ]);
+    const [g1, g2] = e.groups();
+    const producer = g1.rules[0];
+    const reader = g2.rules[0];
+    expect(producer.used_by).toEqual([
+      { group_id: g2.id, rule_id: reader.id, group: "g2", name: "JobDown", type: "alerting" },
+    ]);
+    expect(reader.depends_on).toEqual([
+      { group_id: g1.id, rule_id: producer.id, group: "g1", name: "job:up:sum", type: "recording" },
+    ]);
+    expect(producer.depends_on).toBeUndefined();
+    expect(g2.rules[1]).not.toHaveProperty("depends_on");
+    expect(g2.rules[1]).not.toHaveProperty("used_by");
+    expect(e.rule(g2.id, reader.id)?.depends_on?.[0].rule_id).toBe(producer.id);
+
+    const body = rulePage(
+      { base: "", reloadError: "", now: Date.now() },
+      e,
+      new URLSearchParams({ group_id: g1.id, rule_id: producer.id }),
+    );
+    expect(body).toContain("<dt>Used by</dt>");
+    expect(body).toContain(`href="rule?group_id=${g2.id}&amp;rule_id=${reader.id}">JobDown</a>`);
+    expect(body).toMatch(/<dt>Depends on<\/dt><dd><span class="meta">none<\/span>/);
+    await e.stop();
+  });
+
+  it("a reload relinks unchanged groups to a new producer", async () => {
+    const deps = makeDeps();
+    const e = new Engine(deps);
+    const reader = group({ name: "g2", rules: [alertRule({ alert: "JobDown", expr: "job:up:sum == 0" })] });
+    await e.start([reader]);
+    expect(e.groups()[0].rules[0].depends_on).toBeUndefined();
+    await e.update([group({ name: "g1", rules: [recordRule({ record: "job:up:sum", expr: "sum(up)" })] }), reader]);
+    const g2 = e.groups().find((g) => g.name === "g2");
+    expect(g2?.rules[0].depends_on?.map((l) => l.name)).toEqual(["job:up:sum"]);
+    await e.stop();
+  });
+});
