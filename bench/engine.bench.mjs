@@ -199,7 +199,7 @@ function parseArgs(argv) {
     else if (k === "tsalert-flag" || k === "vmalert-flag") {
       const engine = k.split("-")[0];
       opts.extraFlags ??= {};
-      (opts.extraFlags[engine] ??= []).push(a.slice(a.indexOf("=") + 1));
+      opts.extraFlags[engine] = [...(opts.extraFlags[engine] ?? []), a.slice(a.indexOf("=") + 1)];
     } else
       throw new Error(
         `unknown argument "${a}" (want --workload=W1,W2,W3 --engines=vmalert,tsalert --iterations=N --tsalert-flag=FLAG --vmalert-flag=FLAG)`,

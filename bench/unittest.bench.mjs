@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
+import { DEFAULT_GROUP_DEFAULTS, withGroupDefaults } from "../dist/config/effective.js";
 import { createQuerierFactory } from "../dist/datasource/querier.js";
 import { createMemoryWriter } from "../dist/remotewrite/memory.js";
 import { replay } from "../dist/replay/replay.js";
@@ -116,25 +117,29 @@ export async function run() {
     const qf = createQuerierFactory({ url: vm.url, nocache: true });
     const pos = { file: "b.yml", line: 1, col: 1 };
     const rule = (r) => ({ for: 0, keepFiringFor: 0, labels: {}, annotations: {}, debug: false, pos, ...r });
-    const group = {
-      name: "b",
-      file: "b.yml",
-      interval: 60_000,
-      limit: 0,
-      concurrency: 1,
-      type: "prometheus",
-      labels: {},
-      params: {},
-      headers: [],
-      notifierHeaders: [],
-      debug: false,
-      checksum: "b",
-      pos,
-      rules: [rule({ record: "load:x2", expr: "load * 2" }), rule({ alert: "High", expr: "load > 40", for: 120_000 })],
-    };
+    const group = withGroupDefaults(
+      {
+        name: "b",
+        file: "b.yml",
+        interval: 60_000,
+        limit: 0,
+        concurrency: 1,
+        type: "prometheus",
+        labels: {},
+        params: {},
+        headers: [],
+        notifierHeaders: [],
+        debug: false,
+        checksum: "b",
+        pos,
+        rules: [
+          rule({ record: "load:x2", expr: "load * 2" }),
+          rule({ alert: "High", expr: "load > 40", for: 120_000 }),
+        ],
+      },
+      DEFAULT_GROUP_DEFAULTS,
+    );
     const settings = {
-      evaluationInterval: 60_000,
-      evalDelay: 0,
       resendDelay: 0,
       maxResolveDuration: 0,
       externalLabels: {},
@@ -144,7 +149,6 @@ export async function run() {
       maxStartDelay: 0,
       updateEntriesLimit: 20,
       maxActiveAlerts: 0,
-      queryTimeout: 0,
     };
     t = performance.now();
     const summary = await replay(

@@ -9,7 +9,6 @@ export const ErrorCodes = {
   TSA_NOTIFIER: "notifier request failed",
   TSA_REMOTEWRITE: "remote write failed",
   TSA_REMOTEREAD: "state restore failed",
-  TSA_RULE: "rule evaluation failed",
   TSA_HTTP: "bad HTTP request",
 } as const;
 

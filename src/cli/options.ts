@@ -1,12 +1,12 @@
 // Flag values mapped onto the options of the engine, the datasource and the remote writer. The run
 // mode and replay both build from here, so a flag means the same in both.
 import { hostname } from "node:os";
-import type { DatasourceOptions } from "../datasource/index.js";
+import type { GroupDefaults } from "../config/types.js";
+import { type DatasourceOptions, parseTenant, tenantURL } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
 import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
-import { parseTenant, tenantURL } from "../remoteread/index.js";
 import { outboxDir, type RemoteWriterOptions, writeURL } from "../remotewrite/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import {
@@ -59,10 +59,17 @@ function atLeast(flags: FlagSet, name: string, min: number): number {
   return v;
 }
 
-export function engineSettings(flags: FlagSet): EngineSettings {
+/** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit: the loader applies them to every group. */
+export function groupDefaults(flags: FlagSet): GroupDefaults {
   return {
     evaluationInterval: flags.duration("evaluationInterval"),
     evalDelay: flags.duration("rule.evalDelay"),
+    resultsLimit: flags.int("rule.resultsLimit"),
+  };
+}
+
+export function engineSettings(flags: FlagSet): EngineSettings {
+  return {
     resendDelay: flags.duration("rule.resendDelay"),
     maxResolveDuration: flags.duration("rule.maxResolveDuration"),
     externalLabels: externalLabels(flags),
@@ -72,14 +79,11 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
     maxStartDelay: flags.duration("group.maxStartDelay"),
     updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
-    resultsLimit: flags.int("rule.resultsLimit"),
     stripFilePath: flags.bool("rule.stripFilePath"),
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
-    queryTimeout: flags.duration("datasource.queryTimeout"),
     templateTimeout: flags.duration("rule.templateTimeout"),
     maxConcurrency: atLeast(flags, "rule.maxConcurrency", 1),
     maxConcurrentEvals: atLeast(flags, "rule.maxConcurrentEvals", 0),
-    remoteReadLookback: flags.duration("remoteRead.lookback"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),
   };
@@ -99,6 +103,22 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
     roundDigits: flags.int("datasource.roundDigits"),
     lookback: flags.duration("datasource.lookback"),
     queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
+    queryTimeout: flags.duration("datasource.queryTimeout"),
+    maxResponseBytes: flags.int("datasource.maxResponseSize"),
+  };
+}
+
+/**
+ * -remoteRead.*: the querier the state restorer asks, undefined without -remoteRead.url. Queries are bounded
+ * and capped as the datasource's are (-datasource.queryTimeout, -datasource.maxResponseSize).
+ */
+export function remoteReadOptions(flags: FlagSet): DatasourceOptions | undefined {
+  const url = flags.string("remoteRead.url");
+  if (url === "") return undefined;
+  return {
+    url,
+    ...clientOptionsFromFlags(flags, "remoteRead"),
+    disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
     maxResponseBytes: flags.int("datasource.maxResponseSize"),
   };

@@ -3,6 +3,7 @@ import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types
 import { TsalertError } from "../errors.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
+import { groupDefaults } from "./options.js";
 import { buildValidators } from "./validators.js";
 
 const RULE_TYPES = ["prometheus", "graphite", "vlogs"];
@@ -20,7 +21,7 @@ export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): L
     validateExpressions: flags.bool("rule.validateExpressions"),
     validateTemplates: flags.bool("rule.validateTemplates"),
     defaultRuleType: type as DatasourceType,
-    defaultLimit: flags.int("rule.resultsLimit"),
+    groupDefaults: groupDefaults(flags),
     clusterMode: flags.bool("clusterMode"),
   };
 }

@@ -6,24 +6,26 @@ import { dirname, resolve } from "node:path";
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
 import { createHttpServer, type HttpServer, httpOptionsFromFlags } from "../http/index.js";
 import { counter, gauge } from "../metrics.js";
 import { startMetricsPush } from "../metricspush.js";
 import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js";
-import { createRestorer, createStateFile } from "../remoteread/index.js";
+import { createRestorer } from "../remoteread/index.js";
 import type { AlertRestorer } from "../remoteread/types.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
 import { Engine, systemClock } from "../rule/index.js";
+import { createStateFile } from "../state/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
-import { clientOptionsFromFlags, notifierURLsFromFlags } from "./clientflags.js";
+import { notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 import {
   datasourceOptions,
   engineSettings,
   pushMetricsOptions,
+  remoteReadOptions,
   remoteWriterOptions,
   remoteWriteURLs,
 } from "./options.js";
@@ -43,7 +45,7 @@ const reloadTime = gauge(
 );
 
 interface LoadedConfig {
-  groups: GroupConfig[];
+  groups: EffectiveGroupConfig[];
   templates?: TemplateSet;
 }
 
@@ -59,7 +61,7 @@ async function loadConfig(flags: FlagSet): Promise<LoadedConfig> {
 }
 
 /** Identifies a loaded rule set: a reload yielding the same one changes nothing. */
-function configSignature(groups: GroupConfig[]): string {
+function configSignature(groups: EffectiveGroupConfig[]): string {
   return JSON.stringify(groups.map((g) => [g.file, g.name, g.checksum]));
 }
 
@@ -78,7 +80,7 @@ function errorText(err: unknown): string {
 }
 
 /** vmalert refuses a config whose rules have nowhere to go. */
-function checkDestinations(flags: FlagSet, groups: GroupConfig[]): void {
+function checkDestinations(flags: FlagSet, groups: EffectiveGroupConfig[]): void {
   const rules = groups.flatMap((g) => g.rules);
   const hasNotifier =
     flags.list("notifier.url").length > 0 || flags.string("notifier.config") !== "" || flags.bool("notifier.blackhole");
@@ -113,18 +115,8 @@ function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWr
 }
 
 function restoreQuerierFactory(flags: FlagSet): ClosableQuerierFactory | undefined {
-  const url = flags.string("remoteRead.url");
-  if (url === "") return undefined;
-  return createQuerierFactory(
-    {
-      url,
-      ...clientOptionsFromFlags(flags, "remoteRead"),
-      disablePathAppend: flags.bool("remoteRead.disablePathAppend"),
-      queryTimeout: flags.duration("datasource.queryTimeout"),
-      maxResponseBytes: flags.int("datasource.maxResponseSize"),
-    },
-    "remoteRead",
-  );
+  const opts = remoteReadOptions(flags);
+  return opts ? createQuerierFactory(opts, "remoteRead") : undefined;
 }
 
 /**

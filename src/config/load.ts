@@ -2,6 +2,7 @@
 // Problems of every file are collected; nothing here throws on bad input.
 import { isMap, isScalar, LineCounter } from "yaml";
 import { redactURL } from "../net/redact.js";
+import { DEFAULT_GROUP_DEFAULTS, withGroupDefaults } from "./effective.js";
 import { substituteEnv } from "./envsubst.js";
 import { expandGlob, hasGlobMeta } from "./glob.js";
 import { reindentQuotedContinuations } from "./lenient.js";
@@ -10,7 +11,7 @@ import { isUrl, readRuleSource } from "./read.js";
 import { restoreTextScalars } from "./scalars.js";
 import { schemaProblems } from "./schema.js";
 import { checkDocument, type FileContext, type SemanticOptions } from "./semantic.js";
-import type { ConfigProblem, GroupConfig, LoadOptions, LoadResult } from "./types.js";
+import type { ConfigProblem, EffectiveGroupConfig, GroupConfig, LoadOptions, LoadResult } from "./types.js";
 import { parseYamlDocuments } from "./yaml.js";
 
 /** Aliases may expand to at most this many nodes: real rule files stay far below, YAML bombs do not. */
@@ -74,12 +75,12 @@ export async function loadRules(patterns: readonly string[], opts: LoadOptions =
     validateExpressions: opts.validateExpressions ?? true,
     validateTemplates: opts.validateTemplates ?? true,
     defaultRuleType: opts.defaultRuleType ?? "prometheus",
-    defaultLimit: opts.defaultLimit ?? 0,
     clusterMode: opts.clusterMode ?? false,
   };
   const env = opts.env ?? process.env;
   const texts = await mapLimit(files, READ_CONCURRENCY, (f) => readRuleSource(f, opts.fetchTimeoutMs));
-  const groups: GroupConfig[] = [];
+  const defaults = opts.groupDefaults ?? DEFAULT_GROUP_DEFAULTS;
+  const groups: EffectiveGroupConfig[] = [];
   // A rule URL's token must not reach the API `file` field, /metrics labels, the UI or logs.
   const shown = files.map((f) => (isUrl(f) ? redactURL(f) : f));
   const sources = new Map<string, string>();
@@ -92,7 +93,9 @@ export async function loadRules(patterns: readonly string[], opts: LoadOptions =
       problems.push({ file, line: read.line ?? 0, col: read.col ?? 0, message: read.message, severity: "error" });
       return;
     }
-    groups.push(...parseRuleText(file, substituteEnv(read.text, env), sem, problems));
+    for (const g of parseRuleText(file, substituteEnv(read.text, env), sem, problems)) {
+      groups.push(withGroupDefaults(g, defaults));
+    }
   });
   return { groups, files: shown, problems, ...(sources.size > 0 ? { sources } : {}) };
 }

@@ -1,7 +1,7 @@
 // Semantic checks of rule groups after the schema passed them structurally, building GroupConfig.
 // Every check is guarded by a type test: wrong types were already reported by the schema.
-import cron from "node-cron";
 import { groupChecksum } from "./checksum.js";
+import { parseCron } from "./cron.js";
 import { parseRuleDuration } from "./duration.js";
 import type { Locator, Path, Pos } from "./locate.js";
 import { scalarOffset } from "./textpos.js";
@@ -12,7 +12,6 @@ export interface SemanticOptions {
   validateExpressions: boolean;
   validateTemplates: boolean;
   defaultRuleType: DatasourceType;
-  defaultLimit: number;
   clusterMode: boolean;
 }
 
@@ -156,7 +155,11 @@ function checkGroup(ctx: FileContext, g: unknown, path: Path): GroupConfig | und
 
   const cronText = typeof g.cron === "string" ? g.cron : undefined;
   if (cronText !== undefined) {
-    if (!cron.validate(cronText)) r.error([...path, "cron"], `invalid cron schedule ${JSON.stringify(cronText)}`);
+    try {
+      parseCron(cronText);
+    } catch {
+      r.error([...path, "cron"], `invalid cron schedule ${JSON.stringify(cronText)}`);
+    }
     if (g.interval !== undefined) r.error([...path, "cron"], "cron and interval are exclusive: set one of them");
     if (evalOffset !== undefined) r.error([...path, "cron"], "cron and eval_offset are exclusive");
   }
@@ -200,8 +203,8 @@ function checkGroup(ctx: FileContext, g: unknown, path: Path): GroupConfig | und
     });
   }
 
-  const limit = typeof g.limit === "number" ? g.limit : ctx.opts.defaultLimit;
-  const concurrency = typeof g.concurrency === "number" && g.concurrency > 0 ? g.concurrency : 1;
+  const limit = typeof g.limit === "number" ? g.limit : undefined;
+  const concurrency = typeof g.concurrency === "number" ? g.concurrency : 0;
   const pos = ctx.loc.pos(path);
   const group: GroupConfig = {
     name,
@@ -214,7 +217,6 @@ function checkGroup(ctx: FileContext, g: unknown, path: Path): GroupConfig | und
     queryOffset,
     limit,
     concurrency,
-    concurrencyGiven: typeof g.concurrency === "number" && g.concurrency > 0,
     type,
     labels: textMap(g.labels),
     params,

@@ -40,11 +40,10 @@ export interface GroupConfig {
   evalAlignment?: boolean;
   /** Prometheus 3 `query_offset`. */
   queryOffset?: number;
-  limit: number;
-  /** Group `concurrency`, 1 when the file has none. */
+  /** As written; undefined means -rule.resultsLimit. */
+  limit?: number;
+  /** As written; 0 (not set) means the engine's -rule.maxConcurrency. */
   concurrency: number;
-  /** The file sets `concurrency` (without it, the engine's -rule.maxConcurrency applies). */
-  concurrencyGiven?: boolean;
   type: DatasourceType;
   labels: Record<string, string>;
   params: Record<string, string[]>;
@@ -57,6 +56,35 @@ export interface GroupConfig {
   /** Stable hash of the parsed group, for change detection on reload. */
   checksum: string;
   pos: SourcePos;
+}
+
+/** The flags that give groups their defaults; durations in ms. */
+export interface GroupDefaults {
+  /** -evaluationInterval (1m): the interval of groups without one. */
+  evaluationInterval: number;
+  /** -rule.evalDelay (30s): the eval delay of groups without `eval_delay` or `query_offset`. */
+  evalDelay: number;
+  /** -rule.resultsLimit (0): the limit of groups without `limit`. */
+  resultsLimit: number;
+}
+
+/** How a group runs, every default applied (`withGroupDefaults`): the engine reads these, not the written fields. */
+export interface EffectiveGroupSettings {
+  /** ms: `interval`, else -evaluationInterval (a cron group's scheduler measures its own). */
+  interval: number;
+  /** ms: `eval_delay`, else `query_offset`, else -rule.evalDelay; not applied with eval_offset or cron. */
+  evalDelay: number;
+  /** `eval_alignment`, else true. */
+  evalAlignment: boolean;
+  /** Rules evaluated at once, at least 1. */
+  concurrency: number;
+  /** Series or alerts one rule may produce: `limit`, else -rule.resultsLimit; 0 = none. */
+  limit: number;
+}
+
+/** A group as the loader hands it to the engine. */
+export interface EffectiveGroupConfig extends GroupConfig {
+  effective: EffectiveGroupSettings;
 }
 
 export interface ConfigProblem {
@@ -89,8 +117,8 @@ export interface LoadOptions {
   validateTemplates?: boolean;
   /** -rule.defaultRuleType ("prometheus"). */
   defaultRuleType?: DatasourceType;
-  /** -rule.resultsLimit (0): the limit of groups without `limit`. */
-  defaultLimit?: number;
+  /** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit (vmalert's defaults when unset). */
+  groupDefaults?: GroupDefaults;
   /** -clusterMode (false): group `tenant` is only allowed with it. */
   clusterMode?: boolean;
   /** Environment for `%{NAME}` placeholders (process.env). */
@@ -100,7 +128,7 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  groups: GroupConfig[];
+  groups: EffectiveGroupConfig[];
   /**
    * Every file (or URL) the patterns matched, in load order, as shown: a URL without its credentials
    * (userinfo, credential-like query values), like GroupConfig.file and ConfigProblem.file.

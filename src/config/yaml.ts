@@ -1,7 +1,7 @@
 // YAML parsing with a nesting limit. The yaml library composes documents recursively, one call chain per
 // nesting level, so thousands of `[` or `{` would run the process to the edge of its stack. Catching the
 // RangeError there is not enough: if V8 happens to compile a regexp in the last few kilobytes of stack,
-// it aborts the whole process ("RegExpCompiler Allocation failed"; found by drill 10). The CST parser
+// it aborts the whole process ("RegExpCompiler Allocation failed"). The CST parser
 // works with its own stack, so the depth is measured on its tokens first and the recursive composer
 // only ever sees shallow input.
 import type { CST, DocumentOptions, LineCounter, ParseOptions, SchemaOptions } from "yaml";

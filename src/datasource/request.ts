@@ -1,7 +1,8 @@
-// Builds the HTTP request for one instant query of a group, the way newest vmalert does (§3.3):
+// Builds the HTTP request for one instant query of a group, the way newest vmalert does (README "The request"):
 // POST with every parameter in the URL query string and an empty body.
-import { tenantURL } from "../remoteread/tenant.js";
+
 import { type DatasourceOptions, DEFAULT_QUERY_STEP_MS } from "./options.js";
+import { tenantURL } from "./tenant.js";
 import type { GroupQuerySettings } from "./types.js";
 
 /** What stays the same for every query of a group: the endpoint and the fixed parameters. */

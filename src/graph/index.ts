@@ -2,7 +2,7 @@
 // graph"). Rule B depends on rule A when one of B's selectors can match a series A writes. Within a group
 // the graph keeps the order the file gives between a producer and its readers; across groups with
 // compatible schedules the reader's group waits for the producer's; cycles are reported.
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { cycleThrough, cyclicComponents } from "./cycles.js";
 import { type KnownLabels, outputName, ruleOutputs } from "./outputs.js";
 import { mayMatch, type ReadAlternative, type RuleReads, ruleReads } from "./reads.js";
@@ -33,7 +33,7 @@ interface Node {
   reads: RuleReads;
 }
 
-export function buildRuleGraph(groups: readonly GroupConfig[], opts: GraphOptions = {}): RuleGraph {
+export function buildRuleGraph(groups: readonly EffectiveGroupConfig[], opts: GraphOptions = {}): RuleGraph {
   const settings = {
     externalLabels: opts.externalLabels ?? {},
     disableAlertgroupLabel: opts.disableAlertgroupLabel ?? false,
@@ -137,7 +137,7 @@ export function buildRuleGraph(groups: readonly GroupConfig[], opts: GraphOption
         }
         continue;
       }
-      const why = crossGroupOrder(groups[gp], groups[gr], opts);
+      const why = crossGroupOrder(groups[gp], groups[gr]);
       if (why) unordered.push({ reader: reader.ref, producer: producer.ref, reason: why });
       else groupEdgeSet.set(`${gp}:${gr}`, [gp, gr]);
     }
@@ -201,14 +201,14 @@ function markCycleEdges(unordered: UnorderedEdge[], nodes: Node[], flow: number[
   });
 }
 
-/** Effective schedule facts of a group (the engine's defaults applied). */
-export function groupSchedule(g: GroupConfig, opts: GraphOptions) {
+/** The schedule facts that decide a group's evaluation timestamps (the loader applied the defaults). */
+export function groupSchedule(g: EffectiveGroupConfig) {
   return {
-    interval: g.interval && g.interval > 0 ? g.interval : (opts.evaluationInterval ?? 60_000),
+    interval: g.effective.interval,
     cron: g.cron,
     evalOffset: g.evalOffset,
-    evalDelay: g.evalDelay ?? g.queryOffset ?? opts.evalDelay ?? 30_000,
-    evalAlignment: g.evalAlignment ?? true,
+    evalDelay: g.effective.evalDelay,
+    evalAlignment: g.effective.evalAlignment,
   };
 }
 
@@ -217,9 +217,9 @@ export function groupSchedule(g: GroupConfig, opts: GraphOptions) {
  * both on intervals (no cron), the reader's interval a multiple of the producer's, the same offset,
  * delay and alignment, so both compute the same evaluation timestamps.
  */
-function crossGroupOrder(producer: GroupConfig, reader: GroupConfig, opts: GraphOptions): UnorderedReason | null {
-  const p = groupSchedule(producer, opts);
-  const r = groupSchedule(reader, opts);
+function crossGroupOrder(producer: EffectiveGroupConfig, reader: EffectiveGroupConfig): UnorderedReason | null {
+  const p = groupSchedule(producer);
+  const r = groupSchedule(reader);
   if (p.cron !== undefined || r.cron !== undefined) return "other-schedule";
   if (p.interval > r.interval) return "longer-interval";
   if (r.interval % p.interval !== 0) return "other-schedule";

@@ -8,12 +8,8 @@ export interface RuleRef {
   rule: number;
 }
 
-/** What the graph needs beyond the rule files; every field has the vmalert flag default. */
+/** What the graph needs beyond the rule files (group defaults come with the groups); vmalert flag defaults. */
 export interface GraphOptions {
-  /** -evaluationInterval in ms (60000): the interval of groups without one. */
-  evaluationInterval?: number;
-  /** -rule.evalDelay in ms (30000): the eval delay of groups without one. */
-  evalDelay?: number;
   /** -external.label: labels every output carries (a matcher that contradicts one rules out an edge). */
   externalLabels?: Record<string, string>;
   /** -disableAlertgroupLabel: ALERTS series carry no `alertgroup`. */

@@ -1,5 +1,5 @@
-// The state seam: how alert state survives a restart, from ALERTS_FOR_STATE (-remoteRead.url) or from a
-// local file (-state.path). The rule engine asks; these modules answer.
+// The restore seam: alert state from before a restart, read back from ALERTS_FOR_STATE (-remoteRead.url).
+// The rule engine asks; this module answers. The -state.path file is src/state's.
 import type { GroupQuerySettings } from "../datasource/types.js";
 
 export interface RestoreQuery {
@@ -21,33 +21,4 @@ export interface RestoredAlert {
 
 export interface AlertRestorer {
   restore(q: RestoreQuery): Promise<RestoredAlert[]>;
-}
-
-/** One alert's full state, as persisted by -state.path. Times are ms; 0 = unset. */
-export interface AlertSnapshot {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: "pending" | "firing" | "inactive";
-  value: number;
-  activeAt: number;
-  start: number;
-  resolvedAt: number;
-  keepFiringSince: number;
-  lastSent: number;
-  end: number;
-}
-
-export interface StateSnapshot {
-  version: 1;
-  /** ms */
-  savedAt: number;
-  /** Keyed by `<groupID>/<ruleID>`. */
-  rules: Record<string, AlertSnapshot[]>;
-}
-
-export interface StateFile {
-  /** null when there is no file, or it is corrupt (reported through the logger, never thrown). */
-  load(): Promise<StateSnapshot | null>;
-  /** Atomic: temp file, fsync, rename. */
-  save(snapshot: StateSnapshot): Promise<void>;
 }

@@ -12,7 +12,7 @@ import {
 import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/querier.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
@@ -35,12 +35,10 @@ export interface ReplayIO {
 function settingsFromFlags(flags: FlagSet): EngineSettings {
   return {
     ...engineSettings(flags),
-    evalDelay: 0,
     resendDelay: 0,
     maxResolveDuration: 0,
     maxStartDelay: 0,
     maxActiveAlerts: 0,
-    queryTimeout: 0,
   };
 }
 
@@ -71,7 +69,7 @@ async function loadGroups(
   patterns: string[],
   flags: FlagSet,
   templates: TemplateSet | undefined,
-): Promise<{ groups: GroupConfig[]; error: string }> {
+): Promise<{ groups: EffectiveGroupConfig[]; error: string }> {
   const res = await loadRules(patterns, loadOptionsFromFlags(flags, templates));
   if (hasErrors(res.problems)) {
     return {
@@ -246,7 +244,7 @@ async function runCompare(files: [string, string], flags: FlagSet, logger: Logge
       io.err(`${formatProblem(templates.problem)}\n`);
       return 2;
     }
-    const sets: GroupConfig[][] = [];
+    const sets: EffectiveGroupConfig[][] = [];
     for (const f of files) {
       const loaded = await loadGroups([f], flags, templates.set);
       if (loaded.error) {

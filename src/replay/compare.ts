@@ -1,6 +1,6 @@
 // `tsalert replay --compare OLD NEW`: replays the alerting rules of two rule sets over the same past
 // range (nothing is written anywhere) and reports the alerts that would have fired differently.
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { createMemoryWriter } from "../remotewrite/memory.js";
 import type { ReplayOptions } from "./options.js";
 import { type ReplayDeps, replay } from "./replay.js";
@@ -28,7 +28,7 @@ function keyOf(labels: Record<string, string>): string {
 }
 
 /** Keeps alerting rules only: recorded series are read from the datasource as they are. */
-function alertingOnly(groups: GroupConfig[]): GroupConfig[] {
+function alertingOnly(groups: EffectiveGroupConfig[]): EffectiveGroupConfig[] {
   return groups
     .map((g) => ({ ...g, rules: g.rules.filter((r) => r.alert !== undefined) }))
     .filter((g) => g.rules.length > 0);
@@ -36,7 +36,7 @@ function alertingOnly(groups: GroupConfig[]): GroupConfig[] {
 
 /** Replays the alerting rules of `groups` into memory; returns each alert's firing timestamps. */
 export async function firingHistory(
-  groups: GroupConfig[],
+  groups: EffectiveGroupConfig[],
   opts: ReplayOptions,
   deps: Omit<ReplayDeps, "writer" | "print" | "progress">,
 ): Promise<Map<string, FiringHistory>> {

@@ -6,7 +6,7 @@
 // results of earlier rules after -replay.rulesDelay), each rule's range in chunks of
 // -replay.maxDatapointsPerQuery points.
 import type { Logger } from "pino";
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { DatasourceError } from "../datasource/querier.js";
 import type {
   GroupQuerySettings,
@@ -159,12 +159,19 @@ interface Run {
  * since they share the chunk they read. `summary.completedRules` only counts the rules done in replay
  * order, so a resumed run redoes any rule after the first unfinished one.
  */
-async function replayRules(group: Group, raw: GroupConfig, span: Span, cq: ChunkQuerier, clock: FakeClock, run: Run) {
+async function replayRules(
+  group: Group,
+  raw: EffectiveGroupConfig,
+  span: Span,
+  cq: ChunkQuerier,
+  clock: FakeClock,
+  run: Run,
+) {
   const { opts, deps, summary } = run;
   const base = summary.completedRules;
   const done = group.rules.map(() => false);
   const sameExpr = new Map<string, Promise<void>>();
-  const parallel = opts.rulesDelay === 0 ? Math.max(1, raw.concurrency) : 1;
+  const parallel = opts.rulesDelay === 0 ? raw.effective.concurrency : 1;
   let next = 0;
   const markDone = (ri: number) => {
     done[ri] = true;
@@ -300,7 +307,11 @@ async function replayRule(
 }
 
 /** Replays `groups` over [opts.from, opts.to]. Throws ReplayError on a fatal query error. */
-export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: ReplayDeps): Promise<ReplaySummary> {
+export async function replay(
+  groups: EffectiveGroupConfig[],
+  opts: ReplayOptions,
+  deps: ReplayDeps,
+): Promise<ReplaySummary> {
   const print = deps.print ?? (() => {});
   const summary: ReplaySummary = { groups: 0, rules: 0, points: 0, requests: 0, skipped: [], completedRules: 0 };
   print(
@@ -313,7 +324,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
       summary.interruptedIn ??= `group "${raw.name}"`;
       break;
     }
-    const interval = raw.interval && raw.interval > 0 ? raw.interval : deps.settings.evaluationInterval;
+    const interval = raw.effective.interval;
     const { first, count } = replayTimestamps(opts.from, opts.to, interval);
     const chunks = Math.ceil(count / opts.maxDatapointsPerQuery);
     print(`\nGroup "${raw.name}"\ninterval: \t${interval / 1000}s\nrequests to make: \t${chunks * raw.rules.length}`);
@@ -330,7 +341,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
       },
     };
     const group = new Group(
-      { ...raw, interval, evalOffset: undefined, evalDelay: 0, cron: undefined },
+      { ...raw, evalOffset: undefined, cron: undefined, effective: { ...raw.effective, evalDelay: 0 } },
       {
         querierFactory: factory,
         notifiers: NO_NOTIFIERS,
@@ -338,7 +349,7 @@ export async function replay(groups: GroupConfig[], opts: ReplayOptions, deps: R
         compileTemplate: deps.compileTemplate,
         clock,
         logger: deps.logger,
-        settings: { ...deps.settings, queryTimeout: 0 },
+        settings: deps.settings,
       },
       budget,
     );

@@ -1,11 +1,12 @@
-// Alerting rules: the state machine of reference §4 (newest vmalert), the ALERTS series, notification
-// selection, and state restore (remote read and -state.path).
+// Alerting rules: the alert state machine of newest vmalert (README "Alerting rules"), the ALERTS series,
+// notification selection, and state restore (README "State restore": remote read and -state.path).
 import type { RuleConfig } from "../config/types.js";
 import type { Metric, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
-import type { AlertRestorer, AlertSnapshot, RestoredAlert } from "../remoteread/types.js";
+import type { AlertRestorer, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
-import { createRenderBudget, isTemplate, renewRenderBudget } from "../template/index.js";
+import type { AlertSnapshot } from "../state/types.js";
+import { createRenderBudget, renewRenderBudget } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
@@ -13,16 +14,25 @@ import { History } from "./history.js";
 import { alertKey, labelsHash, ruleID } from "./ids.js";
 import { addLabel, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
-import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
+import {
+  type ExecOutcome,
+  entry,
+  errorMessage,
+  logRuleError,
+  type Rule,
+  type RuleGroup,
+  type RuleInputs,
+  runQuery,
+} from "./rule.js";
 import { oneSample, staleSeries, withLabels } from "./series.js";
 import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
-import type { AlertState } from "./types.js";
+import type { AlertState, CompileTemplate } from "./types.js";
 import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
-export interface RestoreOutcome {
-  /** Stale ALERTS{pending} markers of alerts the restore promoted. */
-  series: TimeSeries[];
-  promoted: number;
+/** The templates an alerting rule compiles its texts with, and -external.alert.source compiled once. */
+export interface AlertTemplates {
+  compile: CompileTemplate;
+  alertSource?: CompiledTemplate;
 }
 
 /** Resolved alerts are kept (and re-sent) this long. */
@@ -75,12 +85,8 @@ export class AlertingRule implements Rule {
   readonly annotationTexts: Record<string, string>;
   readonly debug: boolean;
   alerts = new Map<string, Alert>();
-  /**
-   * Set by the group at process start. The first evaluation whose query succeeds restores its new alerts'
-   * activeAt from ALERTS_FOR_STATE before it writes or sends anything, so neither storage nor
-   * Alertmanager sees a restored alert start over as pending for one interval.
-   */
-  restoreFrom?: AlertRestorer;
+  readonly group: RuleGroup;
+  private readonly alertSource?: CompiledTemplate;
   private history: History;
   private labelTpls: RuleTexts;
   private annTpls: RuleTexts;
@@ -103,9 +109,11 @@ export class AlertingRule implements Rule {
   constructor(
     cfg: RuleConfig,
     merged: Record<string, string>,
-    public group: GroupContext,
-    private alertSource?: CompiledTemplate,
+    private readonly inputs: RuleInputs,
+    templates: AlertTemplates,
   ) {
+    this.group = inputs.group;
+    this.alertSource = templates.alertSource;
     this.name = cfg.alert ?? "";
     this.expr = cfg.expr;
     this.forMs = cfg.for;
@@ -114,14 +122,13 @@ export class AlertingRule implements Rule {
     this.annotationTexts = cfg.annotations;
     this.debug = cfg.debug;
     this.id = ruleID("alerting", this.name, cfg.expr, cfg.labels);
-    const deps = group.deps;
-    this.history = new History(cfg.updateEntriesLimit ?? deps.settings.updateEntriesLimit);
-    this.labelTpls = compileTexts(merged, deps.compileTemplate, true);
+    this.history = new History(cfg.updateEntriesLimit ?? inputs.settings.updateEntriesLimit);
+    this.labelTpls = compileTexts(merged, templates.compile, true);
     this.staticLabels = allLiteral(this.labelTpls);
-    this.annTpls = compileTexts(cfg.annotations, deps.compileTemplate, false);
+    this.annTpls = compileTexts(cfg.annotations, templates.compile, false);
     this.staticAnnotations = allLiteral(this.annTpls);
     for (const [k, t] of this.annTpls) if ("literal" in t) this.literalAnnotations[k] = t.literal;
-    this.metricLabels = { alertname: this.name, group: group.name, file: group.file, id: this.id };
+    this.metricLabels = { alertname: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
     this.pendingGauge = m.alertsPending.labels(this.metricLabels);
     this.firingGauge = m.alertsFiring.labels(this.metricLabels);
     this.errorsCounter = m.alertingErrors.labels(this.metricLabels);
@@ -130,28 +137,28 @@ export class AlertingRule implements Rule {
     this.errorsCounter.inc(0);
   }
 
-  async exec(ts: number, signal: AbortSignal): Promise<ExecOutcome> {
+  async exec(ts: number, signal: AbortSignal, restorer?: AlertRestorer): Promise<ExecOutcome> {
     const g = this.group;
-    const { clock, logger, settings } = g.deps;
+    const { clock, logger, settings } = this.inputs;
     const start = clock.now();
     m.executionTotal.inc();
     let res: QueryResult;
     try {
-      res = await runQuery(g.querier, this.expr, ts, signal, clock, queryTimeout(g));
+      res = await runQuery(this.inputs.querier, this.expr, ts, signal);
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
       this.fail(start, ts, undefined, msg);
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
       // The state stays frozen, and so must Alertmanager's view of it: without re-sends its endsAt
-      // (4 intervals ahead) runs out and a datasource outage pages as "resolved" (drill 1).
+      // (4 intervals ahead) runs out and a datasource outage pages as "resolved".
       return { series: [], alerts: await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration()) };
     }
     const queryDone = clock.now();
     this.samplesGauge.set(res.data.length);
     this.fetchedGauge.set(m.seriesFetchedValue(res.seriesFetched, res.data.length));
 
-    const budget = g.budget;
+    const budget = this.inputs.budget;
     if (budget.max > 0 && this.overBudget(res.data.length)) {
       // An alert storm is refused before any template work: distinct series are at least as many as
       // the result (duplicates would be an error anyway), so memory and CPU stay bounded.
@@ -262,13 +269,11 @@ export class AlertingRule implements Rule {
       this.debugLog(ts, na, "created in state PENDING");
     }
 
-    const restorer = this.restoreFrom;
-    if (restorer) {
-      this.restoreFrom = undefined;
-      if (created.size > 0 && this.forMs > 0) {
-        const found = await this.queryRestore(restorer, ts);
-        if (found) stale.push(...this.restoreAlerts(found, ts, created).stale);
-      }
+    // Process start: new alerts get their activeAt back from ALERTS_FOR_STATE before anything is written
+    // or sent, so neither storage nor Alertmanager sees a restored alert start over as pending.
+    if (restorer && created.size > 0 && this.forMs > 0) {
+      const found = await this.queryRestore(restorer, ts);
+      if (found) stale.push(...this.restoreAlerts(found, ts, created));
     }
 
     let active = 0;
@@ -312,7 +317,7 @@ export class AlertingRule implements Rule {
       const msg = `exec exceeded limit of ${g.limit} with ${active} alerts`;
       this.fail(start, ts, res, msg, queryDone - start);
       logRuleError(logger, g, this.name, msg);
-      return { series: [], alerts: [] };
+      return { series: [], alerts: [], restored: restorer !== undefined };
     }
 
     const state = this.finishCounts();
@@ -323,24 +328,24 @@ export class AlertingRule implements Rule {
       this.errorsCounter.inc();
       logRuleError(logger, g, this.name, tplError);
     }
-    const series = g.deps.writer ? await this.toSeries(stale, tsMs, yielder) : [];
+    const series = this.inputs.writes ? await this.toSeries(stale, tsMs, yielder) : [];
     const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration(), yielder);
-    return { series, alerts };
+    return { series, alerts, restored: restorer !== undefined };
   }
 
   /** True when holding `want` active alerts would take the engine over -rule.maxActiveAlerts. */
   private overBudget(want: number): boolean {
-    const b = this.group.budget;
+    const b = this.inputs.budget;
     return want > this.activeCount && b.active - this.activeCount + want > b.max;
   }
 
   private refuse(start: number, ts: number, res: QueryResult, queryDone: number, want: number): ExecOutcome {
-    const b = this.group.budget;
+    const b = this.inputs.budget;
     const others = b.active - this.activeCount;
     m.alertsDropped.inc(want - this.activeCount);
     const msg = `exec exceeded -rule.maxActiveAlerts=${b.max}: the rule would hold ${want} active alerts while other rules hold ${others}`;
     this.fail(start, ts, res, msg, queryDone - start);
-    logRuleError(this.group.deps.logger, this.group, this.name, msg);
+    logRuleError(this.inputs.logger, this.group, this.name, msg);
     return { series: [], alerts: [] };
   }
 
@@ -364,7 +369,7 @@ export class AlertingRule implements Rule {
     onError: (msg: string) => void,
   ): Promise<Prepared> {
     const g = this.group;
-    const { settings } = g.deps;
+    const { settings } = this.inputs;
     const ls = seriesLabelSet(metric.labels);
     const replace = settings.alertLabels === "prometheus";
     if (this.staticLabels) {
@@ -435,8 +440,7 @@ export class AlertingRule implements Rule {
    * renewed for each alert (prepare).
    */
   private renderContext(ts: number, signal: AbortSignal): RenderContext {
-    const g = this.group;
-    const { clock, settings } = g.deps;
+    const { querier, settings } = this.inputs;
     const asked = new Map<string, Promise<Metric[]>>();
     return {
       externalURL: settings.externalURL,
@@ -444,7 +448,7 @@ export class AlertingRule implements Rule {
       query: (q: string) => {
         let p = asked.get(q);
         if (!p) {
-          p = runQuery(g.querier, q, ts, signal, clock, queryTimeout(g)).then((r) => r.data);
+          p = runQuery(querier, q, ts, signal).then((r) => r.data);
           asked.set(q, p);
         }
         return p;
@@ -454,11 +458,11 @@ export class AlertingRule implements Rule {
 
   /** -rule.templateTimeout for one alert's texts (labels and annotations together). */
   private renderBudget() {
-    return createRenderBudget(this.group.deps.settings.templateTimeout ?? 0, "-rule.templateTimeout");
+    return createRenderBudget(this.inputs.settings.templateTimeout ?? 0, "-rule.templateTimeout");
   }
 
   private fail(start: number, ts: number, res: QueryResult | undefined, msg: string, durMs?: number): void {
-    const { clock } = this.group.deps;
+    const { clock } = this.inputs;
     const e = entry(start, ts, durMs ?? clock.now() - start, res, msg, rfc3339Nano);
     e.state = this.ruleState();
     this.history.add(e);
@@ -477,7 +481,7 @@ export class AlertingRule implements Rule {
     this.pendingGauge.set(pending);
     this.firingGauge.set(firing);
     const active = pending + firing;
-    const b = this.group.budget;
+    const b = this.inputs.budget;
     b.active += active - this.activeCount;
     this.activeCount = active;
     m.activeAlertsTotal.set(b.active);
@@ -530,13 +534,13 @@ export class AlertingRule implements Rule {
   }
 
   resolveDuration(): number {
-    const { settings } = this.group.deps;
+    const { settings } = this.inputs;
     let d = 4 * Math.max(this.group.interval, settings.resendDelay);
     if (settings.maxResolveDuration > 0 && d > settings.maxResolveDuration) d = settings.maxResolveDuration;
     return d;
   }
 
-  /** §4.5: picks the alerts to (re-)send and stamps LastSent/End. */
+  /** Picks the alerts to (re-)send and stamps LastSent/End, as vmalert's alertsToSend. */
   async alertsToSend(
     now: number,
     resendDelay: number,
@@ -572,12 +576,13 @@ export class AlertingRule implements Rule {
     const g = this.group;
     // Not kept on the alert: a 100-byte string per alert is cheap to rebuild, and with -external.alert.source
     // unset it is only needed while sending.
-    return `${g.deps.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
+    return `${this.inputs.settings.externalURL}/vmalert/alert?group_id=${g.id}&alert_id=${a.id}`;
   }
 
   private async renderSource(a: Alert): Promise<string> {
     const g = this.group;
-    const base = g.deps.settings.externalURL;
+    const { settings } = this.inputs;
+    const base = settings.externalURL;
     try {
       const text = await (this.alertSource as CompiledTemplate).render(
         {
@@ -588,14 +593,14 @@ export class AlertingRule implements Rule {
           activeAt: new Date(a.activeAt),
           alertID: a.id,
           groupID: g.id,
-          externalLabels: g.deps.settings.templateExternalLabels ?? g.deps.settings.externalLabels,
-          externalURL: g.deps.settings.externalURLRaw,
+          externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
+          externalURL: settings.externalURLRaw,
         },
         { externalURL: base, budget: this.renderBudget() },
       );
       a.generatorURL = `${base}/${text}`;
     } catch (err) {
-      g.deps.logger.error(
+      this.inputs.logger.error(
         `group "${g.name}": rule "${this.name}": cannot render -external.alert.source: ${errorMessage(err)}`,
       );
       a.generatorURL = undefined;
@@ -606,78 +611,58 @@ export class AlertingRule implements Rule {
 
   private debugLog(ts: number, a: Alert, msg: string): void {
     if (!this.debug) return;
-    this.group.deps.logger.info(
+    this.inputs.logger.info(
       `DEBUG rule "${this.group.name}:${this.name}:${this.id}" (group ${this.group.id}) at ${rfc3339Nano(ts)}: alert ${a.id} ${goMap(a.labels)}: ${msg}`,
     );
   }
 
   // --- restore ---
 
-  /** Remote-read restore (§8.3 + tsalert) of the alerts the rule holds now. */
-  async restore(restorer: AlertRestorer, firstTs: number): Promise<RestoreOutcome> {
-    if (this.forMs <= 0 || this.alerts.size === 0) return { series: [], promoted: 0 };
-    const found = await this.queryRestore(restorer, firstTs);
-    if (!found) return { series: [], promoted: 0 };
-    return this.applyRestored(found, firstTs);
-  }
-
-  /** ALERTS_FOR_STATE of this rule as of `firstTs` - 1s; null (logged) when the query fails. */
-  private async queryRestore(restorer: AlertRestorer, firstTs: number): Promise<RestoredAlert[] | null> {
+  /** ALERTS_FOR_STATE of this rule as of `ts` - 1s; null (logged) when the query fails. */
+  private async queryRestore(restorer: AlertRestorer, ts: number): Promise<RestoredAlert[] | null> {
     const g = this.group;
+    // Label values that are templates cannot be matched before rendering: vmalert skips them.
     const ruleLabels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.labels)) {
-      // Label values that are templates cannot be matched before rendering: vmalert skips them.
-      if (!isTemplate(v)) ruleLabels[k] = v;
-    }
+    for (const [k, t] of this.labelTpls) if ("literal" in t) ruleLabels[k] = t.literal;
     try {
       return await restorer.restore({
         groupName: g.name,
         alertName: this.name,
         ruleLabels,
         group: g.querySettings,
-        time: firstTs - 1000,
+        time: ts - 1000,
       });
     } catch (err) {
-      g.deps.logger.error(
+      this.inputs.logger.error(
         `group "${g.name}": rule "${this.name}": failed to restore alerts state: ${errorMessage(err)}`,
       );
       return null;
     }
   }
 
-  /** Applies restored activeAt values; a restored alert past `for` fires at once with its original start. */
-  applyRestored(found: RestoredAlert[], ts: number): RestoreOutcome {
-    const out = this.restoreAlerts(found, ts);
-    this.finishCounts();
-    return { series: this.group.deps.writer ? out.stale : [], promoted: out.promoted };
-  }
-
-  /** Restores pending, not yet restored alerts (of `only`, when given); returns the stale ALERTS{pending}. */
-  private restoreAlerts(
-    found: RestoredAlert[],
-    ts: number,
-    only?: Set<Alert>,
-  ): { stale: TimeSeries[]; promoted: number } {
+  /**
+   * Gives the alerts created by this evaluation (`created`) their restored activeAt; one past `for` fires
+   * at once with its original start. Returns the stale ALERTS{pending} of the promoted ones.
+   */
+  private restoreAlerts(found: RestoredAlert[], ts: number, created: Set<Alert>): TimeSeries[] {
     const stale: TimeSeries[] = [];
-    let promoted = 0;
     const tsMs = Math.floor(ts / 1000) * 1000;
     for (const r of found) {
       const labels = { ...r.labels };
       delete labels.__name__;
       const a = this.alerts.get(alertKey(labels));
-      if (!a || a.restored || a.state !== "pending" || (only && !only.has(a))) continue;
+      if (!a || a.restored || a.state !== "pending" || !created.has(a)) continue;
       a.activeAt = r.activeAt;
       a.restored = true;
-      this.group.deps.logger.info(`alert "${this.name}" (${a.id}) restored to state at ${rfc3339Nano(a.activeAt)}`);
+      this.inputs.logger.info(`alert "${this.name}" (${a.id}) restored to state at ${rfc3339Nano(a.activeAt)}`);
       if (ts - a.activeAt >= this.forMs) {
         a.state = "firing";
         a.start = a.activeAt + this.forMs;
         m.alertsFired.inc();
-        promoted++;
         stale.push(staleSeries(this.seriesLabels(a, "pending"), tsMs));
       }
     }
-    return { stale, promoted };
+    return stale;
   }
 
   snapshot(): AlertSnapshot[] {
@@ -739,7 +724,7 @@ export class AlertingRule implements Rule {
 
   close(): void {
     if (this.adopted) return;
-    const b = this.group.budget;
+    const b = this.inputs.budget;
     b.active -= this.activeCount;
     this.activeCount = 0;
     m.activeAlertsTotal.set(b.active);
@@ -861,12 +846,6 @@ export function addSystemLabels(
   if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group, replace);
 }
 
-function queryTimeout(g: GroupContext): number {
-  const t = g.deps.settings.queryTimeout;
-  if (t <= 0) return 0;
-  return g.interval > 0 ? Math.min(t, g.interval) : t;
-}
-
 /** Go's %v of a map[string]string: map[k:v k2:v2], keys sorted. */
 export function goMap(m: Record<string, string>): string {
   return `map[${Object.keys(m)
@@ -874,5 +853,3 @@ export function goMap(m: Record<string, string>): string {
     .map((k) => `${k}:${m[k]}`)
     .join(" ")}]`;
 }
-
-export { queryTimeout };

@@ -1,16 +1,20 @@
-// One rule group: its schedule (reference §3.1/§3.2 and the tsalert `cron` extension), rule execution
-// with write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and
-// in-place updates on reload (§13).
+// One rule group: its schedule (README "Groups" and the tsalert `cron` extension), rule execution by the
+// plan of the dependency graph (README "The rule dependency graph"), notifier fan-out that never delays
+// evaluation, and in-place updates on reload (README "Hot reload"). The group owns writing and notifying: its rules get their
+// inputs (RuleInputs) and return series and alerts.
 import { basename } from "node:path";
-import type { GroupConfig, RuleConfig } from "../config/types.js";
+import { type CronSchedule, cronInterval, parseCron } from "../config/cron.js";
+import type { EffectiveGroupConfig, RuleConfig } from "../config/types.js";
+import { tenantLabels } from "../datasource/tenant.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
 import type { GroupPlan } from "../graph/types.js";
 import { maskHeaderList } from "../net/headers.js";
 import { isSecretName } from "../net/redact.js";
 import { countSkippedSend } from "../notifier/index.js";
 import type { Notifier, NotifierAlert } from "../notifier/types.js";
-import { tenantLabels } from "../remoteread/index.js";
-import type { AlertSnapshot, StateSnapshot } from "../remoteread/types.js";
+import type { AlertRestorer } from "../remoteread/types.js";
+import type { RemoteWriter } from "../remotewrite/types.js";
+import type { AlertSnapshot, StateSnapshot } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
 import type { ApiGroup, ApiRule, ApiRuleLink } from "./api.js";
@@ -21,14 +25,17 @@ import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
 import { runPlan } from "./plan.js";
 import { RecordingRule } from "./recording.js";
-import { type AlertBudget, errorMessage, type GroupContext, linked, type Rule } from "./rule.js";
-import { type CronSchedule, evalTimestamp, nextCronTime, parseCron, startDelay } from "./schedule.js";
+import { type AlertBudget, type ExecOutcome, errorMessage, linked, type Rule, type RuleInputs } from "./rule.js";
+import { evalTimestamp, startDelay } from "./schedule.js";
 import { Slots } from "./slots.js";
-import type { EngineDeps, EngineSettings } from "./types.js";
+import type { EngineSettings, GroupDeps } from "./types.js";
 
 export interface GroupStartOptions {
-  /** Process start (not a reload): restore state from the remote-read restorer in the first evaluation. */
-  restore: boolean;
+  /**
+   * Process start with -remoteRead.url: each alerting rule restores its alerts from it inside its first
+   * successful evaluation. Unset on reloads (a group that appears then starts fresh).
+   */
+  restorer?: AlertRestorer;
   /** -state.path snapshot to load before the first evaluation. */
   snapshot?: StateSnapshot | null;
 }
@@ -61,17 +68,22 @@ const SEND_GRACE_MS = 5000;
 
 export class Group {
   readonly id: string;
-  readonly ctx: GroupContext;
-  cfg: GroupConfig;
+  cfg: EffectiveGroupConfig;
   rules: Rule[] = [];
   /** Wall time of the last iteration start, ms; 0 = never. */
   lastEvaluation = 0;
+  /** Effective interval, ms; a cron group's is the gap between two fire times. */
+  readonly interval: number;
+  /** The file as shown in the API and logs (`<groupID>/<basename>` with -rule.stripFilePath). */
+  readonly shownFile: string;
   private readonly fraction: number;
   private readonly cron?: CronSchedule;
-  private mergedLabelsBase: Record<string, string> = {};
-  /** vm_account_id/vm_project_id of the group's tenant; they win over rule labels. */
-  private tenantLabels: Record<string, string> = {};
+  /** The group's writer (its tenant's with -clusterMode); undefined = nothing is written. */
+  private writer?: RemoteWriter;
   private notifierHeaders: Record<string, string> = {};
+  private restorer?: AlertRestorer;
+  /** Rules that still have to restore: passed the restorer until their outcome says `restored`. */
+  private restoring = new Set<Rule>();
   private stopCtl = new AbortController();
   private sendCtl = new AbortController();
   private evalCtl?: AbortController;
@@ -84,76 +96,77 @@ export class Group {
   private metricLabels: Record<string, string>;
   private links: GroupLinks;
   private slots!: Slots;
-  private readonly wiring: GroupWiring;
 
   constructor(
-    cfg: GroupConfig,
-    private deps: EngineDeps,
-    budget: AlertBudget,
-    private alertSource?: CompiledTemplate,
+    cfg: EffectiveGroupConfig,
+    private readonly deps: GroupDeps,
+    private readonly budget: AlertBudget,
+    private readonly alertSource?: CompiledTemplate,
     /** Called after every iteration (state file saving). */
-    private onIteration?: () => void,
-    wiring: GroupWiring = {},
+    private readonly onIteration?: () => void,
+    private readonly wiring: GroupWiring = {},
   ) {
-    this.wiring = wiring;
     this.cfg = cfg;
-    const s = deps.settings;
-    let interval = cfg.interval && cfg.interval > 0 ? cfg.interval : s.evaluationInterval;
+    let interval = cfg.effective.interval;
     if (cfg.cron !== undefined) {
       this.cron = parseCron(cfg.cron);
       interval = cronInterval(this.cron, deps.clock.now()) ?? interval;
     }
-    const h = groupHash(groupIdentity(cfg, s.evaluationInterval));
+    this.interval = interval;
+    const h = groupHash(groupIdentity(cfg));
     this.id = h.decimal();
     this.fraction = wiring.phase ?? h.fraction();
+    this.shownFile = deps.settings.stripFilePath ? `${this.id}/${basename(cfg.file)}` : cfg.file;
     this.metricLabels = { group: cfg.name, file: cfg.file };
-    this.ctx = {
-      id: this.id,
-      name: cfg.name,
-      file: cfg.file,
-      shownFile: s.stripFilePath ? `${this.id}/${basename(cfg.file)}` : cfg.file,
-      type: cfg.type,
-      interval,
-      limit: 0,
-      querier: undefined as unknown as GroupContext["querier"],
-      querySettings: undefined as unknown as GroupQuerySettings,
-      deps,
-      budget,
-    };
     this.links = wiring.links ?? fileOrderLinks(cfg.rules.length);
     this.apply(cfg);
     m.iterationInterval.labels(this.metricLabels).set(interval / 1000);
   }
 
   /** Replaces settings and rules from cfg; rules with the same ID keep their state. */
-  private apply(cfg: GroupConfig): void {
-    const s = this.deps.settings;
+  private apply(cfg: EffectiveGroupConfig): void {
+    const { settings, clock, logger } = this.deps;
     this.cfg = cfg;
-    const ctx = this.ctx;
-    ctx.limit = cfg.limit > 0 ? cfg.limit : (s.resultsLimit ?? 0);
-    this.slots = new Slots(groupConcurrency(cfg, s));
-    const tenant = groupTenant(cfg, s);
-    ctx.querySettings = {
+    const tenant = groupTenant(cfg, settings);
+    const querySettings: GroupQuerySettings = {
       type: cfg.type,
-      evaluationInterval: ctx.interval,
+      evaluationInterval: this.interval,
       params: cfg.params,
       headers: cfg.headers,
       tenant,
     };
-    // Rules see the deps through ctx: a tenant group's writer is its tenant's, so no rule of it can write
-    // to another tenant's URL (queries and restores follow querySettings.tenant).
-    ctx.deps =
-      tenant !== undefined && this.deps.writerFor ? { ...this.deps, writer: this.deps.writerFor(tenant) } : this.deps;
-    this.tenantLabels = tenant !== undefined ? tenantLabels(tenant) : {};
-    ctx.querier = this.deps.querierFactory.forGroup(ctx.querySettings);
-    m.groupResultsLimit.labels(this.metricLabels).set(ctx.limit);
+    // A tenant group writes only through its tenant's writer, so it never writes to another tenant's URL
+    // (queries and restores follow querySettings.tenant).
+    this.writer = tenant !== undefined && this.deps.writerFor ? this.deps.writerFor(tenant) : this.deps.writer;
+    const inputs: RuleInputs = {
+      group: {
+        id: this.id,
+        name: cfg.name,
+        file: cfg.file,
+        shownFile: this.shownFile,
+        type: cfg.type,
+        interval: this.interval,
+        limit: cfg.effective.limit,
+        querySettings,
+      },
+      querier: this.deps.querierFactory.forGroup(querySettings),
+      clock,
+      logger,
+      settings,
+      writes: this.writer !== undefined,
+      budget: this.budget,
+    };
+    m.groupResultsLimit.labels(this.metricLabels).set(cfg.effective.limit);
+    this.slots = new Slots(groupConcurrency(cfg, settings));
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
-    // Priority rule > group > external (reference §2.2).
-    this.mergedLabelsBase = { ...s.externalLabels, ...cfg.labels };
+    // Priority rule > group > external (vmalert docs, "Groups": labels); a tenant's vm_account_id and
+    // vm_project_id win over all of them.
+    const base = { ...settings.externalLabels, ...cfg.labels };
+    const tenantOnly = tenant !== undefined ? tenantLabels(tenant) : {};
     const old = new Map(this.rules.map((r) => [r.id, r]));
     const next: Rule[] = [];
     for (const rc of cfg.rules) {
-      const rule = this.newRule(rc);
+      const rule = this.newRule(rc, { ...base, ...rc.labels, ...tenantOnly }, inputs);
       const prev = old.get(rule.id);
       if (prev && prev.kind === rule.kind) {
         rule.adopt(prev);
@@ -164,12 +177,18 @@ export class Group {
     // Adopted rules skip close(); the rest lose their metric series and budget share.
     for (const r of this.rules) r.close();
     this.rules = next;
+    // The replaced rules' pending restore is dropped with them: rules of a reload start fresh.
+    this.restoring.clear();
   }
 
-  private newRule(rc: RuleConfig): Rule {
-    const merged = { ...this.mergedLabelsBase, ...rc.labels, ...this.tenantLabels };
-    if (rc.alert !== undefined) return new AlertingRule(rc, merged, this.ctx, this.alertSource);
-    return new RecordingRule(rc, merged, this.ctx);
+  private newRule(rc: RuleConfig, labels: Record<string, string>, inputs: RuleInputs): Rule {
+    if (rc.alert !== undefined) {
+      return new AlertingRule(rc, labels, inputs, {
+        compile: this.deps.compileTemplate,
+        alertSource: this.alertSource,
+      });
+    }
+    return new RecordingRule(rc, labels, inputs);
   }
 
   private withLock<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -178,17 +197,18 @@ export class Group {
     return p;
   }
 
-  start(opts: GroupStartOptions): void {
+  start(opts: GroupStartOptions = {}): void {
     if (opts.snapshot) this.loadSnapshot(opts.snapshot);
-    this.loop = this.run(opts.restore).catch((err) => {
+    this.restorer = opts.restorer;
+    this.loop = this.run(opts.restorer !== undefined).catch((err) => {
       if (!this.stopCtl.signal.aborted) {
-        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.ctx.shownFile}): stopped: ${errorMessage(err)}`);
+        this.deps.logger.error(`group "${this.cfg.name}" (file=${this.shownFile}): stopped: ${errorMessage(err)}`);
       }
     });
   }
 
   /** Hot reload: cancels an in-flight evaluation, then swaps settings, rules and their links. */
-  async update(cfg: GroupConfig, links?: GroupLinks): Promise<void> {
+  async update(cfg: EffectiveGroupConfig, links?: GroupLinks): Promise<void> {
     this.evalCtl?.abort(new Error("group updated"));
     await this.withLock(() => {
       this.links = links ?? fileOrderLinks(cfg.rules.length);
@@ -245,7 +265,7 @@ export class Group {
   private async run(restore: boolean): Promise<void> {
     const { clock } = this.deps;
     const stop = this.stopCtl.signal;
-    const interval = this.ctx.interval;
+    const interval = this.interval;
     if (this.cron) {
       await this.runCron(restore);
       return;
@@ -302,12 +322,12 @@ export class Group {
     let first = true;
     let last = clock.now();
     for (;;) {
-      let next = nextCronTime(cron, last);
+      let next = cron.next(last);
       if (next === null) return;
       if (next < clock.now()) {
         // The previous evaluation overran one or more fire times: skip them, never overlap.
         m.iterationMissed.labels(this.metricLabels).inc();
-        next = nextCronTime(cron, clock.now());
+        next = cron.next(clock.now());
         if (next === null) return;
       }
       await sleep(clock, next - clock.now(), stop);
@@ -322,69 +342,62 @@ export class Group {
   private async iterate(evalTS: number, restore: boolean): Promise<void> {
     if (this.stopCtl.signal.aborted || this.draining) return;
     const { clock, logger } = this.deps;
-    const writer = this.ctx.deps.writer;
+    const writer = this.writer;
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;
     m.iterationTotal.labels(this.metricLabels).inc();
+    const eff = this.cfg.effective;
     const ts = this.cron
       ? evalTS
       : evalTimestamp(evalTS, {
-          interval: this.ctx.interval,
+          interval: this.interval,
           evalOffset: this.cfg.evalOffset,
-          evalDelay: this.cfg.evalDelay ?? this.cfg.queryOffset ?? this.deps.settings.evalDelay,
-          evalAlignment: this.cfg.evalAlignment ?? true,
+          evalDelay: eff.evalDelay,
+          evalAlignment: eff.evalAlignment,
         });
     const link = linked(this.stopCtl.signal);
     const ctl = link.ctl;
     this.evalCtl = ctl;
     const signal = ctl.signal;
-    const deadline = wallStart + this.ctx.interval;
+    const deadline = wallStart + this.interval;
     const rules = this.rules;
     const { plan, upstream } = this.links;
     let flushLate = false;
-    if (restore && this.deps.restorer) {
-      for (const r of rules) if (r instanceof AlertingRule) r.restoreFrom = this.deps.restorer;
+    if (restore && this.restorer) {
+      for (const r of rules) if (r instanceof AlertingRule) this.restoring.add(r);
     }
     try {
       if (upstream.length > 0 && this.wiring.barrier) {
-        const late = await this.wiring.barrier.waitFor(upstream, ts, this.ctx.interval, signal);
+        const late = await this.wiring.barrier.waitFor(upstream, ts, this.interval, signal);
         if (late.length > 0) {
           m.dependencyWaitTimeouts.labels(this.metricLabels).inc();
           logger.warn(
-            `group "${this.cfg.name}" (file=${this.ctx.shownFile}): groups it reads (IDs ${late.join(", ")}) did not write their iteration for ${rfc3339Nano(ts)} within the interval; evaluating without them`,
+            `group "${this.cfg.name}" (file=${this.shownFile}): groups it reads (IDs ${late.join(", ")}) did not write their iteration for ${rfc3339Nano(ts)} within the interval; evaluating without them`,
           );
         }
       }
-      const slots = [this.slots];
-      if (this.wiring.evalSlots) slots.push(this.wiring.evalSlots);
-      const boundedFlush = async () => {
-        const left = deadline - clock.now();
-        if (left > 0) {
-          await this.flush(left, signal);
-        } else if (!flushLate) {
-          flushLate = true;
-          logger.warn(
-            `group "${this.cfg.name}" (file=${this.ctx.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
-          );
-        }
-      };
+      const slots = this.wiring.evalSlots ? [this.slots, this.wiring.evalSlots] : [this.slots];
       const dirty = await runPlan({
         rules,
         plan,
         signal,
         slots,
-        exec: (r) =>
-          r.exec(ts, signal).catch((err) => {
-            logger.error(
-              `group "${this.cfg.name}" (file=${this.ctx.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
-            );
-            return { series: [], alerts: [] as NotifierAlert[] };
-          }),
+        exec: (r) => this.execRule(r, ts, signal),
         onOutcome: (_r, o) => {
           if (o.alerts.length > 0) this.send(o.alerts);
         },
         push: writer ? (series) => writer.push(series) : undefined,
-        flush: boundedFlush,
+        flush: async () => {
+          const left = deadline - clock.now();
+          if (left > 0) {
+            await this.flush(left, signal);
+          } else if (!flushLate) {
+            flushLate = true;
+            logger.warn(
+              `group "${this.cfg.name}" (file=${this.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
+            );
+          }
+        },
       });
       // The rest of the results too: an iteration ends with all of its output written (on disk with
       // -remoteWrite.tmpDataPath), so a kill after it loses none of it, and readers in other groups see it.
@@ -402,8 +415,23 @@ export class Group {
     }
   }
 
+  /** One rule's evaluation; a restore still due is passed along and dropped once the rule has done it. */
+  private async execRule(r: Rule, ts: number, signal: AbortSignal): Promise<ExecOutcome> {
+    const restorer = this.restoring.has(r) ? this.restorer : undefined;
+    try {
+      const out = await r.exec(ts, signal, restorer);
+      if (out.restored) this.restoring.delete(r);
+      return out;
+    } catch (err) {
+      this.deps.logger.error(
+        `group "${this.cfg.name}" (file=${this.shownFile}): rule "${r.name}": ${errorMessage(err)}`,
+      );
+      return { series: [], alerts: [] as NotifierAlert[] };
+    }
+  }
+
   private async flush(ms: number, signal: AbortSignal): Promise<void> {
-    const writer = this.ctx.deps.writer;
+    const writer = this.writer;
     if (!writer) return;
     const link = linked(signal);
     const timer = this.deps.clock.setTimer(ms, () => link.ctl.abort(new Error("flush deadline")));
@@ -471,12 +499,12 @@ export class Group {
     const g: ApiGroup = {
       name: cfg.name,
       rules: this.rules.map((r, i): ApiRule => this.withLinks(r.api(false), i)),
-      interval: this.ctx.interval / 1000,
+      interval: this.interval / 1000,
       lastEvaluation: rfc3339Nano(this.lastEvaluation),
       type: cfg.type,
       id: this.id,
-      file: this.ctx.shownFile,
-      concurrency: Math.max(1, cfg.concurrency || 1),
+      file: this.shownFile,
+      concurrency: cfg.effective.concurrency,
     };
     const params: string[] = [];
     // A credential-like parameter (authKey, token, ...) shows as in a redacted URL.
@@ -512,17 +540,16 @@ export class Group {
 }
 
 /** Rules of the group evaluated at once: group `concurrency` when the file sets it, else -rule.maxConcurrency. */
-export function groupConcurrency(cfg: GroupConfig, s: EngineSettings): number {
-  if (cfg.concurrencyGiven) return Math.max(1, cfg.concurrency);
+export function groupConcurrency(cfg: EffectiveGroupConfig, s: EngineSettings): number {
+  if (cfg.concurrency > 0) return cfg.effective.concurrency;
   return Math.max(1, s.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
 }
 
 /** Links of a group the graph has not seen (tests that build one group): file order, flushes after every rule. */
 export function fileOrderLinks(size: number): GroupLinks {
-  const startAfter = Array.from({ length: size }, (_, i) => (i > 0 ? [i - 1] : []));
   return {
     plan: {
-      startAfter,
+      startAfter: Array.from({ length: size }, (_, i) => (i > 0 ? [i - 1] : [])),
       pushAfter: Array.from({ length: size }, () => []),
       flushAfter: new Array<boolean>(size).fill(true),
       upstream: [],
@@ -533,24 +560,24 @@ export function fileOrderLinks(size: number): GroupLinks {
   };
 }
 
-export function groupIdentity(cfg: GroupConfig, evaluationInterval: number): GroupIdentity {
+export function groupIdentity(cfg: EffectiveGroupConfig): GroupIdentity {
   return {
     file: cfg.file,
     name: cfg.name,
     type: cfg.type,
-    interval: cfg.interval && cfg.interval > 0 ? cfg.interval : evaluationInterval,
+    interval: cfg.effective.interval,
     evalOffset: cfg.evalOffset,
     cron: cfg.cron,
   };
 }
 
-/** The ID a group config gets (reference §2.6, newest). */
-export function groupConfigID(cfg: GroupConfig, evaluationInterval: number): string {
-  return groupHash(groupIdentity(cfg, evaluationInterval)).decimal();
+/** The ID a group config gets: stable across restarts and reloads while file, name, type and schedule stay. */
+export function groupConfigID(cfg: EffectiveGroupConfig): string {
+  return groupHash(groupIdentity(cfg)).decimal();
 }
 
 /** The group's tenant: its own, else with -clusterMode the -defaultTenant.* of its type. */
-export function groupTenant(cfg: GroupConfig, s: EngineSettings): string | undefined {
+export function groupTenant(cfg: EffectiveGroupConfig, s: EngineSettings): string | undefined {
   if (cfg.tenant !== undefined && cfg.tenant !== "") return cfg.tenant;
   if (!s.clusterMode) return undefined;
   const def = cfg.type === "graphite" ? s.defaultTenants?.graphite : s.defaultTenants?.prometheus;
@@ -565,12 +592,4 @@ function parseHeaders(list: string[]): Record<string, string> {
     out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   return out;
-}
-
-/** A cron group's nominal interval: the gap between its next two fire times. */
-function cronInterval(c: CronSchedule, now: number): number | null {
-  const a = nextCronTime(c, now);
-  if (a === null) return null;
-  const b = nextCronTime(c, a);
-  return b === null ? null : b - a;
 }

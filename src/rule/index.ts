@@ -2,10 +2,9 @@
 
 export { AlertingRule } from "./alerting.js";
 export { type Clock, FakeClock, settle, sleep, systemClock } from "./clock.js";
+export { Engine, type EngineOptions } from "./engine.js";
 export { float32String, goTruncate, rfc3339Nano } from "./format.js";
 export { Group, groupConfigID } from "./group.js";
 export { alertID, goDuration, groupID, ruleID } from "./ids.js";
-export { Engine, type EngineOptions } from "./manager.js";
-export { nextCronTime, parseCron } from "./schedule.js";
 export { isStaleNaN, STALE_NAN } from "./series.js";
-export type { CompileTemplate, EngineDeps, EngineSettings } from "./types.js";
+export type { CompileTemplate, EngineDeps, EngineSettings, GroupDeps } from "./types.js";

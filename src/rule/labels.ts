@@ -1,4 +1,5 @@
-// Alert labels from a series and the rule's labels (reference §4.1, newest: exported_, empty removes).
+// Alert labels from a series and the rule's labels, as newest vmalert builds them (README "Alerting rules":
+// a clashing series label is kept as exported_<name>, an empty rule label removes the series label).
 
 export interface LabelSet {
   /** Series labels (with __name__) plus rule labels the series lacks: what annotations see as $labels. */

@@ -1,15 +1,24 @@
-// Recording rules (reference §5): literal labels, exported_ on clashes, empty removes, duplicates and
-// limit are errors, stale markers for series that vanished since the last successful evaluation.
+// Recording rules (README "Recording rules"): literal labels, exported_ on clashes, empty removes,
+// duplicates and limit are errors, stale markers for series that vanished since the last successful
+// evaluation.
 import type { RuleConfig } from "../config/types.js";
 import type { QueryResult } from "../datasource/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
-import { queryTimeout } from "./alerting.js";
 import type { ApiRule } from "./api.js";
 import { rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
 import { ruleID } from "./ids.js";
 import * as m from "./metrics.js";
-import { type ExecOutcome, entry, errorMessage, type GroupContext, logRuleError, type Rule, runQuery } from "./rule.js";
+import {
+  type ExecOutcome,
+  entry,
+  errorMessage,
+  logRuleError,
+  type Rule,
+  type RuleGroup,
+  type RuleInputs,
+  runQuery,
+} from "./rule.js";
 import { labelsKey, oneSample, sortedLabels, staleSeries } from "./series.js";
 import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
@@ -20,6 +29,7 @@ export class RecordingRule implements Rule {
   readonly expr: string;
   readonly labels: Record<string, string>;
   readonly debug: boolean;
+  readonly group: RuleGroup;
   private history: History;
   private labelPairs: Array<[string, string]>;
   /** Series written by the last successful evaluation, by label key. */
@@ -32,16 +42,17 @@ export class RecordingRule implements Rule {
   constructor(
     cfg: RuleConfig,
     merged: Record<string, string>,
-    public group: GroupContext,
+    private readonly inputs: RuleInputs,
   ) {
+    this.group = inputs.group;
     this.name = cfg.record ?? "";
     this.expr = cfg.expr;
     this.labels = merged;
     this.debug = cfg.debug;
     this.id = ruleID("recording", this.name, cfg.expr, cfg.labels);
-    this.history = new History(cfg.updateEntriesLimit ?? group.deps.settings.updateEntriesLimit);
+    this.history = new History(cfg.updateEntriesLimit ?? inputs.settings.updateEntriesLimit);
     this.labelPairs = Object.entries(merged);
-    this.metricLabels = { recording: this.name, group: group.name, file: group.file, id: this.id };
+    this.metricLabels = { recording: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
     this.errorsCounter = m.recordingErrors.labels(this.metricLabels);
     this.samplesGauge = m.recordingSamples.labels(this.metricLabels);
     this.errorsCounter.inc(0);
@@ -49,12 +60,12 @@ export class RecordingRule implements Rule {
 
   async exec(ts: number, signal: AbortSignal): Promise<ExecOutcome> {
     const g = this.group;
-    const { clock, logger } = g.deps;
+    const { clock, logger } = this.inputs;
     const start = clock.now();
     m.executionTotal.inc();
     let res: QueryResult;
     try {
-      res = await runQuery(g.querier, this.expr, ts, signal, clock, queryTimeout(g));
+      res = await runQuery(this.inputs.querier, this.expr, ts, signal);
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
@@ -92,7 +103,7 @@ export class RecordingRule implements Rule {
     }
     this.last = now;
     this.history.add(e);
-    return { series: g.deps.writer ? out : [], alerts: [] };
+    return { series: this.inputs.writes ? out : [], alerts: [] };
   }
 
   private resultLabels(series: Record<string, string>): Label[] {

@@ -1,27 +1,59 @@
-// What alerting and recording rules share: the per-group context they run in and the query step.
+// What alerting and recording rules share: the inputs a rule runs with, its outcome, and the query step.
 import type { Logger } from "pino";
+import type { DatasourceType } from "../config/types.js";
 import type { GroupQuerySettings, Querier, QueryResult } from "../datasource/types.js";
 import type { NotifierAlert } from "../notifier/types.js";
+import type { AlertRestorer } from "../remoteread/types.js";
 import type { TimeSeries } from "../remotewrite/types.js";
 import type { ApiRule, ApiStateEntry } from "./api.js";
 import type { Clock } from "./clock.js";
-import type { EngineDeps } from "./types.js";
+import type { EngineSettings } from "./types.js";
 
-/** The group-level facts a rule reads during an evaluation. */
-export interface GroupContext {
+/** What a rule reads of its group: its identity (labels, metrics, API, logs), interval and limit. */
+export interface RuleGroup {
   id: string;
   name: string;
   /** The rule file as loaded (metric labels). */
   file: string;
   /** The file as shown in the API and logs (`<groupID>/<basename>` with -rule.stripFilePath). */
   shownFile: string;
-  type: string;
+  type: DatasourceType;
   /** Effective interval, ms. */
   interval: number;
+  /** Effective `limit` (-rule.resultsLimit applied by the loader); 0 = none. */
   limit: number;
-  querier: Querier;
+  /** What the group's querier was built for: a restore asks the same tenant with the same params. */
   querySettings: GroupQuerySettings;
-  deps: EngineDeps;
+}
+
+/** The flag values a rule reads. */
+export type RuleSettings = Pick<
+  EngineSettings,
+  | "resendDelay"
+  | "maxResolveDuration"
+  | "externalLabels"
+  | "templateExternalLabels"
+  | "alertLabels"
+  | "externalURL"
+  | "externalURLRaw"
+  | "disableAlertgroupLabel"
+  | "updateEntriesLimit"
+  | "templateTimeout"
+>;
+
+/**
+ * Everything a rule runs with, built by its group (anew on every reload, never changed afterwards). The
+ * group owns writing and notifying: a rule returns series and alerts, and sends or writes nothing.
+ */
+export interface RuleInputs {
+  group: RuleGroup;
+  querier: Querier;
+  clock: Clock;
+  logger: Logger;
+  settings: RuleSettings;
+  /** The group has a remote writer: without one, rules skip building series nobody writes. */
+  writes: boolean;
+  /** The -rule.maxActiveAlerts counter, shared by every rule of an engine. */
   budget: AlertBudget;
 }
 
@@ -38,13 +70,20 @@ export interface ExecOutcome {
   alerts: NotifierAlert[];
   /** The evaluation was cancelled (reload/shutdown): no history, no error. */
   cancelled?: boolean;
+  /** The restore passed to exec is done (it ran, or had nothing to restore): do not pass it again. */
+  restored?: boolean;
 }
 
 export interface Rule {
   readonly id: string;
   readonly kind: "alerting" | "recording";
   readonly name: string;
-  exec(ts: number, signal: AbortSignal): Promise<ExecOutcome>;
+  /**
+   * One evaluation at query time `ts`. `restore` (process start, -remoteRead.url) is passed until an
+   * outcome says `restored`: the first evaluation whose query succeeds restores its new alerts from it
+   * before anything is written or sent.
+   */
+  exec(ts: number, signal: AbortSignal, restore?: AlertRestorer): Promise<ExecOutcome>;
   /** Carries alert state/history over from the rule this one replaces on reload (same ID). */
   adopt(old: Rule): void;
   api(withUpdates: boolean): ApiRule;
@@ -52,43 +91,24 @@ export interface Rule {
   close(): void;
 }
 
-export class QueryTimeout extends Error {
-  constructor(ms: number) {
-    super(`query timed out after ${ms / 1000}s (-datasource.queryTimeout, at most the group interval)`);
-    this.name = "QueryTimeout";
-  }
-}
-
 /**
- * Runs one instant query with the group's querier, bounded by -datasource.queryTimeout (never longer than
- * the interval). The caller tells a cancellation from a failure by looking at its own signal.
+ * Runs one instant query with the group's querier. The querier bounds it (-datasource.queryTimeout);
+ * this only makes a cancellation (reload, shutdown) end the wait at once, even for a querier that does
+ * not watch the signal. The caller tells a cancellation from a failure by looking at its own signal.
  */
-export async function runQuery(
-  querier: Querier,
-  expr: string,
-  ts: number,
-  signal: AbortSignal,
-  clock: Clock,
-  timeoutMs: number,
-): Promise<QueryResult> {
-  if (timeoutMs <= 0) return querier.query(expr, { time: ts, signal });
-  const link = linked(signal);
-  const timer = clock.setTimer(timeoutMs, () => link.ctl.abort(new QueryTimeout(timeoutMs)));
-  const combined = link.ctl.signal;
+export async function runQuery(querier: Querier, expr: string, ts: number, signal: AbortSignal): Promise<QueryResult> {
+  if (signal.aborted) throw signal.reason;
   let onAbort: (() => void) | undefined;
   try {
     return await Promise.race([
-      querier.query(expr, { time: ts, signal: combined }),
+      querier.query(expr, { time: ts, signal }),
       new Promise<never>((_, reject) => {
-        onAbort = () => reject(combined.reason);
-        if (combined.aborted) onAbort();
-        else combined.addEventListener("abort", onAbort, { once: true });
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
       }),
     ]);
   } finally {
-    timer.cancel();
-    if (onAbort) combined.removeEventListener("abort", onAbort);
-    link.unlink();
+    if (onAbort) signal.removeEventListener("abort", onAbort);
   }
 }
 
@@ -112,7 +132,7 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-export function logRuleError(logger: Logger, g: GroupContext, rule: string, err: string): void {
+export function logRuleError(logger: Logger, g: RuleGroup, rule: string, err: string): void {
   logger.error(`group "${g.name}" (file=${g.shownFile}): rule "${rule}": failed to execute: ${err}`);
 }
 

@@ -2,19 +2,20 @@
 import type { Logger } from "pino";
 import type { QuerierFactory } from "../datasource/types.js";
 import type { NotifierSet } from "../notifier/types.js";
-import type { AlertRestorer, StateFile } from "../remoteread/types.js";
+import type { AlertRestorer } from "../remoteread/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
+import type { StateFile } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { Clock } from "./clock.js";
 
 export type CompileTemplate = (text: string, opts?: { limited?: boolean }) => CompiledTemplate;
 
-/** Flag values the engine needs; durations in ms. */
+/**
+ * Flag values the engine needs; durations in ms. Group defaults (-evaluationInterval, -rule.evalDelay,
+ * -rule.resultsLimit) are not here: the loader applies them (`EffectiveGroupConfig`), and
+ * -datasource.queryTimeout is the querier's.
+ */
 export interface EngineSettings {
-  /** -evaluationInterval (1m): interval of groups without one. */
-  evaluationInterval: number;
-  /** -rule.evalDelay (30s): default group eval_delay. */
-  evalDelay: number;
   /** -rule.resendDelay (0). */
   resendDelay: number;
   /** -rule.maxResolveDuration (0 = no cap). */
@@ -44,14 +45,10 @@ export interface EngineSettings {
   maxStartDelay: number;
   /** -rule.updateEntriesLimit (20). */
   updateEntriesLimit: number;
-  /** -rule.resultsLimit (0): default group limit (the loader usually applies it already). */
-  resultsLimit?: number;
   /** -rule.stripFilePath: show files as `<groupID>/<basename>` in the API and logs. */
   stripFilePath?: boolean;
   /** tsalert -rule.maxActiveAlerts: cap on pending+firing alerts across all rules, 0 = off. */
   maxActiveAlerts: number;
-  /** -datasource.queryTimeout (30s), never longer than the group interval; 0 = none. */
-  queryTimeout: number;
   /**
    * tsalert -rule.templateTimeout: execution time one alert's label and annotation templates may take
    * together; 0 or unset = no time budget.
@@ -61,8 +58,6 @@ export interface EngineSettings {
   maxConcurrency?: number;
   /** -rule.maxConcurrentEvals (100): rule evaluations in flight across all groups; 0 = no cap. */
   maxConcurrentEvals?: number;
-  /** -remoteRead.lookback (1h), informational: the restorer applies it. */
-  remoteReadLookback?: number;
   /** Max concurrent notifier requests in flight per group and notifier before sends are skipped (64). */
   maxInflightSends?: number;
   /** -clusterMode: groups get their tenant's URLs and `vm_account_id`/`vm_project_id` labels. */
@@ -71,7 +66,8 @@ export interface EngineSettings {
   defaultTenants?: { prometheus?: string; graphite?: string };
 }
 
-export interface EngineDeps {
+/** What a group is built from: the engine hands down its own deps; replay and unit tests build theirs. */
+export interface GroupDeps {
   querierFactory: QuerierFactory;
   notifiers: NotifierSet;
   writer?: RemoteWriter;
@@ -80,13 +76,20 @@ export interface EngineDeps {
    * with a tenant write only through it, never through `writer`. Undefined result = no remote write.
    */
   writerFor?(tenant: string): RemoteWriter | undefined;
-  /** Restores through the querier of each group's own tenant (the tenant is in RestoreQuery.group). */
-  restorer?: AlertRestorer;
-  stateFile?: StateFile;
   compileTemplate: CompileTemplate;
   clock: Clock;
   logger: Logger;
   settings: EngineSettings;
+}
+
+export interface EngineDeps extends GroupDeps {
+  /**
+   * -remoteRead.url: handed to each group at process start, which restores inside its first successful
+   * evaluation, through the querier of its own tenant (the tenant is in RestoreQuery.group).
+   */
+  restorer?: AlertRestorer;
+  /** -state.path: loaded before the first evaluation, saved after iterations and at stop. */
+  stateFile?: StateFile;
 }
 
 export type AlertState = "pending" | "firing" | "inactive";

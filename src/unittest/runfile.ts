@@ -79,8 +79,6 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
   const merged = { ...test.externalLabels, ...opts.externalLabels };
   const promtool = file.format === "promtool";
   return {
-    evaluationInterval: file.evaluationInterval,
-    evalDelay: 0,
     resendDelay: 0,
     maxResolveDuration: 0,
     externalLabels: promtool ? {} : merged,
@@ -93,7 +91,6 @@ function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineS
     maxStartDelay: 0,
     updateEntriesLimit: 20,
     maxActiveAlerts: 0,
-    queryTimeout: 0,
   };
 }
 

@@ -2,6 +2,7 @@
 // clock, so groups run one after another in group_eval_order at each step, and the next group starts
 // only after the previous one's writes are searchable (both tools' order). Nothing here evaluates a rule.
 import type { Logger } from "pino";
+import { withGroupDefaults } from "../config/effective.js";
 import type { GroupConfig } from "../config/types.js";
 import type { QuerierFactory } from "../datasource/types.js";
 import type { NotifierSet } from "../notifier/types.js";
@@ -123,14 +124,17 @@ export class StepRunner {
       const clock = new StepClock(start);
       // Every group runs on the test's evaluation_interval with no delay or alignment: an eval_offset
       // that puts the first evaluation exactly at time zero does that through the engine's own schedule.
-      const cfg: GroupConfig = {
-        ...raw,
-        interval,
-        cron: undefined,
-        evalOffset: start - goTruncate(start, interval),
-        evalDelay: 0,
-        queryOffset: undefined,
-      };
+      const cfg = withGroupDefaults(
+        {
+          ...raw,
+          interval,
+          cron: undefined,
+          evalOffset: start - goTruncate(start, interval),
+          evalDelay: 0,
+          queryOffset: undefined,
+        },
+        { evaluationInterval: interval, evalDelay: 0, resultsLimit: 0 },
+      );
       const d: Driven = { group: undefined as unknown as Group, clock };
       d.group = new Group(
         cfg,
@@ -141,7 +145,7 @@ export class StepRunner {
           compileTemplate: deps.compileTemplate,
           clock,
           logger: deps.logger,
-          settings: { ...deps.settings, evaluationInterval: interval, evalDelay: 0, queryTimeout: 0 },
+          settings: deps.settings,
         },
         budget,
         undefined,
@@ -184,7 +188,7 @@ export class StepRunner {
     if (!this.started) {
       this.started = true;
       for (const d of this.driven) {
-        d.group.start({ restore: false });
+        d.group.start();
         await this.runOne(d, 0);
       }
     } else {

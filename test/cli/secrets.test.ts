@@ -4,9 +4,9 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { parseFlags } from "../../src/cli/flagset.js";
 import { createQuerierFactory } from "../../src/datasource/index.js";
+import { tenantURL } from "../../src/datasource/tenant.js";
 import { createLogger } from "../../src/log.js";
 import { createNotifierSet } from "../../src/notifier/set.js";
-import { tenantURL } from "../../src/remoteread/tenant.js";
 import { createRemoteWriter } from "../../src/remotewrite/index.js";
 import { findSecrets, secretForms } from "../drills/lib2/secrets.js";
 

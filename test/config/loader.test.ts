@@ -31,7 +31,7 @@ describe("loadRules on good files", () => {
     expect(health.interval).toBe(30_000);
     expect(health.labels).toEqual({ team: "infra" });
     expect(health.type).toBe("prometheus");
-    expect(health.concurrency).toBe(1);
+    expect(health.effective.concurrency).toBe(1);
     expect(health.pos).toMatchObject({ line: 3, col: 5 });
     const alert = health.rules[0];
     expect(alert).toMatchObject({ alert: "TooManyRestarts", for: 300_000, keepFiringFor: 60_000 });

@@ -24,7 +24,6 @@ const SEMANTIC: SemanticOptions = {
   validateExpressions: true,
   validateTemplates: true,
   defaultRuleType: "prometheus",
-  defaultLimit: 0,
   clusterMode: false,
 };
 const GROUP = "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: up\n";

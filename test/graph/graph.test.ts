@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildValidators } from "../../src/cli/validators.js";
 import { loadRules } from "../../src/config/load.js";
-import type { GroupConfig } from "../../src/config/types.js";
+import type { EffectiveGroupConfig } from "../../src/config/types.js";
 import {
   buildRuleGraph,
   describeCycle,
@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), "tsalert-graph-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-async function load(text: string): Promise<{ groups: GroupConfig[]; file: string }> {
+async function load(text: string): Promise<{ groups: EffectiveGroupConfig[]; file: string }> {
   const file = join(dir, `g${++n}.rules`);
   writeFileSync(file, text);
   const res = await loadRules([file], { validators: buildValidators() });
@@ -26,13 +26,16 @@ async function load(text: string): Promise<{ groups: GroupConfig[]; file: string
   return { groups: res.groups, file };
 }
 
-async function graphOf(text: string, opts: GraphOptions = {}): Promise<{ g: RuleGraph; groups: GroupConfig[] }> {
+async function graphOf(
+  text: string,
+  opts: GraphOptions = {},
+): Promise<{ g: RuleGraph; groups: EffectiveGroupConfig[] }> {
   const { groups } = await load(text);
-  return { g: buildRuleGraph(groups, { evalDelay: 0, ...opts }), groups };
+  return { g: buildRuleGraph(groups, opts), groups };
 }
 
 /** `name <- name, name` for every rule of group gi (its in-group start dependencies). */
-function starts(g: RuleGraph, groups: GroupConfig[], gi = 0): Record<string, string[]> {
+function starts(g: RuleGraph, groups: EffectiveGroupConfig[], gi = 0): Record<string, string[]> {
   const names = groups[gi].rules.map((r) => r.alert ?? r.record ?? "");
   const out: Record<string, string[]> = {};
   g.plans[gi].startAfter.forEach((deps, i) => {

@@ -66,7 +66,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "http-real-run-"));
   const file = join(dir, "rules.yml");
   await writeFile(file, RULES);
-  const loaded = await loadRules([file]);
+  const loaded = await loadRules([file], {
+    groupDefaults: { evaluationInterval: 1000, evalDelay: 0, resultsLimit: 0 },
+  });
   expect(loaded.problems).toEqual([]);
   engine = new Engine({
     querierFactory: querierFactory(vm.url),
@@ -75,8 +77,6 @@ beforeAll(async () => {
     clock: systemClock,
     logger: pino({ level: "silent" }),
     settings: {
-      evaluationInterval: 1000,
-      evalDelay: 0,
       resendDelay: 0,
       maxResolveDuration: 0,
       externalLabels: {},
@@ -86,7 +86,6 @@ beforeAll(async () => {
       maxStartDelay: 0,
       updateEntriesLimit: 20,
       maxActiveAlerts: 0,
-      queryTimeout: 5000,
     },
   });
   await engine.start(loaded.groups);

@@ -3,9 +3,15 @@
 // paths, so each instance runs with -http.pathPrefix=/insert/<t> and a second vmauth with
 // -http.pathPrefix=/select/<t> maps reads onto it; the front vmauth does the tenant routing under test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createQuerierFactory, type GroupQuerySettings } from "../../src/datasource/index.js";
+import {
+  createQuerierFactory,
+  type GroupQuerySettings,
+  parseTenant,
+  tenantLabels,
+  tenantURL,
+} from "../../src/datasource/index.js";
 import { TsalertError } from "../../src/errors.js";
-import { createRestorer, parseTenant, tenantLabels, tenantURL } from "../../src/remoteread/index.js";
+import { createRestorer } from "../../src/remoteread/index.js";
 import { createRemoteWriter, type TimeSeries } from "../../src/remotewrite/index.js";
 import { startPrefixedVictoriaMetrics, startVmauth } from "../helpers/remotewrite.js";
 import type { RunningServer } from "../helpers/servers.js";

@@ -1,11 +1,13 @@
 // Replay from the command line against real VictoriaMetrics: flag mode and subcommand, --compare,
 // stopping, and the checks on range and flags.
+
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { DEFAULT_GROUP_DEFAULTS, withGroupDefaults } from "../../src/config/effective.js";
 import { createQuerierFactory } from "../../src/datasource/querier.js";
 import { createMemoryWriter } from "../../src/remotewrite/memory.js";
 import { replay } from "../../src/replay/replay.js";
@@ -149,33 +151,36 @@ describe("replay CLI on real VictoriaMetrics", () => {
     let evaluated = 0;
     const summary = await replay(
       [
-        {
-          name: "r",
-          file: "x.yml",
-          interval: 60_000,
-          limit: 0,
-          concurrency: 1,
-          type: "prometheus",
-          labels: {},
-          params: {},
-          headers: [],
-          notifierHeaders: [],
-          debug: false,
-          rules: [
-            {
-              record: "temp:copy",
-              expr: "temp",
-              for: 0,
-              keepFiringFor: 0,
-              labels: {},
-              annotations: {},
-              debug: false,
-              pos: { file: "x.yml", line: 1, col: 1 },
-            },
-          ],
-          checksum: "x",
-          pos: { file: "x.yml", line: 1, col: 1 },
-        },
+        withGroupDefaults(
+          {
+            name: "r",
+            file: "x.yml",
+            interval: 60_000,
+            limit: 0,
+            concurrency: 1,
+            type: "prometheus",
+            labels: {},
+            params: {},
+            headers: [],
+            notifierHeaders: [],
+            debug: false,
+            rules: [
+              {
+                record: "temp:copy",
+                expr: "temp",
+                for: 0,
+                keepFiringFor: 0,
+                labels: {},
+                annotations: {},
+                debug: false,
+                pos: { file: "x.yml", line: 1, col: 1 },
+              },
+            ],
+            checksum: "x",
+            pos: { file: "x.yml", line: 1, col: 1 },
+          },
+          DEFAULT_GROUP_DEFAULTS,
+        ),
       ],
       {
         from: START,
@@ -193,8 +198,6 @@ describe("replay CLI on real VictoriaMetrics", () => {
         writer,
         compileTemplate: (t, o) => compileTemplate(t, o),
         settings: {
-          evaluationInterval: 60_000,
-          evalDelay: 0,
           resendDelay: 0,
           maxResolveDuration: 0,
           externalLabels: {},
@@ -204,7 +207,6 @@ describe("replay CLI on real VictoriaMetrics", () => {
           maxStartDelay: 0,
           updateEntriesLimit: 20,
           maxActiveAlerts: 0,
-          queryTimeout: 0,
         },
         logger: pino({ level: "silent" }),
         signal: ctl.signal,

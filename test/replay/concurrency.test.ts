@@ -2,7 +2,8 @@
 // `concurrency` with -replay.rulesDelay=0: more requests at once, the same written series as one at a time.
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { GroupConfig, RuleConfig } from "../../src/config/types.js";
+import { DEFAULT_GROUP_DEFAULTS, withGroupDefaults } from "../../src/config/effective.js";
+import type { EffectiveGroupConfig, RuleConfig } from "../../src/config/types.js";
 import type { Querier, QuerierFactory, RangeQueryOptions, RangeQueryResult } from "../../src/datasource/types.js";
 import { createMemoryWriter } from "../../src/remotewrite/memory.js";
 import type { TimeSeries } from "../../src/remotewrite/types.js";
@@ -15,8 +16,6 @@ const TO = FROM + 59 * MIN;
 const pos = { file: "x.yml", line: 1, col: 1 };
 
 const settings = {
-  evaluationInterval: MIN,
-  evalDelay: 0,
   resendDelay: 0,
   maxResolveDuration: 0,
   externalLabels: {},
@@ -26,37 +25,39 @@ const settings = {
   maxStartDelay: 0,
   updateEntriesLimit: 20,
   maxActiveAlerts: 0,
-  queryTimeout: 0,
 };
 
 function rule(r: Partial<RuleConfig> & { expr: string }): RuleConfig {
   return { for: 0, keepFiringFor: 0, labels: {}, annotations: {}, debug: false, pos, ...r };
 }
 
-function group(concurrency: number): GroupConfig {
-  return {
-    name: "g",
-    file: "x.yml",
-    interval: MIN,
-    limit: 0,
-    concurrency,
-    type: "prometheus",
-    labels: {},
-    params: {},
-    headers: [],
-    notifierHeaders: [],
-    debug: false,
-    rules: [
-      rule({ record: "r:a", expr: "a" }),
-      rule({ record: "r:a2", expr: "a" }),
-      rule({ record: "r:b", expr: "b" }),
-      // A series that comes and goes (staleness) and an alert whose `for` spans chunk boundaries.
-      rule({ record: "r:gappy", expr: "gappy" }),
-      rule({ alert: "Up", expr: "a > 20", for: 4 * MIN, keepFiringFor: 2 * MIN }),
-    ],
-    checksum: "x",
-    pos,
-  };
+function group(concurrency: number): EffectiveGroupConfig {
+  return withGroupDefaults(
+    {
+      name: "g",
+      file: "x.yml",
+      interval: MIN,
+      limit: 0,
+      concurrency,
+      type: "prometheus",
+      labels: {},
+      params: {},
+      headers: [],
+      notifierHeaders: [],
+      debug: false,
+      rules: [
+        rule({ record: "r:a", expr: "a" }),
+        rule({ record: "r:a2", expr: "a" }),
+        rule({ record: "r:b", expr: "b" }),
+        // A series that comes and goes (staleness) and an alert whose `for` spans chunk boundaries.
+        rule({ record: "r:gappy", expr: "gappy" }),
+        rule({ alert: "Up", expr: "a > 20", for: 4 * MIN, keepFiringFor: 2 * MIN }),
+      ],
+      checksum: "x",
+      pos,
+    },
+    DEFAULT_GROUP_DEFAULTS,
+  );
 }
 
 /** A range-query datasource with latency that records how many requests were in flight at once. */

@@ -3,7 +3,8 @@
 import { createServer, type Server } from "node:http";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { GroupConfig } from "../../src/config/types.js";
+import { DEFAULT_GROUP_DEFAULTS, withGroupDefaults } from "../../src/config/effective.js";
+import type { EffectiveGroupConfig } from "../../src/config/types.js";
 import { createQuerierFactory } from "../../src/datasource/querier.js";
 import { createMemoryWriter } from "../../src/remotewrite/memory.js";
 import { createProgress } from "../../src/replay/progress.js";
@@ -14,31 +15,32 @@ const FROM = Date.UTC(2026, 0, 1, 0, 0, 0);
 const TO = FROM + 4 * 60_000;
 const pos = { file: "x.yml", line: 1, col: 1 };
 
-function group(): GroupConfig {
-  return {
-    name: "g",
-    file: "x.yml",
-    interval: 60_000,
-    limit: 0,
-    concurrency: 1,
-    type: "prometheus",
-    labels: {},
-    params: {},
-    headers: [],
-    notifierHeaders: [],
-    debug: false,
-    rules: [
-      { record: "r:a", expr: "up", for: 0, keepFiringFor: 0, labels: {}, annotations: {}, debug: false, pos },
-      { record: "r:b", expr: "up * 2", for: 0, keepFiringFor: 0, labels: {}, annotations: {}, debug: false, pos },
-    ],
-    checksum: "x",
-    pos,
-  };
+function group(): EffectiveGroupConfig {
+  return withGroupDefaults(
+    {
+      name: "g",
+      file: "x.yml",
+      interval: 60_000,
+      limit: 0,
+      concurrency: 1,
+      type: "prometheus",
+      labels: {},
+      params: {},
+      headers: [],
+      notifierHeaders: [],
+      debug: false,
+      rules: [
+        { record: "r:a", expr: "up", for: 0, keepFiringFor: 0, labels: {}, annotations: {}, debug: false, pos },
+        { record: "r:b", expr: "up * 2", for: 0, keepFiringFor: 0, labels: {}, annotations: {}, debug: false, pos },
+      ],
+      checksum: "x",
+      pos,
+    },
+    DEFAULT_GROUP_DEFAULTS,
+  );
 }
 
 const settings = {
-  evaluationInterval: 60_000,
-  evalDelay: 0,
   resendDelay: 0,
   maxResolveDuration: 0,
   externalLabels: {},
@@ -48,7 +50,6 @@ const settings = {
   maxStartDelay: 0,
   updateEntriesLimit: 20,
   maxActiveAlerts: 0,
-  queryTimeout: 0,
 };
 
 function matrix(start: number, end: number, v: number): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AlertRestorer, RestoreQuery } from "../../src/remoteread/types.js";
 import { RESOLVED_RETENTION } from "../../src/rule/alerting.js";
 import { alertID } from "../../src/rule/ids.js";
 import { alertRule, labelMap, nameOf, series } from "./fakes.js";
@@ -431,34 +432,56 @@ describe("-rule.maxActiveAlerts storm", () => {
 });
 
 describe("restore", () => {
-  it("remote restore: a pending alert past `for` fires at once with startsAt = activeAt + for", async () => {
+  it("remote restore, as the group runs it: the first evaluation restores its new alerts before it returns", async () => {
     const h = harness();
     h.deps.q.set("x", [series({ job: "a" }), series({ job: "b" })]);
     const r = alerting(h, alertRule({ alert: "A", expr: "x", for: 10 * MIN }));
-    await r.exec(T0, never);
     const labelsA = { alertgroup: "grp", alertname: "A", job: "a" };
     const labelsB = { alertgroup: "grp", alertname: "B", job: "b" };
-    const calls: unknown[] = [];
-    await r.restore(
-      {
-        async restore(q) {
-          calls.push(q);
-          return [
-            { labels: { __name__: "ALERTS_FOR_STATE", ...labelsA }, activeAt: T0 - 12 * MIN },
-            { labels: labelsB, activeAt: T0 - 3 * MIN },
-            { labels: { ...labelsA, job: "b" }, activeAt: T0 - 4 * MIN },
-          ];
-        },
+    const calls: RestoreQuery[] = [];
+    const restorer: AlertRestorer = {
+      async restore(q) {
+        calls.push(q);
+        return [
+          { labels: { __name__: "ALERTS_FOR_STATE", ...labelsA }, activeAt: T0 - 12 * MIN },
+          { labels: labelsB, activeAt: T0 - 3 * MIN },
+          { labels: { ...labelsA, job: "b" }, activeAt: T0 - 4 * MIN },
+        ];
       },
-      T0,
-    );
+    };
+    const out = await r.exec(T0, never, restorer);
+    expect(out.restored).toBe(true);
     expect(calls).toEqual([expect.objectContaining({ groupName: "grp", alertName: "A", time: T0 - 1000 })]);
     const a = r.findAlert(alertID(labelsA));
     expect(a).toMatchObject({ state: "firing", activeAt: T0 - 12 * MIN, start: T0 - 2 * MIN, restored: true });
     const b = r.findAlert(alertID({ ...labelsA, job: "b" }));
     expect(b).toMatchObject({ state: "pending", activeAt: T0 - 4 * MIN, restored: true });
+    // Written and sent with the restored state: A fires (a stale pending marker ends its ALERTS{pending}).
+    const alerts = out.series.filter((s) => nameOf(s) === "ALERTS").map(labelMap);
+    expect(alerts).toContainEqual(expect.objectContaining({ job: "a", alertstate: "firing" }));
+    expect(out.alerts.map((x) => x.labels.job)).toEqual(["a"]);
+    expect(out.alerts[0].startsAt.getTime()).toBe(T0 - 2 * MIN);
     await r.exec(T0 + 6 * MIN, never);
     expect(b?.state).toBe("firing");
+  });
+
+  it("remote restore waits for an evaluation whose query succeeds", async () => {
+    const h = harness();
+    h.deps.q.set("x", new Error("datasource down"));
+    const r = alerting(h, alertRule({ alert: "A", expr: "x", for: 10 * MIN }));
+    let asked = 0;
+    const restorer: AlertRestorer = {
+      async restore() {
+        asked++;
+        return [{ labels: { alertgroup: "grp", alertname: "A", job: "a" }, activeAt: T0 - 12 * MIN }];
+      },
+    };
+    expect((await r.exec(T0, never, restorer)).restored).toBeUndefined();
+    expect(asked).toBe(0);
+    h.deps.q.set("x", [series({ job: "a" })]);
+    expect((await r.exec(T0 + MIN, never, restorer)).restored).toBe(true);
+    expect(asked).toBe(1);
+    expect([...r.alerts.values()][0]).toMatchObject({ state: "firing", restored: true });
   });
 
   it("state snapshot round trip keeps resolved-but-unsent and keep_firing_for state", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../src/metrics.js";
 import { sleep } from "../../src/rule/clock.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import { alertRule, group, makeDeps, recordRule, series } from "./fakes.js";
 
 const MIN = 60_000;
@@ -17,10 +17,10 @@ async function seriesOf(name: string, match: Record<string, string>): Promise<nu
 
 describe("engine lifecycle", () => {
   it("a reload during an evaluation cancels it, applies the update and keeps alert state", async () => {
-    const deps = makeDeps({ queryTimeout: 0 });
+    const deps = makeDeps();
     let hang = false;
     let aborted = 0;
-    deps.q.set("x", async (opts) => {
+    deps.q.set("x", async (_expr, opts) => {
       if (hang) {
         try {
           await sleep(deps.clock, 10 * MIN, opts.signal);
@@ -94,7 +94,7 @@ describe("engine lifecycle", () => {
     expect(storm?.lastError).toMatch(/maxActiveAlerts=5/);
     const after = (await seriesOf("tsalert_alerts_dropped_total", {}))[0] ?? 0;
     expect(after - before).toBeGreaterThanOrEqual(10);
-    expect(deps.am.all().every((a) => a.labels.alertname === "S")).toBe(true);
+    expect(deps.am.alerts().every((a) => a.labels.alertname === "S")).toBe(true);
     await e.stop();
   });
 
@@ -207,11 +207,14 @@ describe("engine lifecycle", () => {
 
 describe("eval_offset and eval_delay in the loop", () => {
   it("eval_offset groups query at grid + offset with no delay", async () => {
-    const deps = makeDeps({ evalDelay: 30_000 });
+    const deps = makeDeps();
     deps.q.set("x", []);
     const e = new Engine(deps);
     await e.start([
-      group({ name: "off", interval: 5 * MIN, evalOffset: 2 * MIN, rules: [recordRule({ record: "r", expr: "x" })] }),
+      group(
+        { name: "off", interval: 5 * MIN, evalOffset: 2 * MIN, rules: [recordRule({ record: "r", expr: "x" })] },
+        { evalDelay: 30_000 },
+      ),
     ]);
     await deps.clock.advance(11 * MIN);
     const times = deps.q.calls.map((c) => c.time);
@@ -221,13 +224,17 @@ describe("eval_offset and eval_delay in the loop", () => {
   });
 
   it("group eval_delay overrides -rule.evalDelay, then aligns", async () => {
-    const deps = makeDeps({ evalDelay: 30_000 });
+    const deps = makeDeps();
     deps.q.set("x", []);
     deps.q.set("y", []);
     const e = new Engine(deps);
+    const flags = { evalDelay: 30_000 };
     await e.start([
-      group({ name: "d0", evalDelay: 0, rules: [recordRule({ record: "r", expr: "x" })] }),
-      group({ name: "d90", evalDelay: 90_000, evalAlignment: false, rules: [recordRule({ record: "r", expr: "y" })] }),
+      group({ name: "d0", evalDelay: 0, rules: [recordRule({ record: "r", expr: "x" })] }, flags),
+      group(
+        { name: "d90", evalDelay: 90_000, evalAlignment: false, rules: [recordRule({ record: "r", expr: "y" })] },
+        flags,
+      ),
     ]);
     await deps.clock.advance(MIN);
     const byExpr = new Map(deps.q.calls.map((c) => [c.expr, c.time]));

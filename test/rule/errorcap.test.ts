@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../../src/datasource/index.js";
 import { keptErrorText, MAX_KEPT_ERROR_BYTES } from "../../src/errors.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import { alertRule, makeDeps, recordRule, series } from "./fakes.js";
 import { alerting, harness, never, recording } from "./harness.js";
 
@@ -46,7 +46,7 @@ describe("a datasource answering a 10 MB error", () => {
 
   it("keeps at most 4 KiB of it in lastError and in each history entry", async () => {
     const h = harness();
-    h.ctx.querier = factory.forGroup(h.ctx.querySettings);
+    h.inputs.querier = factory.forGroup(h.inputs.group.querySettings);
     const a = alerting(h, alertRule({ alert: "A", expr: "up" }));
     const r = recording(h, recordRule({ record: "r", expr: "up" }));
     for (let i = 0; i < 3; i++) {

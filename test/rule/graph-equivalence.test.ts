@@ -11,9 +11,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GroupConfig } from "../../src/config/types.js";
+import type { EffectiveGroupConfig } from "../../src/config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../../src/datasource/index.js";
 import { buildRuleGraph } from "../../src/graph/index.js";
+import { RecordingNotifier, staticNotifierSet } from "../../src/notifier/fake.js";
 import type { NotifierAlert } from "../../src/notifier/types.js";
 import { createRemoteWriter } from "../../src/remotewrite/index.js";
 import type { RemoteWriter } from "../../src/remotewrite/types.js";
@@ -25,7 +26,7 @@ import type { EngineDeps } from "../../src/rule/types.js";
 import { wiringOf } from "../../src/rule/wiring.js";
 import { compileTemplate } from "../../src/template/index.js";
 import { type RunningServer, startVictoriaMetrics } from "../helpers/servers.js";
-import { alertRule, FakeNotifier, group, notifierSet, recordRule, settings, silentLogger } from "./fakes.js";
+import { alertRule, group, recordRule, settings, silentLogger } from "./fakes.js";
 
 const STEP = 20_000;
 /** Measured evaluations start here (a round time in the past, so every sample is already stored). */
@@ -33,7 +34,7 @@ const T0 = Math.floor((Date.now() - 3_600_000) / STEP) * STEP;
 const WARMUP_T0 = T0 - 30 * 60_000;
 const ITERATIONS = 7;
 
-function configs(sequential: boolean): GroupConfig[] {
+function configs(sequential: boolean): EffectiveGroupConfig[] {
   const c = sequential ? { concurrency: 1 } : {};
   return [
     group({
@@ -154,16 +155,16 @@ async function stack(): Promise<Stack> {
 }
 
 /** Fresh groups (no alert state) of one mode; `run(ts)` evaluates all of them at ts. */
-function groupsOf(s: Stack, sequential: boolean, am: FakeNotifier) {
+function groupsOf(s: Stack, sequential: boolean, am: RecordingNotifier) {
   const cfgs = configs(sequential);
   const deps: EngineDeps = {
     querierFactory: s.queriers,
-    notifiers: notifierSet(am),
+    notifiers: staticNotifierSet(am),
     writer: s.writer,
     compileTemplate: (t, o) => compileTemplate(t, o),
     clock: systemClock,
     logger: silentLogger,
-    settings: settings({ evaluationInterval: STEP, evalDelay: 0, maxConcurrency: 8 }),
+    settings: settings({ maxConcurrency: 8 }),
   };
   const budget = { max: 0, active: 0 };
   if (sequential) {
@@ -175,7 +176,7 @@ function groupsOf(s: Stack, sequential: boolean, am: FakeNotifier) {
       },
     };
   }
-  const wiring = wiringOf(cfgs, buildRuleGraph(cfgs, { evaluationInterval: STEP, evalDelay: 0 }), STEP, 0);
+  const wiring = wiringOf(cfgs, buildRuleGraph(cfgs));
   const barrier = new WriteBarrier(systemClock);
   const evalSlots = new Slots(100);
   const groups = cfgs.map(
@@ -190,12 +191,12 @@ function groupsOf(s: Stack, sequential: boolean, am: FakeNotifier) {
 
 async function runMode(sequential: boolean): Promise<Outcome> {
   const s = await stack();
-  const warm = groupsOf(s, sequential, new FakeNotifier());
+  const warm = groupsOf(s, sequential, new RecordingNotifier());
   for (let i = 0; i < 4; i++) await warm.run(WARMUP_T0 + i * STEP);
   await Promise.all(warm.groups.map((g) => g.stop()));
   // Brand-new series become searchable a few seconds after they were written.
   await new Promise((r) => setTimeout(r, 4000));
-  const am = new FakeNotifier();
+  const am = new RecordingNotifier();
   const measured = groupsOf(s, sequential, am);
   for (let i = 0; i < ITERATIONS; i++) await measured.run(T0 + i * STEP);
   await Promise.all(measured.groups.map((g) => g.stop()));
@@ -218,7 +219,7 @@ async function runMode(sequential: boolean): Promise<Outcome> {
     .sort();
   // endsAt follows the wall clock of the send; everything else is decided by the evaluation.
   const notifications = am
-    .all()
+    .alerts()
     .map((a: NotifierAlert) =>
       JSON.stringify([a.labels, a.annotations, a.startsAt.getTime() - T0, a.endsAt.getTime() < Date.now() - 60_000]),
     )

@@ -1,7 +1,7 @@
 // The graph as the API and the rule page show it: tsalert-only "depends on" / "used by" fields.
 import { describe, expect, it } from "vitest";
 import { rulePage } from "../../src/http/ui/rule.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import { alertRule, group, makeDeps, recordRule } from "./fakes.js";
 
 describe("dependency links in the API and the UI", () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { StateSnapshot } from "../../src/remoteread/types.js";
+import { RecordingNotifier, staticNotifierSet } from "../../src/notifier/fake.js";
 import { sleep } from "../../src/rule/clock.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import * as m from "../../src/rule/metrics.js";
-import { alertRule, FakeNotifier, group, makeDeps, notifierSet, recordRule, series } from "./fakes.js";
+import type { StateSnapshot } from "../../src/state/types.js";
+import { alertRule, group, makeDeps, recordRule, series } from "./fakes.js";
 
 const MIN = 60_000;
 
@@ -32,9 +33,9 @@ describe("group loop", () => {
   });
 
   it("a slow evaluation never overlaps: missed ticks are skipped and counted", async () => {
-    const deps = makeDeps({ queryTimeout: 0 });
+    const deps = makeDeps();
     let slow = true;
-    deps.q.set("x", async (opts) => {
+    deps.q.set("x", async (_expr, opts) => {
       if (slow) await sleep(deps.clock, 2.5 * MIN, opts.signal);
       return [];
     });
@@ -78,20 +79,21 @@ describe("group loop", () => {
     await e.stop();
   });
 
-  it("query timeout is an error of the rule; the group continues", async () => {
-    const deps = makeDeps({ queryTimeout: 5000 });
-    deps.q.set("x", async (opts) => {
-      await sleep(deps.clock, 10 * MIN, opts.signal);
-      return [];
-    });
+  it("a query timeout (the querier's, -datasource.queryTimeout) is an error of the rule; the group continues", async () => {
+    const deps = makeDeps();
+    const timeout = "query to http://ds/api/v1/query timed out after 5s (-datasource.queryTimeout)";
+    deps.q.set("x", new Error(timeout));
+    deps.q.set("y", [series({ job: "a" })]);
     const e = new Engine(deps);
-    await e.start([group({ name: "t", rules: [alertRule({ alert: "A", expr: "x" })] })]);
-    await deps.clock.advance(MIN + 6000);
+    await e.start([
+      group({ name: "t", rules: [alertRule({ alert: "A", expr: "x" }), recordRule({ record: "r", expr: "y" })] }),
+    ]);
+    await deps.clock.advance(2 * MIN);
     const [gr] = e.groups();
-    expect(gr.rules[0].lastError).toBe(
-      "query timed out after 5s (-datasource.queryTimeout, at most the group interval)",
-    );
+    expect(gr.rules[0].lastError).toBe(timeout);
     expect(gr.rules[0].health).toBe("err");
+    expect(gr.rules[1].health).toBe("ok");
+    expect(deps.q.calls.filter((c) => c.expr === "y").length).toBe(2);
     await e.stop();
   });
 
@@ -155,12 +157,12 @@ describe("group loop", () => {
   it("a slow notifier does not delay the next evaluation", async () => {
     const deps = makeDeps();
     let release!: () => void;
-    const slowAM = new FakeNotifier("http://slow/api/v2/alerts");
+    const slowAM = new RecordingNotifier("http://slow/api/v2/alerts");
     slowAM.gate = new Promise<void>((r) => {
       release = r;
     });
-    const fast = new FakeNotifier();
-    deps.notifiers = notifierSet(slowAM, fast);
+    const fast = new RecordingNotifier();
+    deps.notifiers = staticNotifierSet(slowAM, fast);
     deps.q.set("x", [series({ job: "a" })]);
     const e = new Engine(deps);
     await e.start([
@@ -197,8 +199,8 @@ describe("group loop", () => {
   });
 
   it("stop cancels an in-flight evaluation without recording an error", async () => {
-    const deps = makeDeps({ queryTimeout: 0 });
-    deps.q.set("x", async (opts) => {
+    const deps = makeDeps();
+    deps.q.set("x", async (_expr, opts) => {
       await sleep(deps.clock, 10 * MIN, opts.signal);
       return [];
     });
@@ -358,7 +360,7 @@ describe("engine", () => {
     expect(r.state).toBe("firing");
     expect(r.alerts?.[0].restored).toBe(true);
     await e.settleSends();
-    const sent = deps.am.all()[0];
+    const sent = deps.am.alerts()[0];
     expect(sent.startsAt.getTime()).toBe(queries[0] - 10 * MIN + 5 * MIN);
     await e.stop();
   });
@@ -391,12 +393,12 @@ describe("engine", () => {
 describe("notifier in-flight cap", () => {
   it("sends skipped because a notifier hangs are counted per target, in tsalert's and vmalert's counters", async () => {
     const deps = makeDeps({ maxInflightSends: 2 });
-    const hung = new FakeNotifier("http://hung:9093/api/v2/alerts");
+    const hung = new RecordingNotifier("http://hung:9093/api/v2/alerts");
     let release!: () => void;
     hung.gate = new Promise<void>((r) => {
       release = r;
     });
-    deps.notifiers = notifierSet(hung, deps.am);
+    deps.notifiers = staticNotifierSet(hung, deps.am);
     deps.q.set("x", [series({ job: "a" }), series({ job: "b" })]);
     const { registry } = await import("../../src/metrics.js");
     const value = async (name: string, addr: string) =>

@@ -6,14 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../../src/datasource/index.js";
-import { createStateFile } from "../../src/remoteread/index.js";
+import { RecordingNotifier, staticNotifierSet } from "../../src/notifier/fake.js";
 import { createRemoteWriter } from "../../src/remotewrite/index.js";
 import { systemClock } from "../../src/rule/clock.js";
-import { Engine } from "../../src/rule/manager.js";
+import { Engine } from "../../src/rule/engine.js";
 import type { EngineDeps } from "../../src/rule/types.js";
+import { createStateFile } from "../../src/state/index.js";
 import { compileTemplate } from "../../src/template/index.js";
 import { type RunningServer, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
-import { alertRule, FakeNotifier, group, notifierSet, recordRule, settings, silentLogger } from "./fakes.js";
+import { alertRule, group, recordRule, settings, silentLogger } from "./fakes.js";
 
 let vm: RunningServer;
 let dir: string;
@@ -45,18 +46,18 @@ async function exported(match: string): Promise<Exported[]> {
     .map((l) => JSON.parse(l) as Exported);
 }
 
-function deps(extra: Partial<EngineDeps> = {}): EngineDeps & { am: FakeNotifier } {
-  const am = new FakeNotifier();
+function deps(extra: Partial<EngineDeps> = {}): EngineDeps & { am: RecordingNotifier } {
+  const am = new RecordingNotifier();
   const querierFactory = createQuerierFactory({ url: vm.url });
   factories.push(querierFactory);
   return {
     querierFactory,
-    notifiers: notifierSet(am),
+    notifiers: staticNotifierSet(am),
     writer: createRemoteWriter({ url: vm.url, flushInterval: 200 }, silentLogger),
     compileTemplate: (t, o) => compileTemplate(t, o),
     clock: systemClock,
     logger: silentLogger,
-    settings: settings({ evaluationInterval: 1000, maxStartDelay: 1000 }),
+    settings: settings({ maxStartDelay: 1000 }),
     am,
     ...extra,
   };
@@ -104,7 +105,7 @@ describe("engine with real VictoriaMetrics", () => {
       const activeAt = Math.floor(new Date(alert.alerts?.[0].activeAt ?? 0).getTime() / 1000);
       expect(forState.values[0]).toBe(activeAt);
       await e.settleSends();
-      expect(d.am.all()[0].labels).toEqual({ alertgroup: "rw", alertname: "ItHigh", sev: "page" });
+      expect(d.am.alerts()[0].labels).toEqual({ alertgroup: "rw", alertname: "ItHigh", sev: "page" });
     } finally {
       await e.stop();
       await d.writer?.close(5000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evalTimestamp, nextCronTime, parseCron, startDelay } from "../../src/rule/schedule.js";
+import { evalTimestamp, startDelay } from "../../src/rule/schedule.js";
 
 const MIN = 60_000;
 
@@ -35,26 +35,5 @@ describe("group timestamps", () => {
     expect((now + d) % (2 * MIN)).toBe(MIN);
     expect(d).toBeLessThan(2 * MIN);
     expect(startDelay(now, MIN, undefined, 0, 300_000)).toBe(MIN - 17_250);
-  });
-});
-
-describe("cron", () => {
-  it("every 5 minutes", () => {
-    const c = parseCron("*/5 * * * *");
-    const t = new Date(2026, 7, 20, 8, 3, 17).getTime();
-    expect(nextCronTime(c, t)).toBe(new Date(2026, 7, 20, 8, 5, 0).getTime());
-    expect(nextCronTime(c, new Date(2026, 7, 20, 8, 5, 0).getTime())).toBe(new Date(2026, 7, 20, 8, 10, 0).getTime());
-  });
-
-  it("business hours on weekdays, with seconds and names", () => {
-    const c = parseCron("30 0 9-17 * * mon-fri");
-    // 2026-08-22 is a Saturday
-    const sat = new Date(2026, 7, 22, 12, 0, 0).getTime();
-    expect(nextCronTime(c, sat)).toBe(new Date(2026, 7, 24, 9, 0, 30).getTime());
-  });
-
-  it("rejects bad expressions", () => {
-    expect(() => parseCron("* * *")).toThrow(/5 or 6 fields/);
-    expect(() => parseCron("61 * * * *")).toThrow(/out of range/);
   });
 });

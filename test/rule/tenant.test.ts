@@ -1,22 +1,23 @@
 // -clusterMode tenants inside the engine: each tenant group writes through its own writer, queries with its
 // tenant, and labels its results with vm_account_id/vm_project_id.
 import { describe, expect, it } from "vitest";
+import { createMemoryWriter, type MemoryWriter } from "../../src/remotewrite/memory.js";
+import { Engine } from "../../src/rule/engine.js";
 import { groupTenant } from "../../src/rule/group.js";
-import { Engine } from "../../src/rule/manager.js";
-import { alertRule, FakeWriter, group, labelMap, makeDeps, recordRule, series, settings } from "./fakes.js";
+import { alertRule, group, labelMap, makeDeps, recordRule, series, settings } from "./fakes.js";
 
 const MIN = 60_000;
 
 describe("tenants", () => {
   it("each tenant group writes only through its tenant's writer, with the tenant labels", async () => {
-    const writers = new Map<string, FakeWriter>();
+    const writers = new Map<string, MemoryWriter>();
     const deps = makeDeps(
       { clusterMode: true },
       {
         writerFor(tenant: string) {
           let w = writers.get(tenant);
           if (!w) {
-            w = new FakeWriter();
+            w = createMemoryWriter();
             writers.set(tenant, w);
           }
           return w;
@@ -45,7 +46,7 @@ describe("tenants", () => {
     expect(labelMap(deps.w.named("plain:x")[0])).not.toHaveProperty("vm_account_id");
     expect(deps.w.named("t1:x")).toHaveLength(0);
     // Queries carry the group's tenant.
-    const tenants = (deps.q.settings as { tenant?: string }[]).map((g) => g.tenant ?? "-");
+    const tenants = deps.q.groups.map((g) => g.tenant ?? "-");
     expect(new Set(tenants)).toEqual(new Set(["1", "2:5", "-"]));
   });
 

@@ -92,13 +92,13 @@ describe("IDs and alerts match vmalert 1.79.5", () => {
     // our engine on the same data produces the same alerts
     const h = harness({}, { name: "diff", interval: 1000 });
     const factory = createQuerierFactory({ url: vm.url });
-    h.ctx.querier = factory.forGroup(h.ctx.querySettings);
+    h.inputs.querier = factory.forGroup(h.inputs.group.querySettings);
     const ours: VmAlert[] = [];
     for (const cfg of [
       alertRule({ alert: "DiffUp", expr: "tsalert_diff_up > 0", labels: { severity: "page", team: "ops ü" } }),
       alertRule({ alert: "DiffUp", expr: "tsalert_diff_up > 1" }),
     ]) {
-      const r = new AlertingRule(cfg, cfg.labels, h.ctx);
+      const r = new AlertingRule(cfg, cfg.labels, h.inputs, { compile: h.deps.compileTemplate });
       await r.exec(Date.now(), never);
       for (const a of r.alerts.values()) {
         const api = r.apiAlert(a);

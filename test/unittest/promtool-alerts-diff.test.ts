@@ -93,8 +93,6 @@ describeIf("rule groups agree with promtool", () => {
         compileTemplate: (t, o) => compileTemplate(t, o),
         logger: pino({ level: "silent" }),
         settings: {
-          evaluationInterval: 60_000,
-          evalDelay: 0,
           resendDelay: 0,
           maxResolveDuration: 0,
           externalLabels: {},
@@ -106,7 +104,6 @@ describeIf("rule groups agree with promtool", () => {
           maxStartDelay: 0,
           updateEntriesLimit: 20,
           maxActiveAlerts: 0,
-          queryTimeout: 0,
         },
       },
       0,

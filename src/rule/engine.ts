@@ -1,9 +1,9 @@
 // The engine: runs the groups, applies hot reloads (README "Hot reload"), persists alert state to -state.path,
 // and serves the read-only view of src/http (EngineView).
-import type { GroupConfig } from "../config/types.js";
+import type { EffectiveGroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
 import { buildRuleGraph, cycleProblems } from "../graph/index.js";
-import type { StateSnapshot } from "../remoteread/types.js";
+import type { StateSnapshot } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
 import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
@@ -54,9 +54,9 @@ export class Engine implements EngineView {
 
   /**
    * Starts every group. With a StateFile, the saved alert state is loaded first (before any evaluation);
-   * with a restorer, each group restores from ALERTS_FOR_STATE after its first evaluation.
+   * with a restorer, each group restores from ALERTS_FOR_STATE inside its first successful evaluation.
    */
-  async start(configs: GroupConfig[]): Promise<void> {
+  async start(configs: EffectiveGroupConfig[]): Promise<void> {
     if (this.started) throw new Error("engine already started");
     this.started = true;
     let snapshot: StateSnapshot | null = null;
@@ -67,21 +67,16 @@ export class Engine implements EngineView {
         this.deps.logger.error(`cannot load alert state: ${errorMessage(err)}`);
       }
     }
-    const ids = new Set<string>();
-    for (const cfg of configs) {
-      const id = groupConfigID(cfg, this.deps.settings.evaluationInterval);
-      if (ids.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
-      ids.add(id);
-    }
+    byID(configs);
     const wiring = this.wire(configs);
     configs.forEach((cfg, i) => {
       const g = this.newGroup(cfg, wiring, i);
       this.groupsByID.set(g.id, g);
     });
-    for (const g of this.groupsByID.values()) g.start({ restore: true, snapshot });
+    for (const g of this.groupsByID.values()) g.start({ restorer: this.deps.restorer, snapshot });
   }
 
-  private newGroup(cfg: GroupConfig, wiring: EngineWiring, index: number): Group {
+  private newGroup(cfg: EffectiveGroupConfig, wiring: EngineWiring, index: number): Group {
     const onIteration = this.deps.stateFile ? () => this.scheduleSave() : undefined;
     return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration, {
       links: wiring.links[index],
@@ -95,11 +90,9 @@ export class Engine implements EngineView {
    * The dependency graph of a whole configuration, as each group's links (README "The rule dependency
    * graph"); cycles are logged, never refused (vmalert runs such files).
    */
-  private wire(configs: GroupConfig[]): EngineWiring {
+  private wire(configs: EffectiveGroupConfig[]): EngineWiring {
     const s = this.deps.settings;
     const graph = buildRuleGraph(configs, {
-      evaluationInterval: s.evaluationInterval,
-      evalDelay: s.evalDelay,
       externalLabels: s.externalLabels,
       disableAlertgroupLabel: s.disableAlertgroupLabel,
     });
@@ -108,7 +101,7 @@ export class Engine implements EngineView {
       const why = graph.plans[i].sequential;
       if (why) this.deps.logger.warn(`group "${cfg.name}" (file=${cfg.file}): runs its rules one by one: ${why}`);
     });
-    return wiringOf(configs, graph, s.evaluationInterval, s.evalDelay);
+    return wiringOf(configs, graph);
   }
 
   /**
@@ -116,13 +109,8 @@ export class Engine implements EngineView {
    * are updated in place (alert state of rules with the same rule ID kept); vanished groups are stopped
    * and new ones started (no restore).
    */
-  async update(configs: GroupConfig[]): Promise<void> {
-    const next = new Map<string, GroupConfig>();
-    for (const cfg of configs) {
-      const id = groupConfigID(cfg, this.deps.settings.evaluationInterval);
-      if (next.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
-      next.set(id, cfg);
-    }
+  async update(configs: EffectiveGroupConfig[]): Promise<void> {
+    const next = byID(configs);
     const wiring = this.wire(configs);
     const stops: Promise<void>[] = [];
     for (const [id, g] of this.groupsByID) {
@@ -139,7 +127,7 @@ export class Engine implements EngineView {
       if (!g) {
         const fresh = this.newGroup(cfg, wiring, i);
         this.groupsByID.set(fresh.id, fresh);
-        fresh.start({ restore: false });
+        fresh.start();
       } else if (g.cfg.checksum !== cfg.checksum) {
         updates.push(g.update(cfg, wiring.links[i]));
       } else {
@@ -268,4 +256,15 @@ export class Engine implements EngineView {
   lastReloadError(): string {
     return this.reloadError;
   }
+}
+
+/** The configs by group ID; two groups with one ID are an error (they would share metrics and API paths). */
+function byID(configs: EffectiveGroupConfig[]): Map<string, EffectiveGroupConfig> {
+  const out = new Map<string, EffectiveGroupConfig>();
+  for (const cfg of configs) {
+    const id = groupConfigID(cfg);
+    if (out.has(id)) throw new Error(`group "${cfg.name}" (file=${cfg.file}): duplicate group ID ${id}`);
+    out.set(id, cfg);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TsalertError } from "../../src/errors.js";
-import { createStateFile, type StateSnapshot } from "../../src/remoteread/index.js";
+import { createStateFile, type StateSnapshot } from "../../src/state/index.js";
 import { captureLogger } from "../remotewrite/log.js";
 
 let dir: string;
@@ -139,7 +139,7 @@ describe("state file under SIGKILL", () => {
         "--skipLibCheck",
         "--types",
         "node",
-        resolve("src/remoteread/statefile.ts"),
+        resolve("src/state/statefile.ts"),
       ],
       { timeout: 60_000 },
     );
@@ -154,7 +154,7 @@ describe("state file under SIGKILL", () => {
     const path = join(dir, "crash.json");
     // Big snapshots so a kill lands inside a write most of the time.
     const child = `
-      import { createStateFile } from ${JSON.stringify(join(build, "remoteread/statefile.js"))};
+      import { createStateFile } from ${JSON.stringify(join(build, "state/statefile.js"))};
       const log = { child() { return log; }, error() {}, warn() {}, info() {} };
       const f = createStateFile(${JSON.stringify(path)}, log);
       const big = (n) => ({ version: 1, savedAt: n, rules: { "g/r": Array.from({ length: 20000 }, (_, i) => ({

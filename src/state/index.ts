@@ -1,0 +1,2 @@
+export { checkSnapshot, createStateFile } from "./statefile.js";
+export * from "./types.js";
