@@ -60,6 +60,9 @@ export function buildRuleGraph(groups: readonly EffectiveGroupConfig[], opts: Gr
   // flow[r]: the rules r reads (producers), deduplicated (seen[p] === r), without r itself.
   const flow: number[][] = nodes.map(() => []);
   const seen = new Int32Array(nodes.length).fill(-1);
+  // The producers a reader names (by metric name or `__name__` matcher), not only possibly reads: lint
+  // reports an order problem only for these, not for every rule a `query` template might read.
+  const named: Set<number>[] = nodes.map(() => new Set<number>());
   const plans: GroupPlan[] = groups.map((g) => emptyPlan(g.rules.length));
   let nameScanWork = 0;
   groups.forEach((g, gi) => {
@@ -88,11 +91,21 @@ export function buildRuleGraph(groups: readonly EffectiveGroupConfig[], opts: Gr
       if (reads.anything) groupScan(null);
       for (const alt of reads.alternatives) {
         if (alt.name !== undefined) {
-          for (const p of byName.get(alt.name) ?? []) if (seen[p.id] !== id && mayMatch(alt, p.out)) add(p.id);
+          for (const p of byName.get(alt.name) ?? []) {
+            if (p.id !== id && mayMatch(alt, p.out)) {
+              add(p.id);
+              named[id].add(p.id);
+            }
+          }
         } else if (alt.namesMetric && nameScanWork < MAX_NAME_SCAN_WORK) {
           for (const list of byName.values()) {
             nameScanWork += list.length;
-            for (const p of list) if (seen[p.id] !== id && mayMatch(alt, p.out)) add(p.id);
+            for (const p of list) {
+              if (p.id !== id && mayMatch(alt, p.out)) {
+                add(p.id);
+                named[id].add(p.id);
+              }
+            }
           }
         } else {
           // No metric name (or the name scans used up their budget): conservatively, every rule of the
@@ -133,7 +146,8 @@ export function buildRuleGraph(groups: readonly EffectiveGroupConfig[], opts: Gr
           plan.flushAfter[producer.ref.rule] = true;
         } else {
           plan.pushAfter[producer.ref.rule].push(reader.ref.rule);
-          unordered.push({ reader: reader.ref, producer: producer.ref, reason: "later-in-group" });
+          if (named[rid].has(pid))
+            unordered.push({ reader: reader.ref, producer: producer.ref, reason: "later-in-group" });
         }
         continue;
       }

@@ -137,6 +137,8 @@ describe("rule dependency graph", () => {
     expect(starts(g, groups)).toEqual({ Q: ["r1"] });
     // r2 comes later: it may push only after Q has read (Q reads anything, so r2 too).
     expect(g.plans[0].pushAfter[2]).toEqual([1]);
+    // A possible read is no finding: only a reader that names a later producer is reported.
+    expect(g.unordered).toEqual([]);
   });
 
   it("keeps the sequential order for a reader of a later rule: the producer pushes after the reader ran", async () => {
