@@ -4,7 +4,8 @@
 // firing (or resolved). Two storages: VictoriaMetrics as it is (a sample becomes searchable about a
 // second after it was accepted), and behind a proxy that acknowledges a remote write only once the samples
 // are searchable (/internal/force_flush), which leaves only the engine's own ordering.
-// Standalone: node bench/chain.bench.mjs [--engines=vmalert,tsalert] [--trials=N] [--storage=plain,visible].
+// Standalone: node bench/chain.bench.mjs [--engines=vmalert,tsalert] [--trials=N] [--storage=plain,visible]
+// [--tsalert-flag=-rule.writeVisibilityDelay=1s ...].
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -82,7 +83,7 @@ async function alertState(url) {
 }
 
 /** One engine: warm up, then `trials` steps of the raw series; iterations of G3 each step took. */
-async function measure(engine, { vmURL, writeURL, ruleFile, sinkURL, trials }) {
+async function measure(engine, { vmURL, writeURL, ruleFile, sinkURL, trials, extra = [] }) {
   const port = await freePort();
   const { cmd, args } = engineCommand(engine);
   const flags = [
@@ -93,6 +94,7 @@ async function measure(engine, { vmURL, writeURL, ruleFile, sinkURL, trials }) {
     `-evaluationInterval=${INTERVAL_MS / 1000}s`,
     `-httpListenAddr=127.0.0.1:${port}`,
     ...(engine === "tsalert" ? ["-rule.evalDelay=0s"] : []),
+    ...extra,
   ];
   log(`${engine}: ${commandLine(cmd, [...args, ...flags])}`);
   const child = startChild(engine, cmd, [...args, ...flags]);
@@ -126,7 +128,12 @@ async function measure(engine, { vmURL, writeURL, ruleFile, sinkURL, trials }) {
   }
 }
 
-export async function run({ engines = ["vmalert", "tsalert"], trials = 4, storages = ["plain", "visible"] } = {}) {
+export async function run({
+  engines = ["vmalert", "tsalert"],
+  trials = 4,
+  storages = ["plain", "visible"],
+  extraFlags = {},
+} = {}) {
   const rows = [];
   for (const storage of storages) {
     for (const engine of engines) {
@@ -155,7 +162,7 @@ export async function run({ engines = ["vmalert", "tsalert"], trials = 4, storag
         });
         log(`${storage} ${engine}: ${JSON.stringify(res)}`);
         rows.push({
-          name: `${storage} storage, ${engine}: G3 iterations from a step to the alert's change`,
+          name: `${storage} storage, ${engine}${extraFlags[engine]?.length ? ` ${extraFlags[engine].join(" ")}` : ""}: G3 iterations from a step to the alert's change`,
           value: res.map((r) => r.iterations).join(", "),
           unit: "",
         });
@@ -177,7 +184,16 @@ function parseArgs(argv) {
     if (k === "engines") opts.engines = v.split(",");
     else if (k === "trials") opts.trials = Number(v);
     else if (k === "storage") opts.storages = v.split(",");
-    else throw new Error(`unknown argument "${a}" (want --engines=vmalert,tsalert --trials=N --storage=plain,visible)`);
+    else if (k === "tsalert-flag" || k === "vmalert-flag") {
+      const engine = k.split("-")[0];
+      opts.extraFlags = {
+        ...opts.extraFlags,
+        [engine]: [...(opts.extraFlags?.[engine] ?? []), a.slice(a.indexOf("=") + 1)],
+      };
+    } else
+      throw new Error(
+        `unknown argument "${a}" (want --engines=vmalert,tsalert --trials=N --storage=plain,visible --tsalert-flag=FLAG)`,
+      );
   }
   return opts;
 }

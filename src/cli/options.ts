@@ -84,6 +84,7 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     templateTimeout: flags.duration("rule.templateTimeout"),
     maxConcurrency: atLeast(flags, "rule.maxConcurrency", 1),
     maxConcurrentEvals: atLeast(flags, "rule.maxConcurrentEvals", 0),
+    writeVisibilityDelay: flags.duration("rule.writeVisibilityDelay"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),
   };

@@ -13,21 +13,32 @@ interface Waiter {
 export class WriteBarrier {
   /** Per group ID: the newest evaluation time whose iteration has finished writing. */
   private readonly written = new Map<string, number>();
+  /** Per group ID: wall time its newest write was confirmed. */
+  private readonly writtenAt = new Map<string, number>();
   private readonly late = new Set<string>();
   private readonly waiters = new Set<Waiter>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Group `id` has written its iteration for evaluation time `ts`. */
-  markWritten(id: string, ts: number): void {
+  /** Group `id` has written its iteration for evaluation time `ts`, confirmed at wall time `at`. */
+  markWritten(id: string, ts: number, at = 0): void {
     if ((this.written.get(id) ?? Number.NEGATIVE_INFINITY) < ts) this.written.set(id, ts);
+    this.writtenAt.set(id, at);
     this.late.delete(id);
     for (const w of this.waiters) if (this.ready(w.ids, w.ts)) w.wake();
+  }
+
+  /** Wall time the newest of these groups' writes was confirmed (0: none yet). */
+  lastWrite(ids: readonly string[]): number {
+    let at = 0;
+    for (const id of ids) at = Math.max(at, this.writtenAt.get(id) ?? 0);
+    return at;
   }
 
   /** A group left the engine: nobody waits for it any more. */
   forget(id: string): void {
     this.written.delete(id);
+    this.writtenAt.delete(id);
     this.late.delete(id);
     for (const w of this.waiters) if (this.ready(w.ids, w.ts)) w.wake();
   }

@@ -369,6 +369,7 @@ export class Group {
     try {
       if (upstream.length > 0 && this.wiring.barrier) {
         const late = await this.wiring.barrier.waitFor(upstream, ts, this.interval, signal);
+        await this.untilVisible(this.wiring.barrier.lastWrite(upstream), wallStart + this.interval, signal);
         if (late.length > 0) {
           m.dependencyWaitTimeouts.labels(this.metricLabels).inc();
           logger.warn(
@@ -391,6 +392,7 @@ export class Group {
           const left = deadline - clock.now();
           if (left > 0) {
             await this.flush(left, signal);
+            await this.untilVisible(clock.now(), deadline, signal);
           } else if (!flushLate) {
             flushLate = true;
             logger.warn(
@@ -407,12 +409,24 @@ export class Group {
       }
     } finally {
       // Also after a failed or cancelled iteration: readers in other groups need not wait for more.
-      this.wiring.barrier?.markWritten(this.id, ts);
+      this.wiring.barrier?.markWritten(this.id, ts, clock.now());
       link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;
       m.iterationDuration.labels(this.metricLabels).observe((clock.now() - wallStart) / 1000);
       this.onIteration?.();
     }
+  }
+
+  /**
+   * -rule.writeVisibilityDelay: a reader queries that long after its producers' write was confirmed, for
+   * a datasource that makes accepted samples searchable only after a while. Bounded by the deadline.
+   */
+  private async untilVisible(writtenAt: number, deadline: number, signal: AbortSignal): Promise<void> {
+    const delay = this.deps.settings.writeVisibilityDelay ?? 0;
+    if (delay <= 0 || writtenAt <= 0) return;
+    const { clock } = this.deps;
+    const wait = Math.min(writtenAt + delay, deadline) - clock.now();
+    if (wait > 0) await sleep(clock, wait, signal).catch(() => {});
   }
 
   /** One rule's evaluation; a restore still due is passed along and dropped once the rule has done it. */

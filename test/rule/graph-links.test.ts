@@ -43,6 +43,31 @@ describe("cross-group order", () => {
   });
 });
 
+describe("-rule.writeVisibilityDelay", () => {
+  it("a reader queries that long after its producer's write was confirmed, in its group and in a chained group", async () => {
+    const deps = makeDeps({ writeVisibilityDelay: 1500 });
+    const at: Record<string, number[]> = { up: [], ra: [], "rb > 0": [] };
+    for (const expr of Object.keys(at)) {
+      deps.q.set(expr, async () => {
+        at[expr].push(deps.clock.monotonic());
+        return [series({ job: "a" })];
+      });
+    }
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "g1",
+        rules: [recordRule({ record: "ra", expr: "up" }), recordRule({ record: "rb", expr: "ra" })],
+      }),
+      group({ name: "g2", rules: [alertRule({ alert: "B", expr: "rb > 0" })] }),
+    ]);
+    await deps.clock.advance(2 * 60_000);
+    expect(at.ra[0] - at.up[0]).toBe(1500);
+    expect(at["rb > 0"][0] - at.ra[0]).toBe(1500);
+    await e.stop();
+  });
+});
+
 describe("dependency links in the API and the UI", () => {
   it("/api/v1/rules fields depends_on / used_by link rules across groups; rules without links have none", async () => {
     const deps = makeDeps();
