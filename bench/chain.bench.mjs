@@ -159,6 +159,7 @@ export async function run({
           ruleFile,
           sinkURL: sink.url,
           trials,
+          extra: extraFlags[engine] ?? [],
         });
         log(`${storage} ${engine}: ${JSON.stringify(res)}`);
         rows.push({
