@@ -107,11 +107,13 @@ async function measure(engine, { vmURL, writeURL, ruleFile, sinkURL, trials, ext
     // Every output series exists before the first step (a new series takes VictoriaMetrics seconds).
     while ((await g3Iterations(url)) < 4) await sleep(500);
     for (let t = 0; t < trials; t++) {
-      value = value === 0 ? 1 : 0;
-      const want = value === 1;
-      // Half an interval away from any tick of G3 would favour no one: step at a random moment.
+      const next = value === 0 ? 1 : 0;
+      const want = next === 1;
+      // Half an interval away from any tick of G3 would favour no one: step at a random moment. The
+      // sample that keeps the series fresh changes only at the step, after the count was read.
       await sleep(Math.random() * INTERVAL_MS);
       const before = await g3Iterations(url);
+      value = next;
       await importValue(vmURL, value);
       const deadline = Date.now() + 15 * INTERVAL_MS;
       while ((await alertState(url)) !== want) {
