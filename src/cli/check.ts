@@ -1,4 +1,5 @@
 // -dryRun and `tsalert lint`: load rule files, print every problem, summarise.
+import { assign, assignmentJSON, assignmentLines, type Membership, parseMembership } from "../cluster/index.js";
 import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
 import type { ConfigProblem, LoadOptions, LoadResult } from "../config/types.js";
@@ -35,8 +36,17 @@ export function alertSourceProblems(source: string, opts: LoadOptions): ConfigPr
   ];
 }
 
-/** -dryRun: 0 when every file is valid and there is at least one group, else 1. */
-export async function dryRun(patterns: string[], opts: LoadOptions, io: CliIO, alertSource = ""): Promise<number> {
+/**
+ * -dryRun: 0 when every file is valid and there is at least one group, else 1. With `membership` of more
+ * than one member, the assignment of the groups to the members follows the summary.
+ */
+export async function dryRun(
+  patterns: string[],
+  opts: LoadOptions,
+  io: CliIO,
+  alertSource = "",
+  membership?: Membership,
+): Promise<number> {
   if (patterns.length === 0) {
     io.err("tsalert: -dryRun needs rule files: pass -rule=PATH_OR_GLOB\n");
     return 1;
@@ -57,6 +67,9 @@ export async function dryRun(patterns: string[], opts: LoadOptions, io: CliIO, a
     return 1;
   }
   io.out(`${summary(res)}\n`);
+  if (membership && membership.count > 1) {
+    for (const line of assignmentLines(assign(res.groups, membership), res.groups)) io.out(`${line}\n`);
+  }
   return 0;
 }
 
@@ -77,11 +90,14 @@ export function githubAnnotation(p: ConfigProblem): string {
 
 const LINT_USAGE =
   "usage: tsalert lint [--format=text|json|github] [--fail-on-warning] [--disable=ID,...] [--lookback=DURATION]\n" +
+  "                    [--shards=N [-cluster.replicationFactor=R]]\n" +
   "                    [-datasource.url=URL [-datasource.* auth flags]] [-evaluationInterval=D] [-rule.* / -clusterMode flags]\n" +
   "                    FILES_OR_GLOBS...\n";
 
 interface LintArgs {
   format: string;
+  /** --shards N: print the assignment of the groups to N cluster members. */
+  shards?: string;
   failOnWarning: boolean;
   disabled: string[];
   lookback?: string;
@@ -90,7 +106,7 @@ interface LintArgs {
 }
 
 /** lint's own flags; the rest go to the vmalert flag parser (loader, datasource and interval flags). */
-const LINT_VALUE_FLAGS = new Set(["format", "disable", "lookback"]);
+const LINT_VALUE_FLAGS = new Set(["format", "disable", "lookback", "shards"]);
 
 function parseLintArgs(argv: string[]): LintArgs | string {
   const out: LintArgs = { format: "text", failOnWarning: false, disabled: [], flagArgs: [], files: [] };
@@ -102,6 +118,7 @@ function parseLintArgs(argv: string[]): LintArgs | string {
       if (v === undefined) return `flag needs an argument: --${m[1]}`;
       if (m[1] === "format") out.format = v;
       else if (m[1] === "lookback") out.lookback = v;
+      else if (m[1] === "shards") out.shards = v;
       else
         out.disabled.push(
           ...v
@@ -153,6 +170,7 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
   let opts: LoadOptions;
   let flags: FlagSet;
   let lookbackMs: number | undefined;
+  let membership: Membership | undefined;
   try {
     ({ flags } = parseFlags(args.flagArgs));
     if (flags.bool("help")) {
@@ -172,6 +190,17 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
         );
       }
       lookbackMs = ms;
+    }
+    if (args.shards !== undefined) {
+      if (!/^\d{1,4}$/.test(args.shards)) {
+        throw new TsalertError("TSA_FLAG", `invalid value "${args.shards}" for flag --shards: want a member count`);
+      }
+      membership = parseMembership({
+        membersCount: Number(args.shards),
+        memberNum: "0",
+        replicationFactor: flags.int("cluster.replicationFactor"),
+        memberURLTemplate: "",
+      });
     }
     files.push(...flags.list("rule"));
     const templates = await loadRuleTemplates(flags.list("rule.templates"));
@@ -214,6 +243,8 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
   const errorCount = problems.filter((p) => p.severity === "error").length;
   const warningCount = problems.length - errorCount;
   const failed = errorCount > 0 || (args.failOnWarning && warningCount > 0);
+  // The assignment of a set that does not load would be the assignment of what happened to load.
+  const assignment = membership && errorCount === 0 ? assign(res.groups, membership) : undefined;
   const errorFiles = new Set(problems.map((p) => p.file)).size;
   const tail =
     errorCount > 0
@@ -229,6 +260,7 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
       errors: errorCount,
       warnings: warningCount,
       problems,
+      ...(assignment ? { placement: assignmentJSON(assignment, res.groups) } : {}),
     };
     io.out(`${JSON.stringify(body, null, 2)}\n`);
   } else if (format === "github") {
@@ -237,6 +269,9 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
   } else {
     for (const p of problems) io.out(`${textLine(p)}\n`);
     io.out(`${tail}\n`);
+  }
+  if (assignment && format !== "json") {
+    for (const line of assignmentLines(assignment, res.groups)) io.out(`${line}\n`);
   }
   return failed ? 1 : 0;
 }

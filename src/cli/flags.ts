@@ -135,6 +135,33 @@ export const FLAGS: readonly FlagDef[] = [
       tsalertOnly: true,
     },
   ),
+  // Scaling out (README "Scaling out"), named after vmagent's -promscrape.cluster.* flags
+  f("cluster.membersCount", "int", "1", "Members that share the rule groups; 1 = no clustering", {
+    tsalertOnly: true,
+  }),
+  f(
+    "cluster.memberNum",
+    "string",
+    "0",
+    "This member's number, 0..membersCount-1, or a name ending in -<number> (a StatefulSet pod name)",
+    { tsalertOnly: true },
+  ),
+  f("cluster.replicationFactor", "int", "1", "Members that run each group (2 or more for high availability)", {
+    tsalertOnly: true,
+  }),
+  f(
+    "cluster.memberURLTemplate",
+    "string",
+    "",
+    "URL of member %d for the merged API and UI of the whole cluster, e.g. http://tsalert-%d:8880",
+    { tsalertOnly: true },
+  ),
+  f("cluster.peerTimeout", "duration", "3s", "How long the merged API and UI wait for another member", {
+    tsalertOnly: true,
+  }),
+  f("cluster.peerMaxResponseSize", "size", "64MiB", "Largest answer read from another member", {
+    tsalertOnly: true,
+  }),
   f("secret.flags", "array", "", "More flag names whose values are hidden in logs and /flags"),
   f("envflag.enable", "bool", "false", "Read unset flags from environment variables"),
   f("envflag.prefix", "string", "", "Prefix of environment variables read with -envflag.enable"),

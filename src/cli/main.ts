@@ -11,7 +11,7 @@ import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
 import { type CliIO, processIO } from "./io.js";
-import { loggerOptions } from "./options.js";
+import { loggerOptions, membershipFromFlags } from "./options.js";
 import { checkFlagValues, loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 import { run } from "./run.js";
 
@@ -74,7 +74,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return 1;
     }
     const opts = loadOptionsFromFlags(flags, templates.set);
-    return dryRun(flags.list("rule"), opts, io, flags.string("external.alert.source"));
+    return dryRun(flags.list("rule"), opts, io, flags.string("external.alert.source"), membershipFromFlags(flags));
   }
   if (flags.string("replay.timeFrom") !== "") {
     return runReplay(flags, logger, { ...io, errIsTTY: io === processIO && process.stderr.isTTY });

@@ -1,6 +1,7 @@
 // Flag values mapped onto the options of the engine, the datasource and the remote writer. The run
 // mode and replay both build from here, so a flag means the same in both.
 import { hostname } from "node:os";
+import { type Membership, parseMembership } from "../cluster/membership.js";
 import type { GroupDefaults } from "../config/types.js";
 import { type DatasourceOptions, parseTenant, tenantURL } from "../datasource/index.js";
 import { TsalertError } from "../errors.js";
@@ -57,6 +58,27 @@ function atLeast(flags: FlagSet, name: string, min: number): number {
   const v = flags.int(name);
   if (v < min) throw new TsalertError("TSA_FLAG", `invalid value "${v}" for flag -${name}: must be at least ${min}`);
   return v;
+}
+
+/** -cluster.membersCount, -cluster.memberNum, -cluster.replicationFactor, -cluster.memberURLTemplate. */
+export function membershipFromFlags(flags: FlagSet): Membership {
+  return parseMembership({
+    membersCount: flags.int("cluster.membersCount"),
+    memberNum: flags.string("cluster.memberNum"),
+    replicationFactor: flags.int("cluster.replicationFactor"),
+    memberURLTemplate: flags.string("cluster.memberURLTemplate"),
+  });
+}
+
+/** -cluster.peerTimeout and -cluster.peerMaxResponseSize: both bound what a peer can cost, so 0 is refused. */
+export function clusterPeerLimits(flags: FlagSet): { timeoutMs: number; maxBytes: number } {
+  const timeoutMs = flags.duration("cluster.peerTimeout");
+  const maxBytes = flags.int("cluster.peerMaxResponseSize");
+  if (timeoutMs <= 0) {
+    throw new TsalertError("TSA_FLAG", "-cluster.peerTimeout must be positive: a peer that hangs would block the page");
+  }
+  if (maxBytes <= 0) throw new TsalertError("TSA_FLAG", "-cluster.peerMaxResponseSize must be positive");
+  return { timeoutMs, maxBytes };
 }
 
 /** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit: the loader applies them to every group. */

@@ -3,7 +3,7 @@ import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types
 import { TsalertError } from "../errors.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
-import { groupDefaults } from "./options.js";
+import { clusterPeerLimits, groupDefaults, membershipFromFlags } from "./options.js";
 import { buildValidators } from "./validators.js";
 
 const RULE_TYPES = ["prometheus", "graphite", "vlogs"];
@@ -36,6 +36,8 @@ export function checkFlagValues(flags: FlagSet): void {
     }
   }
   loadOptionsFromFlags(flags);
+  membershipFromFlags(flags);
+  clusterPeerLimits(flags);
 }
 
 /** Loads -rule.templates; a problem (file "-rule.templates") when a file does not parse or run. */

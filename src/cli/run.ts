@@ -4,6 +4,7 @@
 import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Logger } from "pino";
+import { createCluster, createClusterView, createPeerClient, isClustered, type PeerClient } from "../cluster/index.js";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
 import type { EffectiveGroupConfig } from "../config/types.js";
@@ -16,14 +17,16 @@ import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js
 import { createRestorer } from "../remoteread/index.js";
 import type { AlertRestorer } from "../remoteread/types.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
-import { Engine, systemClock } from "../rule/index.js";
+import { Engine, groupConfigID, systemClock } from "../rule/index.js";
 import { createStateFile } from "../state/index.js";
 import { compileTemplate, type TemplateSet } from "../template/index.js";
 import { notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
 import {
+  clusterPeerLimits,
   datasourceOptions,
   engineSettings,
+  membershipFromFlags,
   pushMetricsOptions,
   remoteReadOptions,
   remoteWriterOptions,
@@ -185,11 +188,16 @@ export async function startInstance(
   if (flags.string("replay.timeFrom") !== "") {
     throw new TsalertError("TSA_FLAG", "-replay.timeFrom: replay mode is not available in this build");
   }
+  const settings = engineSettings(flags);
+  const cluster = createCluster(membershipFromFlags(flags), logger.child({ component: "cluster" }), {
+    groupID: groupConfigID,
+  });
   const initial = await loadConfig(flags);
   checkDestinations(flags, initial.groups);
+  // With -cluster.membersCount > 1 the engine runs this member's share; every member checks the whole set.
+  const initialPlan = cluster.plan(initial.groups);
   let templates = initial.templates;
 
-  const settings = engineSettings(flags);
   const querierFactory = datasourceFactory(flags);
   const notifiers: ManagedNotifierSet = await createNotifierSet({
     logger: logger.child({ component: "notifier" }),
@@ -246,14 +254,21 @@ export async function startInstance(
         const cfg = await loadConfig(flags);
         checkDestinations(flags, cfg.groups);
         await notifiers.reload();
+        const plan = cluster.plan(cfg.groups);
         const previous = templates;
         templates = cfg.templates;
         try {
-          await engine.update(cfg.groups);
+          // Groups that moved here restore their alerts; groups that moved away finish and flush, as at shutdown.
+          await engine.update(plan.owned, {
+            restore: plan.restore,
+            handOff: plan.handOff,
+            handOffGraceMs: EVAL_DRAIN_MS,
+          });
         } catch (err) {
           templates = previous;
           throw err;
         }
+        plan.commit();
         reloadOK.set(1);
         const signature = configSignature(cfg.groups);
         if (signature === applied && poll) return;
@@ -274,20 +289,41 @@ export async function startInstance(
     return next;
   };
 
+  let peers: PeerClient | undefined;
   const closeClients = () =>
-    Promise.all([notifiers.close(), writer?.close(0), tenants.close(0), querierFactory.close(), readFactory?.close()]);
+    Promise.all([
+      notifiers.close(),
+      writer?.close(0),
+      tenants.close(0),
+      querierFactory.close(),
+      readFactory?.close(),
+      peers?.close(),
+    ]);
   // The listeners come first: an instance that cannot have its port (a second one on the same flags)
   // stops here, before it has read or written the -state.path file or evaluated anything. Until the engine
   // runs, the engine's routes and /health answer 503.
   const redacted = flags.redactedFlags();
   let http: HttpServer;
   try {
+    const httpOpts = httpOptionsFromFlags(flags);
+    // The merged view asks the other members with this member's own server credentials: members share flags.
+    if (isClustered(cluster.membership) && cluster.membership.urlTemplate !== "") {
+      peers = createPeerClient({
+        membership: cluster.membership,
+        ...clusterPeerLimits(flags),
+        username: httpOpts.username,
+        password: httpOpts.password,
+        logger: logger.child({ component: "cluster" }),
+      });
+    }
+    const viewFor = isClustered(cluster.membership) ? createClusterView({ engine, cluster, peers }) : undefined;
     http = await createHttpServer(
-      { ...httpOptionsFromFlags(flags), waitForEngine: true },
+      { ...httpOpts, waitForEngine: true },
       engine,
       {
         reload: () => reload("/-/reload"),
         flags: () => Object.fromEntries(redacted.map((f) => [f.name, f.value])),
+        viewFor,
       },
       logger.child({ component: "http" }),
     );
@@ -299,7 +335,8 @@ export async function startInstance(
     });
   }
   try {
-    await engine.start(initial.groups);
+    await engine.start(initialPlan.owned);
+    initialPlan.commit();
   } catch (err) {
     // Not engine.stop(): that would write the state file of an engine that never ran.
     await http.close();
@@ -309,9 +346,9 @@ export async function startInstance(
   http.engineStarted();
   reloadOK.set(1);
   reloadTime.set(Date.now() / 1000);
-  const rules = initial.groups.reduce((n, g) => n + g.rules.length, 0);
+  const rules = initialPlan.owned.reduce((n, g) => n + g.rules.length, 0);
   logger.info(
-    { groups: initial.groups.length, rules, http: http.urls, externalURL: settings.externalURL },
+    { groups: initialPlan.owned.length, rules, http: http.urls, externalURL: settings.externalURL },
     "tsalert started",
   );
 
@@ -325,7 +362,7 @@ export async function startInstance(
       await reloading;
       await engine.stop(EVAL_DRAIN_MS);
       await Promise.all([writer?.close(WRITE_DRAIN_MS), tenants.close(WRITE_DRAIN_MS)]);
-      await Promise.all([notifiers.close(), querierFactory.close(), readFactory?.close()]);
+      await Promise.all([notifiers.close(), querierFactory.close(), readFactory?.close(), peers?.close()]);
     })();
     return stopping;
   };

@@ -1,5 +1,5 @@
 // The one place group defaults are computed: the loader hands the engine groups with every default applied
-// (README "Rule files"), so the scheduler, the rules, the API and replay read one value each.
+// (README "Flags the engine reads"), so the scheduler, the rules, the API and replay read one value each.
 import type { EffectiveGroupConfig, GroupConfig, GroupDefaults } from "./types.js";
 
 /** vmalert's flag defaults: -evaluationInterval=1m, -rule.evalDelay=30s, -rule.resultsLimit=0. */

@@ -23,16 +23,22 @@ export function rulesResponse(view: EngineView, q: URLSearchParams): Reply {
     // Prometheus' name for the cursor, so its clients page through us too.
     if (page.nextToken) data.groupNextToken = page.nextToken;
   }
-  return json(200, { status: "success", data });
+  return json(200, { status: "success", data: withCluster(view, data) });
+}
+
+/** tsalert extension: a merged answer of a cluster says which members it covers (`data.cluster`). */
+function withCluster(view: EngineView, data: Record<string, unknown>): Record<string, unknown> {
+  const cluster = view.cluster?.();
+  return cluster ? { ...data, cluster } : data;
 }
 
 export function alertsResponse(view: EngineView, q: URLSearchParams): Reply {
   const alerts = filterAlerts(view.groups(), parseAlertsFilter(q));
-  return json(200, { status: "success", data: { alerts } });
+  return json(200, { status: "success", data: withCluster(view, { alerts }) });
 }
 
 export function notifiersResponse(view: EngineView): Reply {
-  return json(200, { status: "success", data: { notifiers: view.notifiers() } });
+  return json(200, { status: "success", data: withCluster(view, { notifiers: view.notifiers() }) });
 }
 
 export function alertResponse(view: EngineView, q: URLSearchParams): Reply {

@@ -4,8 +4,9 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { TsalertError } from "../errors.js";
 import { metricsText } from "../metrics.js";
-import type { EngineView } from "../rule/api.js";
+import type { EngineView, ViewNeed, ViewProvider } from "../rule/api.js";
 import { apiRoute } from "./api.js";
+import { bool } from "./params.js";
 import { htmlPage, jsonError, type Reply, redirect, text } from "./reply.js";
 import { alertPage } from "./ui/alert.js";
 import { alertsPage } from "./ui/alerts.js";
@@ -19,6 +20,8 @@ export interface RouteHooks {
   reload(): Promise<void> | void;
   /** Flag values for /flags, already redacted. */
   flags(): Record<string, string>;
+  /** The view of one request (a cluster's merged view); the engine view itself when unset. */
+  viewFor?: ViewProvider;
 }
 
 export interface RouterDeps {
@@ -48,14 +51,27 @@ export const ENGINE_FREE_PATHS = new Set([
 
 export type Route = (path: string, q: URLSearchParams) => Promise<Reply>;
 
+const GROUP_ROUTES = /^(?:(?:\/vmalert)?\/api\/v1\/(?:rules|alerts|group)|\/vmalert\/(?:groups|rules|alerts)|\/rules)$/;
+const NOTIFIER_ROUTES = /^(?:(?:\/vmalert)?\/api\/v1\/notifiers|\/vmalert\/notifiers)$/;
+const RULE_ROUTES = /^(?:(?:\/vmalert)?\/api\/v1\/rule|\/vmalert\/rule)$/;
+const ALERT_ROUTES = /^(?:(?:\/vmalert)?\/api\/v1\/alert|\/vmalert\/alert)$/;
+const LEGACY_ALERT = /^(\/api\/v1)?\/(\d{1,20})\/(\d{1,20})\/status$/;
+
+/** What the engine route at `path` reads; undefined for routes that read nothing or only the reload error. */
+export function viewNeed(path: string, q: URLSearchParams): ViewNeed | undefined {
+  if (GROUP_ROUTES.test(path)) return { kind: "groups" };
+  if (NOTIFIER_ROUTES.test(path)) return { kind: "notifiers" };
+  if (RULE_ROUTES.test(path)) return { kind: "rule", groupID: q.get("group_id") ?? "", ruleID: q.get("rule_id") ?? "" };
+  if (ALERT_ROUTES.test(path)) {
+    return { kind: "alert", groupID: q.get("group_id") ?? "", alertID: q.get("alert_id") ?? "" };
+  }
+  const legacy = LEGACY_ALERT.exec(path);
+  if (legacy) return { kind: "alert", groupID: legacy[2] as string, alertID: legacy[3] as string };
+  return undefined;
+}
+
 export function createRouter(d: RouterDeps): Route {
-  const { view, hooks, registry, logger, prefix } = d;
-  const pageCtx = (base: string): PageContext => ({
-    base,
-    reloadError: view.lastReloadError(),
-    now: Date.now(),
-    vmuiURL: d.vmuiURL,
-  });
+  const { hooks, registry, logger, prefix } = d;
   const uiOrNotFound = (body: string | undefined, what: string): Reply =>
     body === undefined ? text(404, `${what} not found`) : htmlPage(200, body);
 
@@ -97,6 +113,16 @@ export function createRouter(d: RouterDeps): Route {
         return text(200, "");
     }
 
+    const need = viewNeed(path, q);
+    // `?local=1`: this process only, what cluster members ask each other.
+    const view = need && hooks.viewFor ? await hooks.viewFor(need, bool(q, "local")) : d.view;
+    const pageCtx = (base: string): PageContext => ({
+      base,
+      reloadError: view.lastReloadError(),
+      cluster: view.cluster?.(),
+      now: Date.now(),
+      vmuiURL: d.vmuiURL,
+    });
     const api = apiRoute(path, view, q);
     if (api) return api;
 
@@ -131,7 +157,7 @@ export function createRouter(d: RouterDeps): Route {
     }
 
     // vmalert 1.79.5 links: /api/v1/<groupID>/<alertID>/status and /<groupID>/<alertID>/status.
-    const legacy = /^(\/api\/v1)?\/(\d{1,20})\/(\d{1,20})\/status$/.exec(path);
+    const legacy = LEGACY_ALERT.exec(path);
     if (legacy) {
       const [, api1, gid, aid] = legacy;
       if (!view.alert(gid, aid)) {

@@ -94,6 +94,8 @@ export interface ApiGroup {
   eval_delay?: number;
   /** tsalert extension: the cron schedule of a cron group. */
   cron?: string;
+  /** tsalert extension with -cluster.membersCount > 1: the members that run the group. */
+  owners?: number[];
 }
 
 export interface ApiNotifierTarget {
@@ -107,6 +109,26 @@ export interface ApiNotifierGroup {
   targets: ApiNotifierTarget[];
 }
 
+/** One member as the merged view of a cluster saw it (README "Scaling out"). */
+export interface ApiClusterMember {
+  member: number;
+  /** Redacted base URL of the member; "" for this one or without -cluster.memberURLTemplate. */
+  url: string;
+  /** self: the member answering; ok / unreachable: asked for this answer; unknown: not asked (no template). */
+  state: "self" | "ok" | "unreachable" | "unknown";
+  error?: string;
+}
+
+/** tsalert extension: the cluster behind a merged answer. */
+export interface ApiClusterStatus {
+  members_count: number;
+  member_num: number;
+  replication_factor: number;
+  members: ApiClusterMember[];
+  /** Groups of the rule files no member reported (all their owners unreachable). */
+  missing_groups: { name: string; file: string; owners: number[] }[];
+}
+
 /** What src/http reads from the running engine. */
 export interface EngineView {
   groups(): ApiGroup[];
@@ -116,4 +138,16 @@ export interface EngineView {
   notifiers(): ApiNotifierGroup[];
   /** Last config reload error, shown in the UI; "" when the last reload succeeded. */
   lastReloadError(): string;
+  /** With -cluster.membersCount > 1: which members the answer covers (API `data.cluster`, UI banner). */
+  cluster?(): ApiClusterStatus | undefined;
 }
+
+/** What one request reads, so a view assembled per request (a cluster's merged view) fetches only that. */
+export type ViewNeed =
+  | { kind: "groups" }
+  | { kind: "notifiers" }
+  | { kind: "rule"; groupID: string; ruleID: string }
+  | { kind: "alert"; groupID: string; alertID: string };
+
+/** The view one request reads; `local`: this process only (`?local=1`, what cluster members ask each other). */
+export type ViewProvider = (need: ViewNeed, local: boolean) => Promise<EngineView>;

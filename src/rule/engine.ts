@@ -22,6 +22,22 @@ export const DEFAULT_MAX_CONCURRENT_EVALS = 100;
 /** Delay that gathers the iterations of many groups into one state-file write. */
 const STATE_SAVE_DELAY = 1000;
 
+/** How a reload treats groups that move between members of a cluster (README "Scaling out"). */
+export interface UpdateOptions {
+  /**
+   * New groups that restore their alerts from the restorer in their first evaluation, as at process start:
+   * they ran on another member before. Other new groups start without restore, as in vmalert.
+   */
+  restore?(cfg: EffectiveGroupConfig): boolean;
+  /**
+   * Vanished groups that are handed off (they run on another member now) rather than removed: the
+   * iteration in flight may finish within `handOffGraceMs` and their writes are flushed; nothing is sent
+   * for their alerts, which live on where the group went.
+   */
+  handOff?(cfg: EffectiveGroupConfig): boolean;
+  handOffGraceMs?: number;
+}
+
 export interface EngineOptions {
   /** Targets for the notifiers view; by default one "static" group of the NotifierSet's notifiers. */
   notifierGroups?: () => ApiNotifierGroup[];
@@ -107,16 +123,16 @@ export class Engine implements EngineView {
   /**
    * Hot reload: unchanged groups keep running untouched; groups with the same ID and a new checksum
    * are updated in place (alert state of rules with the same rule ID kept); vanished groups are stopped
-   * and new ones started (no restore).
+   * and new ones started (no restore). `opts` changes that for groups that move between cluster members.
    */
-  async update(configs: EffectiveGroupConfig[]): Promise<void> {
+  async update(configs: EffectiveGroupConfig[], opts: UpdateOptions = {}): Promise<void> {
     const next = byID(configs);
     const wiring = this.wire(configs);
     const stops: Promise<void>[] = [];
     for (const [id, g] of this.groupsByID) {
       if (next.has(id)) continue;
       this.groupsByID.delete(id);
-      stops.push(g.stop());
+      stops.push(opts.handOff?.(g.cfg) ? g.handOff(opts.handOffGraceMs ?? 0) : g.stop());
       this.barrier.forget(id);
     }
     // Stopped first: a new group may reuse the metric series (group, file) of a vanished one.
@@ -127,7 +143,9 @@ export class Engine implements EngineView {
       if (!g) {
         const fresh = this.newGroup(cfg, wiring, i);
         this.groupsByID.set(fresh.id, fresh);
-        fresh.start();
+        // A group that ran on another member restores as at process start; the state file is not read
+        // again (it holds this member's alerts as of its own start, not the other member's).
+        fresh.start({ restorer: opts.restore?.(cfg) ? this.deps.restorer : undefined });
       } else if (g.cfg.checksum !== cfg.checksum) {
         updates.push(g.update(cfg, wiring.links[i]));
       } else {

@@ -1,6 +1,7 @@
-// One rule group: its schedule (README "Groups" and the tsalert `cron` extension), rule execution by the
-// plan of the dependency graph (README "The rule dependency graph"), notifier fan-out that never delays
-// evaluation, and in-place updates on reload (README "Hot reload"). The group owns writing and notifying: its rules get their
+// One rule group: its schedule (README "Scheduling" and the tsalert `cron` extension), rule execution by
+// the plan of the dependency graph (README "The rule dependency graph"), notifier fan-out that never
+// delays evaluation, and in-place updates on reload (README "Hot reload"). The group owns writing and
+// notifying: its rules get their
 // inputs (RuleInputs) and return series and alerts.
 import { basename } from "node:path";
 import { type CronSchedule, cronInterval, parseCron } from "../config/cron.js";
@@ -159,8 +160,8 @@ export class Group {
     m.groupResultsLimit.labels(this.metricLabels).set(cfg.effective.limit);
     this.slots = new Slots(groupConcurrency(cfg, settings));
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
-    // Priority rule > group > external (vmalert docs, "Groups": labels); a tenant's vm_account_id and
-    // vm_project_id win over all of them.
+    // Priority rule > group > external (https://docs.victoriametrics.com/vmalert/#groups); a tenant's
+    // vm_account_id and vm_project_id win over all of them.
     const base = { ...settings.externalLabels, ...cfg.labels };
     const tenantOnly = tenant !== undefined ? tenantLabels(tenant) : {};
     const old = new Map(this.rules.map((r) => [r.id, r]));
@@ -260,6 +261,16 @@ export class Group {
     ]) {
       metric.remove(this.metricLabels);
     }
+  }
+
+  /**
+   * Stops a group that moved to another cluster member: the iteration in flight may finish (up to
+   * `graceMs`) and what it wrote is flushed, so the new owner continues the series without a gap. Nothing
+   * is sent for its alerts: they are not resolved, only evaluated elsewhere now.
+   */
+  async handOff(graceMs: number): Promise<void> {
+    await this.stop(graceMs);
+    if (graceMs > 0) await this.flush(graceMs, new AbortController().signal);
   }
 
   private async run(restore: boolean): Promise<void> {

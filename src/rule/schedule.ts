@@ -1,5 +1,5 @@
 // When an interval group evaluates: the first evaluation's delay and each evaluation's query time, as
-// vmalert computes them (README "Groups": eval_offset, eval_delay, eval_alignment, -group.maxStartDelay).
+// vmalert computes them (README "Scheduling": eval_offset, eval_delay, eval_alignment, -group.maxStartDelay).
 // Cron groups take their fire times from src/config/cron.ts.
 import { goTruncate } from "./format.js";
 

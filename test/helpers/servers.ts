@@ -190,8 +190,14 @@ export async function startDnsmasq(records: {
   return { server: `127.0.0.1:${port}`, stop };
 }
 
-/** Real Prometheus Alertmanager (Debian `prometheus-alertmanager`), clustering off. */
-export async function startAlertmanager(config?: string): Promise<RunningServer> {
+/**
+ * Real Prometheus Alertmanager (Debian `prometheus-alertmanager`), clustering off unless `cluster` gives its
+ * gossip address and peers (loopback `host:port`).
+ */
+export async function startAlertmanager(
+  config?: string,
+  opts: { cluster?: { listen: string; peers: string[]; peerTimeout?: string } } = {},
+): Promise<RunningServer> {
   const cfg =
     config ??
     `route:
@@ -210,7 +216,14 @@ receivers:
       `--config.file=${cfgFile}`,
       `--storage.path=${dir}`,
       `--web.listen-address=127.0.0.1:${port}`,
-      "--cluster.listen-address=",
+      ...(opts.cluster
+        ? [
+            `--cluster.listen-address=${opts.cluster.listen}`,
+            ...opts.cluster.peers.map((p) => `--cluster.peer=${p}`),
+            `--cluster.peer-timeout=${opts.cluster.peerTimeout ?? "15s"}`,
+            "--cluster.settle-timeout=5s",
+          ]
+        : ["--cluster.listen-address="]),
       "--log.level=warn",
     ],
     "/-/ready",

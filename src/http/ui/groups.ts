@@ -70,7 +70,11 @@ function groupCard(ctx: PageContext, g: OutGroup): SafeHtml {
 <h2>${g.name}</h2>
 <div class="meta"><span>file: ${g.file}</span><span>type: ${g.type}</span><span>interval: ${seconds(g.interval)}</span>${
     g.cron ? html`<span>cron: ${g.cron}</span>` : ""
-  }<span>last evaluation: ${ago(g.lastEvaluation, ctx.now)}</span><span>concurrency: ${g.concurrency}</span>
+  }<span>last evaluation: ${ago(g.lastEvaluation, ctx.now)}</span><span>concurrency: ${g.concurrency}</span>${
+    g.owners
+      ? html`<span class="owners">${g.owners.length === 1 ? "member" : "members"}: ${g.owners.join(", ")}</span>`
+      : ""
+  }
 <span>${Object.entries(g.states).map(([s, n]) => html`${stateBadge(s)} ${n} `)}</span></div>
 ${Object.keys(g.labels ?? {}).length > 0 ? html`<div>labels: ${labelList(g.labels)}</div>` : ""}
 ${slowestTable(g)}

@@ -102,7 +102,8 @@ async function forwardHTTP(host: string, port: number, req: ProxiedRequest): Pro
 }
 
 /** Starts a proxy on a free loopback port in "pass" mode. `target` is a URL or host:port. */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+/** `listenPort`: a fixed port for the proxy (0, the default, picks a free one). */
+export async function startFaultProxy(target: string, listenPort = 0): Promise<FaultProxy> {
   const up = hostPort(target);
   let mode: ProxyMode = "pass";
   let delayMs = 0;
@@ -200,7 +201,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     stats.maxOpen = 0;
   };
 
-  const port = await listen(0);
+  const port = await listen(listenPort);
   const setMode = async (m: ProxyMode) => {
     mode = m;
     dropAll();
