@@ -25,7 +25,7 @@ const GOAL_ITERATION = 0.2;
 const log = (msg) => process.stderr.write(`engine.bench: ${msg}\n`);
 
 /** Measures every engine on one workload; returns {engine: result | {unavailable}}. */
-async function runWorkload(workload, engines, iterations, extraFlags = {}) {
+export async function runWorkload(workload, engines, iterations, extraFlags = {}) {
   const dir = await mkdtemp(join(tmpdir(), `tsalert-bench-${workload.id}-`));
   let vm;
   let sink;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import "./heap.js";
 import { crashText, main } from "../dist/cli/main.js";
 
 // A crash (a bug) prints the error and its stack, scrubbed of every credential the process knows.

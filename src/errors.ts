@@ -6,8 +6,6 @@ export const ErrorCodes = {
   TSA_TEMPLATE: "invalid template",
   TSA_TEMPLATE_EXEC: "template execution failed",
   TSA_DATASOURCE: "datasource query failed",
-  TSA_NOTIFIER: "notifier request failed",
-  TSA_REMOTEWRITE: "remote write failed",
   TSA_REMOTEREAD: "state restore failed",
   TSA_HTTP: "bad HTTP request",
 } as const;
@@ -21,6 +19,11 @@ export class TsalertError extends Error {
     this.name = "TsalertError";
     this.code = code;
   }
+}
+
+/** The message of a caught value: an Error's message, anything else as text (a throw may throw anything). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**

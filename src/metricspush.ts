@@ -1,8 +1,10 @@
 // -pushmetrics.*: push the /metrics text to URLs (VictoriaMetrics' /api/v1/import/prometheus), as
 // VictoriaMetrics components do, for setups where nothing scrapes tsalert.
+
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { Logger } from "pino";
+import { errorMessage } from "./errors.js";
 import { counter, metricsText, registry } from "./metrics.js";
 import { createHttpClient, type HttpClient } from "./net/index.js";
 import { redactURL } from "./net/redact.js";
@@ -74,7 +76,7 @@ export function startMetricsPush(opts: PushMetricsOptions, logger: Logger): () =
             if (res.status >= 300) throw new Error(`unexpected status ${res.status}`);
           } catch (err) {
             pushErrors.inc({ url: shown });
-            logger.warn(`cannot push metrics to ${shown}: ${(err as Error).message}`);
+            logger.warn(`cannot push metrics to ${shown}: ${errorMessage(err)}`);
           }
         }),
       );

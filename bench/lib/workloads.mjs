@@ -123,6 +123,23 @@ function rulesW3() {
   return files;
 }
 
+/**
+ * W2 with `factor` times its series (and so about `factor` times its alerts), for the memory slope: the
+ * interval grows with the factor so that both engines finish every iteration in time.
+ */
+export function w2Scaled(factor) {
+  return {
+    ...W2,
+    id: `W2x${factor}`,
+    title: `W2 with ${factor * 1000} series per rule (about ${factor * 28},000 active alerts), ${10 * factor}s`,
+    interval: `${10 * factor}s`,
+    intervalMs: 10_000 * factor,
+    warmup: 2,
+    iterations: 3,
+    series: seriesW2(1000 * factor),
+  };
+}
+
 function seriesW1() {
   const out = [];
   for (let j = 0; j < 50; j++) {
@@ -133,9 +150,9 @@ function seriesW1() {
   return out;
 }
 
-function seriesW2() {
+function seriesW2(n = 1000) {
   const out = [];
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < n; i++) {
     out.push({ __name__: "bench_w2_value", job: "w2", instance: `host-${pad(i, 4)}:9100`, zone: `zone-${i % 3}` });
   }
   return out;

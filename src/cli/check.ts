@@ -208,7 +208,7 @@ export async function lint(argv: string[], io: CliIO): Promise<number> {
       io.err(`${formatProblem(templates.problem)}\n`);
       return 1;
     }
-    opts = loadOptionsFromFlags(flags, templates.set);
+    opts = loadOptionsFromFlags(flags);
   } catch (err) {
     if (err instanceof TsalertError) {
       io.err(`tsalert lint: ${err.message}\n${LINT_USAGE}`);

@@ -1,7 +1,7 @@
 // Maps the `-<prefix>.*` auth, TLS, header and connection flags onto the ClientOptions every outbound
 // client takes. One function per flag family, so -datasource, -remoteRead, each -remoteWrite.url and
 // each -notifier.url read their flags the same way.
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { parseHeaders } from "../net/headers.js";
 import type { AuthOptions, ClientOptions, OAuth2Options, TlsOptions } from "../net/types.js";
 import type { NotifierURLOptions } from "../notifier/set.js";
@@ -32,7 +32,7 @@ function oauth2(prefix: string, str: Reader): OAuth2Options | undefined {
     } catch (err) {
       throw new TsalertError(
         "TSA_FLAG",
-        `-${prefix}.oauth2.endpointParams: want a JSON object of strings: ${(err as Error).message}`,
+        `-${prefix}.oauth2.endpointParams: want a JSON object of strings: ${errorMessage(err)}`,
       );
     }
   }

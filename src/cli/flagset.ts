@@ -1,7 +1,7 @@
 // Go `flag`-style parsing of the command line into a FlagSet with typed getters.
 
 import { substituteEnv } from "../config/envsubst.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { parseHeaderList, parseHeaders } from "../net/headers.js";
 import { redactURL, registerHeaderSecrets, registerSecret, registerURLSecrets } from "../net/redact.js";
 import { splitArrayValue } from "./arrayvalue.js";
@@ -391,7 +391,7 @@ function readEnvFlags(flags: FlagSet, env: NodeJS.ProcessEnv): void {
     try {
       flags.set(def.name, substituteEnv(text, env), "env");
     } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
+      const msg = errorMessage(err);
       throw new TsalertError("TSA_FLAG", `environment variable ${key}: ${msg}`);
     }
   }

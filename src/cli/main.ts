@@ -5,13 +5,13 @@ import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { scrubSecrets } from "../net/redact.js";
-import { replayCommand, runReplay } from "../replay/cli.js";
 import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
 import { helpText } from "./help.js";
 import { type CliIO, processIO } from "./io.js";
 import { loggerOptions, membershipFromFlags } from "./options.js";
+import { replayCommand, runReplay } from "./replay.js";
 import { checkFlagValues, loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 import { run } from "./run.js";
 
@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.err(`${formatProblem(templates.problem)}\n`);
       return 1;
     }
-    const opts = loadOptionsFromFlags(flags, templates.set);
+    const opts = loadOptionsFromFlags(flags);
     return dryRun(flags.list("rule"), opts, io, flags.string("external.alert.source"), membershipFromFlags(flags));
   }
   if (flags.string("replay.timeFrom") !== "") {

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { type Membership, parseMembership } from "../cluster/membership.js";
 import type { GroupDefaults } from "../config/types.js";
 import { type DatasourceOptions, parseTenant, tenantURL } from "../datasource/index.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
@@ -47,7 +47,7 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
     try {
       parseTenant(v);
     } catch (err) {
-      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TsalertError("TSA_FLAG", `-defaultTenant.${type}: ${errorMessage(err)}`);
     }
     out[type] = v;
   }

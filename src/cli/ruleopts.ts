@@ -1,6 +1,6 @@
 // The loader options the rule-related flags stand for.
 import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
 import { clusterPeerLimits, groupDefaults, membershipFromFlags } from "./options.js";
@@ -8,7 +8,7 @@ import { buildValidators } from "./validators.js";
 
 const RULE_TYPES = ["prometheus", "graphite", "vlogs"];
 
-export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): LoadOptions {
+export function loadOptionsFromFlags(flags: FlagSet): LoadOptions {
   const type = flags.string("rule.defaultRuleType");
   if (!RULE_TYPES.includes(type)) {
     throw new TsalertError(
@@ -17,7 +17,7 @@ export function loadOptionsFromFlags(flags: FlagSet, templates?: TemplateSet): L
     );
   }
   return {
-    validators: buildValidators(templates),
+    validators: buildValidators(),
     validateExpressions: flags.bool("rule.validateExpressions"),
     validateTemplates: flags.bool("rule.validateTemplates"),
     defaultRuleType: type as DatasourceType,
@@ -46,7 +46,7 @@ export async function loadRuleTemplates(patterns: string[]): Promise<{ set?: Tem
   try {
     return { set: await loadTemplateFiles(patterns) };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     return { problem: { file: "-rule.templates", line: 0, col: 0, message, severity: "error" } };
   }
 }

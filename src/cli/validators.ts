@@ -3,13 +3,12 @@
 import { checkGraphite, checkLogsQL } from "../config/exprcheck.js";
 import type { Validators } from "../config/types.js";
 import { validateExpr } from "../metricsql/index.js";
-import { type TemplateSet, validateTemplate } from "../template/index.js";
+import { validateTemplate } from "../template/index.js";
 
 /** Which checks are wired: tests use it to tell pending corpus verdicts from real ones. */
 export const validatorStatus = { metricsql: true, templates: true } as const;
 
-/** `templates`: the -rule.templates set, whose defines rule templates may call. */
-export function buildValidators(templates?: TemplateSet): Validators {
+export function buildValidators(): Validators {
   return {
     expr(expr, type) {
       if (type === "graphite") return checkGraphite(expr);
@@ -17,7 +16,7 @@ export function buildValidators(templates?: TemplateSet): Validators {
       return validateExpr(expr);
     },
     template(text) {
-      return validateTemplate(text, templates);
+      return validateTemplate(text);
     },
   };
 }

@@ -3,7 +3,7 @@
 // the same thing are shared while in flight and for a second after, so a busy dashboard costs each peer
 // at most one request per second, and a hung peer costs a page at most one timeout.
 import type { Logger } from "pino";
-import { keptErrorText } from "../errors.js";
+import { errorMessage, keptErrorText } from "../errors.js";
 import { createHttpClient, type HttpClient, jsonErrorText, peerSnippet } from "../net/index.js";
 import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule } from "../rule/api.js";
 import { alertAnswer, notifiersAnswer, ruleAnswer, rulesAnswer } from "./answers.js";
@@ -95,11 +95,11 @@ export function createPeerClient(opts: PeerClientOptions): PeerClient {
           note(member);
           return { ok: true, value };
         } catch (err) {
-          throw new Error(`${client.redact(url)}: ${(err as Error).message}`);
+          throw new Error(`${client.redact(url)}: ${errorMessage(err)}`);
         }
       }
     } catch (err) {
-      error = (err as Error).message;
+      error = errorMessage(err);
     }
     const text = keptErrorText(client.scrub(error));
     note(member, text);

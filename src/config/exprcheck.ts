@@ -1,3 +1,4 @@
+import { errorMessage } from "../errors.js";
 // Light syntax checks for the non-Prometheus datasource types, enough to catch what vmalert's
 // loader rejects: a Graphite expression must be one well-formed target; a LogsQL rule query needs a
 // filter and a `stats` pipe that does not group by _time.
@@ -75,7 +76,7 @@ export function checkGraphite(expr: string): ExprProblem | null {
     if (i < expr.length) fail(`unexpected tail left after parsing: ${JSON.stringify(expr.slice(i))}`);
     return null;
   } catch (err) {
-    return { message: (err as Error).message, line: 1, col: (err as { col?: number }).col };
+    return { message: errorMessage(err), line: 1, col: (err as { col?: number }).col };
   }
 }
 

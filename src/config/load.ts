@@ -1,6 +1,8 @@
 // loadRules: patterns -> files -> YAML documents -> schema -> semantic checks -> GroupConfig.
 // Problems of every file are collected; nothing here throws on bad input.
+
 import { isMap, isScalar, LineCounter } from "yaml";
+import { errorMessage } from "../errors.js";
 import { redactURL } from "../net/redact.js";
 import { DEFAULT_GROUP_DEFAULTS, withGroupDefaults } from "./effective.js";
 import { substituteEnv } from "./envsubst.js";
@@ -33,7 +35,7 @@ export function expandPatterns(patterns: readonly string[], problems: ConfigProb
       try {
         matched = expandGlob(pattern);
       } catch (err) {
-        problems.push(wholeFile(pattern, err instanceof Error ? err.message : String(err)));
+        problems.push(wholeFile(pattern, errorMessage(err)));
         continue;
       }
       if (matched.length === 0) {
@@ -156,7 +158,7 @@ function parseInto(file: string, source: string, opts: SemanticOptions, problems
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       const pos = doc.contents.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       problems.push({
         file,
         ...pos,

@@ -1,7 +1,9 @@
 // Reading one rule source (local file or http(s) URL) into text, turning every way that can go wrong
 // into one message instead of an exception.
+
 import { isUtf8 } from "node:buffer";
 import { readFile, stat } from "node:fs/promises";
+import { errorMessage } from "../errors.js";
 import { userinfoAuth } from "../net/auth.js";
 import { redactURL, registerAuthorization, registerURLSecrets, scrubPeerText } from "../net/redact.js";
 
@@ -52,7 +54,7 @@ async function readUrl(url: string, timeoutMs: number): Promise<ReadResult> {
     return decode(buf);
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
-    const msg = `${err instanceof Error ? err.message : String(err)}${cause}`;
+    const msg = `${errorMessage(err)}${cause}`;
     return { ok: false, message: `cannot fetch: ${scrubPeerText(msg.split(url).join(shown))}` };
   }
 }
@@ -76,7 +78,7 @@ async function readLocal(path: string): Promise<ReadResult> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { ok: false, message: "no such file" };
     if (code === "EACCES" || code === "EPERM") return { ok: false, message: "cannot read: permission denied" };
-    return { ok: false, message: `cannot read: ${err instanceof Error ? err.message : String(err)}` };
+    return { ok: false, message: `cannot read: ${errorMessage(err)}` };
   }
 }
 

@@ -1,5 +1,6 @@
 // The datasource client: one pooled HTTP client per datasource URL, one Querier per group.
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
+import { fmtDuration } from "../gotime.js";
 import { createHttpClient, type HttpClient, HttpRequestError } from "../net/client.js";
 import { parseHeaderList } from "../net/headers.js";
 import { peerSnippet, redactURL, SECRET_REPLACEMENT } from "../net/redact.js";
@@ -51,7 +52,7 @@ function masked(headers: Record<string, string> | undefined): Record<string, str
 
 /** An error about a peer's answer: its text may quote the request (credentials) and is peer-sized. */
 function answerError(err: unknown): string {
-  return peerSnippet((err as Error).message, MAX_ERROR_BODY);
+  return peerSnippet(errorMessage(err), MAX_ERROR_BODY);
 }
 
 function hasAuth(o: DatasourceOptions): boolean {
@@ -68,10 +69,6 @@ function effectiveTimeout(opts: DatasourceOptions, intervalMs: number): number {
   const t = opts.queryTimeout ?? DEFAULT_QUERY_TIMEOUT_MS;
   if (t <= 0) return 0;
   return intervalMs > 0 ? Math.min(t, intervalMs) : t;
-}
-
-function fmtDuration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 class GroupQuerier implements Querier {
@@ -158,7 +155,7 @@ class GroupQuerier implements Querier {
           { cause: err },
         );
       }
-      throw new DatasourceError((err as Error).message, curl, { cause: err });
+      throw new DatasourceError(errorMessage(err), curl, { cause: err });
     }
     if (res.status !== 200) {
       throw new DatasourceError(

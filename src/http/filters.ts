@@ -1,5 +1,6 @@
 // The filters of /api/v1/rules and /api/v1/alerts (README "HTTP API, web UI and /metrics"): parsed once from the query string,
 // applied to the engine view's groups. The UI uses the same code, so a UI link equals an API query.
+import { errorMessage } from "../errors.js";
 import type { ApiAlert, ApiGroup, ApiRule } from "../rule/api.js";
 import { BadRequest, bool, list, positiveInt } from "./params.js";
 import { anySelectorMatches, parseSeriesSelector, type SeriesSelector } from "./selector.js";
@@ -47,7 +48,7 @@ function parseCommon(q: URLSearchParams): CommonFilter {
   try {
     matchers = list(q, "match").map(parseSeriesSelector);
   } catch (err) {
-    throw new BadRequest(`bad match[]: ${(err as Error).message}`);
+    throw new BadRequest(`bad match[]: ${errorMessage(err)}`);
   }
   return { datasourceType: ds || undefined, groupNames: list(q, "rule_group"), files: list(q, "file"), matchers };
 }

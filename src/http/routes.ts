@@ -2,7 +2,7 @@
 // the JSON API (./api.ts), the web UI and vmalert 1.79.5's old links.
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { metricsText } from "../metrics.js";
 import type { EngineView, ViewNeed, ViewProvider } from "../rule/api.js";
 import { apiRoute } from "./api.js";
@@ -108,7 +108,7 @@ export function createRouter(d: RouterDeps): Route {
         } catch (err) {
           // A config error was already logged by the reload itself (file:line, no stack); log only the unexpected.
           if (!(err instanceof TsalertError)) logger.error({ err }, "reload requested via /-/reload failed");
-          return text(500, `reload failed: ${(err as Error).message ?? String(err)}`);
+          return text(500, `reload failed: ${errorMessage(err)}`);
         }
         return text(200, "");
     }

@@ -1,6 +1,6 @@
 // Series selectors for the `match[]` filter: `name`, `{a="b",c=~"d"}`, `name{a!="b",c!~"d"}`.
 // Matched against rule labels or alert labels; several selectors are ORed, matchers inside one are ANDed.
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 
 export interface LabelMatcher {
@@ -81,7 +81,7 @@ export function parseSeriesSelector(input: string): SeriesSelector {
           // Anchored like Prometheus regex matchers; the request brings the pattern, so it is size-checked.
           m.re = compileGoRegexp(value, { anchored: true, runtime: true });
         } catch (err) {
-          fail(input, `bad regexp ${JSON.stringify(value)}: ${(err as Error).message}`);
+          fail(input, `bad regexp ${JSON.stringify(value)}: ${errorMessage(err)}`);
         }
       }
       matchers.push(m);

@@ -3,7 +3,7 @@
 // -tlsCipherSuites (Go's suite names) and -mtls/-mtlsCAFile (client certificates required).
 import { readFileSync, statSync } from "node:fs";
 import type { SecureContextOptions, SecureVersion, TlsOptions } from "node:tls";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 
 export interface TlsListenOptions {
   certFile: string;
@@ -65,7 +65,7 @@ function readFlagFile(flag: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new TsalertError("TSA_FLAG", `${flag}=${JSON.stringify(file)}: ${(err as Error).message}`);
+    throw new TsalertError("TSA_FLAG", `${flag}=${JSON.stringify(file)}: ${errorMessage(err)}`);
   }
 }
 
@@ -140,7 +140,7 @@ export function watchCertificate(
       last = now;
       failed = "";
     } catch (err) {
-      const msg = `cannot use the changed -tlsCertFile/-tlsKeyFile; keeping the previous ones: ${(err as Error).message}`;
+      const msg = `cannot use the changed -tlsCertFile/-tlsKeyFile; keeping the previous ones: ${errorMessage(err)}`;
       if (msg !== failed) report(msg);
       failed = msg;
     }

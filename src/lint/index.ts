@@ -1,7 +1,9 @@
 // `tsalert lint` checks beyond syntax: runs every check over the loaded rules and returns warnings
 // (ConfigProblem with `rule` set to the check id), after `# tsalert-disable-next-line` comments and
 // `--disable` took theirs out.
+
 import type { ConfigProblem, LoadResult } from "../config/types.js";
+import { errorMessage } from "../errors.js";
 import { type Expr, parse } from "../metricsql/index.js";
 import { alwaysTrueRegex } from "./checks/alwaystrue.js";
 import { chainInterval, chainOrder, dependencyCycle } from "./checks/dependencies.js";
@@ -117,7 +119,7 @@ export async function lintRules(
         file: "-datasource.url",
         line: 0,
         col: 0,
-        message: `cannot check that metrics exist: ${err instanceof Error ? err.message : String(err)}`,
+        message: `cannot check that metrics exist: ${errorMessage(err)}`,
         severity: "error",
         rule: MISSING_METRIC,
       });

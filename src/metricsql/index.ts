@@ -1,5 +1,6 @@
 // MetricsQL / PromQL parser for rule validation and linting: it validates and describes an expression,
 // it does not evaluate it.
+import { errorMessage } from "../errors.js";
 import type { Expr } from "./ast.js";
 import { MetricsqlSyntaxError } from "./error.js";
 import { exceedsLimits } from "./measure.js";
@@ -30,7 +31,7 @@ export function parse(expr: string, stats?: ParseStats): Expr {
   } catch (err) {
     if (err instanceof MetricsqlSyntaxError) throw err;
     // A bug must still surface as the one documented error type, with the cause kept.
-    const e = new MetricsqlSyntaxError(`internal parser error: ${(err as Error)?.message ?? String(err)}`, expr, 0);
+    const e = new MetricsqlSyntaxError(`internal parser error: ${errorMessage(err)}`, expr, 0);
     (e as { cause?: unknown }).cause = err;
     throw e;
   }

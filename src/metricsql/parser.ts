@@ -1,6 +1,7 @@
 // Recursive descent over the token stream of lexer.ts. WITH templates are expanded while parsing: a
 // template's body is re-read from its source span with its parameters bound, so the tree returned holds
 // no template names. Work is bounded: nesting depth, tokens read (WITH expansion included) and tree size.
+import { errorMessage } from "../errors.js";
 import { compileGoRegexp } from "../goregexp.js";
 import type {
   AggregateExpr,
@@ -608,7 +609,7 @@ class Parser {
     try {
       compileGoRegexp(value, { anchored: true });
     } catch (err) {
-      this.fail(`invalid regexp in ${label}=${JSON.stringify(value)}: ${(err as Error).message}`);
+      this.fail(`invalid regexp in ${label}=${JSON.stringify(value)}: ${errorMessage(err)}`);
     }
   }
 

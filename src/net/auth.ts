@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import type { Dispatcher } from "undici";
 import { request } from "undici";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import {
   jsonErrorText,
   peerSnippet,
@@ -37,7 +37,7 @@ function cachedFile(path: string, what: string, secret = true): () => Promise<st
         return value;
       })
       .catch((err: unknown) => {
-        throw new Error(`cannot read ${what} file "${path}": ${(err as Error).message}`, { cause: err });
+        throw new Error(`cannot read ${what} file "${path}": ${errorMessage(err)}`, { cause: err });
       })
       .finally(() => {
         pending = undefined;
@@ -213,7 +213,7 @@ function oauth2TokenSource(o: OAuth2Options, dispatcher: Dispatcher, context: st
           Number.isFinite(expiresIn) && expiresIn > 0 ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY,
       };
     } catch (err) {
-      throw new Error(`cannot get oauth2 token from ${redactURL(o.tokenURL)}: ${(err as Error).message}`, {
+      throw new Error(`cannot get oauth2 token from ${redactURL(o.tokenURL)}: ${errorMessage(err)}`, {
         cause: err,
       });
     }

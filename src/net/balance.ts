@@ -4,8 +4,10 @@
 // URL's port; `srv+` takes the SRV records' targets and ports. Names are looked up again at most every
 // 10 s; a failed lookup keeps the addresses found before. An address that refused or dropped a
 // connection is skipped for 5 s, and the request moves on to the next address.
+
 import type { promises as dns } from "node:dns";
 import { isIP } from "node:net";
+import { errorMessage } from "../errors.js";
 
 export type Resolver = Pick<dns.Resolver, "resolve4" | "resolve6" | "resolveSrv">;
 
@@ -66,7 +68,7 @@ export class Balancer {
       this.backends = addrs.map((addr) => old.get(addr) ?? { addr, inFlight: 0, brokenUntil: 0 });
       this.lastError = "";
     } catch (err) {
-      this.lastError = (err as Error).message;
+      this.lastError = errorMessage(err);
     }
   }
 

@@ -19,7 +19,7 @@
 import { promises as dnsPromises } from "node:dns";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { type AuthHeaders, createAuth, userinfoAuth } from "./auth.js";
 import { type BalancedURL, type Balancer, balancedURL } from "./balance.js";
 import { redactURL, registerHeaderSecrets, registerURLSecrets, scrubPeerText, scrubSecrets } from "./redact.js";
@@ -73,7 +73,7 @@ function readTlsFile(path: string, what: string, context: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new TsalertError("TSA_FLAG", `${context}: cannot read TLS ${what} "${path}": ${(err as Error).message}`, {
+    throw new TsalertError("TSA_FLAG", `${context}: cannot read TLS ${what} "${path}": ${errorMessage(err)}`, {
       cause: err,
     });
   }
@@ -245,7 +245,7 @@ export function createHttpClient(opts: ClientOptions, context = "http client"): 
       if (outer?.aborted) {
         throw new HttpRequestError("aborted", `request to ${redact(req.url)} cancelled`, { cause: err });
       }
-      const msg = (err as Error).message || String(err);
+      const msg = errorMessage(err) || String(err);
       throw new HttpRequestError(
         "network",
         `cannot send request to ${redact(req.url)}: ${scrubSecrets(redactText(msg, req.url, redact))}`,

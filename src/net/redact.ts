@@ -1,3 +1,5 @@
+import { errorMessage } from "../errors.js";
+
 // The one owner of "credentials never leave the process": which strings are secret, and how text that
 // may hold them (a peer's answer, a URL, a log line, a crash message) becomes text that does not.
 //
@@ -279,7 +281,7 @@ export function peerSnippet(body: string | Uint8Array, max: number): string {
  * JSON`): that window is cut at arbitrary places, so it may hold half a secret no scrubber recognises.
  */
 export function jsonErrorText(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   return msg.replace(/,\s*(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?\s*is not valid JSON$/, " is not valid JSON");
 }
 

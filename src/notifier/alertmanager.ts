@@ -1,6 +1,7 @@
 // One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (Alertmanager's v2 API).
 import type { Logger } from "pino";
-import { keptErrorText } from "../errors.js";
+import { errorMessage, keptErrorText } from "../errors.js";
+import { rfc3339Nano } from "../gotime.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";
 import { peerSnippet, redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
@@ -40,38 +41,58 @@ function sortedLabels(ls: Labels): Labels {
   return out;
 }
 
-/** Go's RFC3339Nano: trailing zeros of the fraction (and a bare dot) are dropped. */
-export function rfc3339Nano(d: Date): string {
-  const iso = d.toISOString();
-  const dot = iso.indexOf(".");
-  if (dot < 0) return iso;
-  const frac = iso.slice(dot + 1, -1).replace(/0+$/, "");
-  return `${iso.slice(0, dot)}${frac === "" ? "" : `.${frac}`}Z`;
-}
+/**
+ * Largest request body one POST carries. An alert storm of a million alerts would otherwise be one JSON
+ * text of hundreds of MB (past V8's longest string, about 512 MB, it cannot even be built); in requests of
+ * at most this size it costs one request at a time. Alertmanager takes any number of alerts per request.
+ */
+export const MAX_BODY_BYTES = 4 << 20;
 
-/** The JSON body for one target; alerts whose label set becomes empty are left out. */
-export function alertsBody(
+/**
+ * The JSON bodies for one target, built one at a time as the caller asks for the next: each holds as
+ * many alerts as fit in `maxBytes` (an alert larger than that goes alone). Alerts whose label set
+ * becomes empty are left out; `count` is the number of alerts in the body.
+ */
+export function* alertsBodies(
   alerts: readonly NotifierAlert[],
   globalRelabel: readonly RelabelRule[] = [],
   own: readonly RelabelRule[] = [],
-): { body: string; count: number } {
-  const parts: string[] = [];
+  maxBytes = MAX_BODY_BYTES,
+): Generator<{ body: string; count: number }> {
+  let parts: string[] = [];
+  let size = 2;
   for (const a of alerts) {
     let ls: Labels | null = sanitizeLabels(a.labels);
     ls = relabel(ls, globalRelabel);
     if (ls) ls = relabel(ls, own);
     if (!ls || Object.keys(ls).length === 0) continue;
-    parts.push(
-      JSON.stringify({
-        startsAt: rfc3339Nano(a.startsAt),
-        generatorURL: a.generatorURL,
-        endsAt: rfc3339Nano(a.endsAt),
-        labels: sortedLabels(ls),
-        annotations: a.annotations,
-      }),
-    );
+    const part = JSON.stringify({
+      startsAt: rfc3339Nano(a.startsAt.getTime(), "UTC"),
+      generatorURL: a.generatorURL,
+      endsAt: rfc3339Nano(a.endsAt.getTime(), "UTC"),
+      labels: sortedLabels(ls),
+      annotations: a.annotations,
+    });
+    // String length, not bytes: the limit is approximate for non-ASCII text, which is what it is for.
+    if (parts.length > 0 && size + part.length + 1 > maxBytes) {
+      yield { body: `[${parts.join(",")}]`, count: parts.length };
+      parts = [];
+      size = 2;
+    }
+    parts.push(part);
+    size += part.length + 1;
   }
-  return { body: `[${parts.join(",")}]`, count: parts.length };
+  if (parts.length > 0) yield { body: `[${parts.join(",")}]`, count: parts.length };
+}
+
+/** The JSON body for one target in one piece; alerts whose label set becomes empty are left out. */
+export function alertsBody(
+  alerts: readonly NotifierAlert[],
+  globalRelabel: readonly RelabelRule[] = [],
+  own: readonly RelabelRule[] = [],
+): { body: string; count: number } {
+  for (const b of alertsBodies(alerts, globalRelabel, own, Number.POSITIVE_INFINITY)) return b;
+  return { body: "[]", count: 0 };
 }
 
 export class AlertmanagerNotifier implements Notifier {
@@ -109,11 +130,34 @@ export class AlertmanagerNotifier implements Notifier {
    * the error metric and the log, and the promise still resolves. Cancellation by the caller rejects.
    */
   async send(alerts: NotifierAlert[], headers?: Record<string, string>, signal?: AbortSignal): Promise<void> {
-    const { body, count } = alertsBody(alerts, this.globalRelabel, this.relabel);
-    if (count === 0) return;
-    alertsSent.inc({ addr: this.address }, alerts.length);
+    let failed = 0;
+    let firstErr: string | undefined;
+    let first = true;
+    for (const { body, count } of alertsBodies(alerts, this.globalRelabel, this.relabel)) {
+      // Counted as vmalert counts them: every alert handed to the target, once something is sent.
+      if (first) alertsSent.inc({ addr: this.address }, alerts.length);
+      first = false;
+      const err = await this.post(body, headers, signal);
+      if (err === undefined) continue;
+      failed += count;
+      firstErr ??= err;
+    }
+    if (firstErr !== undefined) {
+      alertsSendErrors.inc({ addr: this.address }, failed);
+      this.lastErr = keptErrorText(firstErr);
+      this.logger?.error(`failed to send ${failed} alerts to ${this.address}: ${firstErr}`);
+      return;
+    }
+    this.lastErr = "";
+  }
+
+  /** One request; resolves with the error text of a failed one, rejects only when `signal` aborts. */
+  private async post(
+    body: string,
+    headers?: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     const start = performance.now();
-    let err: string | undefined;
     try {
       const res = await this.client.request({
         url: this.url,
@@ -125,21 +169,15 @@ export class AlertmanagerNotifier implements Notifier {
         maxBodyBytes: 1024 * 1024,
       });
       if (res.status < 200 || res.status >= 300) {
-        err = `invalid SC ${res.status} from ${this.address}; response body: ${peerSnippet(res.body, MAX_ERROR_BODY)}`;
+        return `invalid SC ${res.status} from ${this.address}; response body: ${peerSnippet(res.body, MAX_ERROR_BODY)}`;
       }
+      return undefined;
     } catch (e) {
       if (signal?.aborted) throw signal.reason ?? e;
-      err = (e as Error).message;
+      return errorMessage(e);
     } finally {
       alertsSendDuration.observe({ addr: this.address }, (performance.now() - start) / 1000);
     }
-    if (err !== undefined) {
-      alertsSendErrors.inc({ addr: this.address }, alerts.length);
-      this.lastErr = keptErrorText(err);
-      this.logger?.error(`failed to send ${alerts.length} alerts to ${this.address}: ${err}`);
-      return;
-    }
-    this.lastErr = "";
   }
 
   async close(): Promise<void> {

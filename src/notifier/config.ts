@@ -7,7 +7,7 @@ import { parseRuleDuration } from "../config/duration.js";
 import { substituteEnv } from "../config/envsubst.js";
 import { Locator, type Path } from "../config/locate.js";
 import { parseYamlDocument } from "../config/yaml.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import type { ClientOptions } from "../net/types.js";
 import { DEFAULT_SEND_TIMEOUT_MS } from "./alertmanager.js";
 import { parseRelabelConfig, type RelabelRule } from "./relabel.js";
@@ -111,7 +111,7 @@ function relabelList(ctx: Ctx, o: Obj, key: string, path: Path): RelabelRule[] {
     try {
       return parseRelabelConfig(item);
     } catch (err) {
-      return ctx.fail([...path, key, i], `${key}[${i}]: ${(err as Error).message}`);
+      return ctx.fail([...path, key, i], `${key}[${i}]: ${errorMessage(err)}`);
     }
   });
 }
@@ -290,7 +290,7 @@ export async function loadNotifierConfig(file: string): Promise<NotifierFileConf
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new TsalertError("TSA_CONFIG", `cannot read -notifier.config "${file}": ${(err as Error).message}`, {
+    throw new TsalertError("TSA_CONFIG", `cannot read -notifier.config "${file}": ${errorMessage(err)}`, {
       cause: err,
     });
   }

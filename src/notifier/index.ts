@@ -3,7 +3,6 @@ export {
   type AlertmanagerOptions,
   alertsBody,
   DEFAULT_SEND_TIMEOUT_MS,
-  rfc3339Nano,
 } from "./alertmanager.js";
 export { BlackholeNotifier } from "./blackhole.js";
 export { loadNotifierConfig, type NotifierFileConfig, parseNotifierConfig } from "./config.js";
@@ -13,9 +12,15 @@ export { countSkippedSend } from "./metrics.js";
 export { type Labels, parseRelabelConfig, parseRelabelConfigs, type RelabelRule, relabel } from "./relabel.js";
 export {
   createNotifierSet,
-  type ManagedNotifierSet,
   type NotifierSetOptions,
   type NotifierURLOptions,
   notifierURL,
 } from "./set.js";
-export type { Notifier, NotifierAlert, NotifierSet } from "./types.js";
+export type {
+  ApiNotifierGroup,
+  ApiNotifierTarget,
+  ManagedNotifierSet,
+  Notifier,
+  NotifierAlert,
+  NotifierSet,
+} from "./types.js";

@@ -1,7 +1,9 @@
 // Prometheus relabeling (`relabel_configs`, `alert_relabel_configs`): parse and validate a config list
 // once, then apply it to label sets. Semantics and defaults follow Prometheus: separator ";", regex
 // "(.*)" anchored at both ends, replacement "$1", action "replace".
+
 import { createHash } from "node:crypto";
+import { errorMessage } from "../errors.js";
 import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 
 export type RelabelAction =
@@ -82,7 +84,7 @@ export function parseRelabelConfig(input: unknown): RelabelRule {
   try {
     regex = compileGoRegexp(regexText, { anchored: true });
   } catch (err) {
-    throw new Error(`invalid regex "${regexText}": ${(err as Error).message}`);
+    throw new Error(`invalid regex "${regexText}": ${errorMessage(err)}`);
   }
   const modulus = c.modulus === undefined ? 0 : Number(c.modulus);
   if (!Number.isInteger(modulus) || modulus < 0)
@@ -138,7 +140,7 @@ export function parseRelabelConfigs(list: unknown, what = "relabel_configs"): Re
     try {
       return parseRelabelConfig(item);
     } catch (err) {
-      throw new Error(`${what}[${i}]: ${(err as Error).message}`);
+      throw new Error(`${what}[${i}]: ${errorMessage(err)}`);
     }
   });
 }

@@ -21,3 +21,29 @@ export interface NotifierSet {
   notifiers(): Notifier[];
   close(): Promise<void>;
 }
+
+/** A target as /api/v1/notifiers shows it. */
+export interface ApiNotifierTarget {
+  address: string;
+  labels: Record<string, string>;
+  lastError: string;
+}
+
+export interface ApiNotifierGroup {
+  kind: "static" | "consulSD" | "DNSSD" | "blackhole";
+  targets: ApiNotifierTarget[];
+}
+
+/** The set the run mode builds from the -notifier.* flags. */
+export interface ManagedNotifierSet extends NotifierSet {
+  /**
+   * Re-reads -notifier.config if its content changed (SIGHUP, /-/reload, -configCheckInterval). Returns
+   * whether targets were rebuilt. A bad file throws TsalertError("TSA_CONFIG") and the old targets stay.
+   * Without -notifier.config it does nothing and returns false.
+   */
+  reload(): Promise<boolean>;
+  /** The `/api/v1/notifiers` data. */
+  notifiersView(): ApiNotifierGroup[];
+  /** Resolves dns_sd_configs again now (the timer does it every dnsSDCheckInterval). */
+  refreshDiscovery(): Promise<void>;
+}

@@ -1,5 +1,6 @@
 // Label matchers of a selector, compiled once: regexps are Go RE2 syntax anchored at both ends (and `.`
 // matches newlines, as in Prometheus 3), run by the project's one Go regexp module.
+import { errorMessage } from "../errors.js";
 import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 import type { LabelMatcher, VectorSelector } from "../metricsql/ast.js";
 import { METRIC_NAME } from "./labels.js";
@@ -23,7 +24,7 @@ function compile(m: LabelMatcher): Matcher & { equals?: string } {
       try {
         re = anchoredRegexp(m.value);
       } catch (err) {
-        throw new PromqlError(`invalid regular expression ${JSON.stringify(m.value)}: ${(err as Error).message}`);
+        throw new PromqlError(`invalid regular expression ${JSON.stringify(m.value)}: ${errorMessage(err)}`);
       }
       return m.op === "=~"
         ? { name: m.label, test: (v) => re.matchString(v) }

@@ -2,6 +2,7 @@
 // MetricsQL superset) is checked against PromQL's grammar and types, as Prometheus' parser checks it, so a
 // promtool-dialect file using a MetricsQL-only construct is refused with a clear message.
 
+import { errorMessage } from "../errors.js";
 import type { GoRegexp } from "../goregexp.js";
 import type { Expr } from "../metricsql/ast.js";
 import { PROMQL_AGGREGATIONS } from "./aggregate.js";
@@ -41,7 +42,7 @@ function matchesEmpty(op: string, value: string): boolean {
       try {
         re = anchoredRegexp(value);
       } catch (err) {
-        throw new PromqlError(`invalid regular expression ${JSON.stringify(value)}: ${(err as Error).message}`);
+        throw new PromqlError(`invalid regular expression ${JSON.stringify(value)}: ${errorMessage(err)}`);
       }
       return op === "=~" ? re.matchString("") : !re.matchString("");
     }

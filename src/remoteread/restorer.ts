@@ -3,7 +3,7 @@
 // the wiring builds a QuerierFactory for -remoteRead.url and hands it over.
 
 import type { QuerierFactory } from "../datasource/types.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { restoreExpr } from "./query.js";
 import type { AlertRestorer, RestoredAlert } from "./types.js";
 
@@ -27,7 +27,7 @@ export function createRestorer(opts: RestorerOptions): AlertRestorer {
         const res = await opts.querierFactory.forGroup(q.group).query(expr, { time: q.time });
         data = res.data;
       } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
+        const msg = errorMessage(err);
         throw new TsalertError(
           "TSA_REMOTEREAD",
           `group "${q.groupName}" rule "${q.alertName}": cannot restore alert state with ${expr}: ${msg}`,

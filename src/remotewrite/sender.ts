@@ -1,6 +1,8 @@
 // Sends one request body to one destination, retrying 5xx, 429, timeouts and network errors with
 // jittered exponential backoff; any other 4xx is the server saying "never", so it is not retried.
+
 import type { Logger } from "pino";
+import { errorMessage } from "../errors.js";
 import type { DestinationMetrics, DropReason } from "./metrics.js";
 import type { Transport } from "./transport.js";
 
@@ -81,7 +83,7 @@ export function createSender(d: SenderDeps): Sender {
         reason: `unexpected response code ${res.status}${msg ? `: ${msg}` : ""}`,
       };
     } catch (err) {
-      return { ok: false, retry: true, reason: err instanceof Error ? err.message : String(err) };
+      return { ok: false, retry: true, reason: errorMessage(err) };
     } finally {
       m.sendSeconds((performance.now() - started) / 1000);
     }

@@ -1,6 +1,7 @@
 // One remote-write destination: a store (memory queue, or the disk outbox with -remoteWrite.tmpDataPath)
 // drained by `concurrency` senders; batches go at maxBatchSize, every flushInterval, or at once when
-// someone awaits flush(). Delivery and retries are ./sender.ts's, the drop accounting ./droplog.ts's.
+// someone awaits flush(). Batches are taken and settled by ./worker.ts, delivered and retried by ./sender.ts,
+// dropped and counted by ./droplog.ts; flushes wait in ./waiters.ts.
 //
 // Up and down: a destination is down from a failed request (network error, timeout, 5xx, 429) until a
 // request to it succeeds. flush() waits for delivery only while the destination is up: when it is
@@ -18,6 +19,8 @@ import type { SeriesStore } from "./store.js";
 import { createTransport, customTransport, type Post } from "./transport.js";
 import type { RemoteWriter, RemoteWriterOptions } from "./types.js";
 import { writeURL } from "./url.js";
+import { raceAbort, SettleWaiters } from "./waiters.js";
+import { runWorker } from "./worker.js";
 
 export const DEFAULTS = {
   concurrency: 1,
@@ -109,77 +112,29 @@ export function createRemoteWriter(
     },
   });
 
-  /** Flushes waiting for rows below `target`; `whileDown` keeps waiting through an outage. */
-  const waiters = new Set<{ target: number; whileDown: boolean; resolve: () => void }>();
+  const waiters = new SettleWaiters(store, () => up);
   function check(): void {
-    const settled = store.settledSeq();
     m.queueSize(store.waitingRows);
-    for (const w of waiters) {
-      if (w.target <= settled || (!up && !w.whileDown)) {
-        waiters.delete(w);
-        w.resolve();
-      }
-    }
+    waiters.check();
   }
   store.onChange(check);
 
-  async function worker(): Promise<void> {
-    for (;;) {
-      const batch = await store.next();
-      if (!batch) return;
-      let body: Buffer;
-      try {
-        // Encoding is a sender's job, on a later tick than push(): push() only moves references.
-        body = batch.body();
-      } catch (err) {
-        drops.drop(batch.rows, "encode_error", `cannot encode batch: ${err instanceof Error ? err.message : err}`);
-        store.settle(batch, "dropped");
-        continue;
-      }
-      const res = await sender.send(body, batch.rows);
-      if (res.ok) {
-        sentRows += batch.rows;
-        store.settle(batch, "sent");
-      } else if (res.reason === "stopped") {
-        // The outbox keeps the batch for the next start; the memory queue has nowhere to keep it.
-        if (outbox) store.settle(batch, "kept");
-        else {
-          drops.drop(batch.rows, "shutdown", `shutdown deadline reached: ${res.message}`);
-          store.settle(batch, "dropped");
-        }
-      } else {
-        drops.drop(batch.rows, res.reason, res.message);
-        store.settle(batch, "dropped");
-      }
-    }
-  }
   let sentRows = 0;
   let closed = false;
   let closing: Promise<void> | undefined;
-  const workers = Array.from({ length: concurrency }, () => worker());
+  const workers = Array.from({ length: concurrency }, () =>
+    runWorker({
+      store,
+      sender,
+      drops,
+      keepOnStop: outbox !== undefined,
+      onSent: (rows) => {
+        sentRows += rows;
+      },
+    }),
+  );
   const ticker = setInterval(() => store.force(store.nextSeq), flushInterval);
   ticker.unref();
-
-  function waitSettled(target: number, whileDown: boolean, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const onAbort = () => {
-        waiters.delete(w);
-        resolve();
-      };
-      const w = {
-        target,
-        whileDown,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      waiters.add(w);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      check();
-    });
-  }
 
   async function flush(signal?: AbortSignal): Promise<void> {
     const target = store.nextSeq;
@@ -188,7 +143,7 @@ export function createRemoteWriter(
     // Durable first (the outbox): what a flush acknowledges survives a kill -9, even when the
     // destination is down.
     await raceAbort(store.stored(target), signal);
-    await waitSettled(target, opts.flushWaitsWhileDown === true, signal);
+    await waiters.wait(target, opts.flushWaitsWhileDown === true, signal);
   }
 
   async function shutdown(deadlineMs: number): Promise<void> {
@@ -209,7 +164,7 @@ export function createRemoteWriter(
     await Promise.race([
       (async () => {
         await store.stored(target);
-        await waitSettled(target, memory !== undefined);
+        await waiters.wait(target, memory !== undefined);
       })(),
       deadline,
     ]);
@@ -261,18 +216,4 @@ export function createRemoteWriter(
       return closing;
     },
   };
-}
-
-/** `p`, or earlier when `signal` aborts (then `p` goes on in the background). */
-function raceAbort(p: Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (!signal) return p;
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    signal.addEventListener("abort", done, { once: true });
-    p.then(done, done);
-  });
 }

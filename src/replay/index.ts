@@ -1,4 +1,3 @@
-export { REPLAY_USAGE, type ReplayIO, replayCommand, runReplay } from "./cli.js";
 export {
   type AlertDifference,
   diffHistories,

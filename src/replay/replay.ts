@@ -5,6 +5,7 @@
 // the live engine. Groups run one after another, rules one after another (chained rules read the
 // results of earlier rules after -replay.rulesDelay), each rule's range in chunks of
 // -replay.maxDatapointsPerQuery points.
+
 import type { Logger } from "pino";
 import type { EffectiveGroupConfig } from "../config/types.js";
 import { DatasourceError } from "../datasource/querier.js";
@@ -17,6 +18,7 @@ import type {
   QueryResult,
   RangeQueryResult,
 } from "../datasource/types.js";
+import { errorMessage } from "../errors.js";
 import type { NotifierSet } from "../notifier/types.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
 import { FakeClock, Group, goTruncate, sleep, systemClock } from "../rule/index.js";
@@ -127,12 +129,12 @@ async function rangeWithRetry(
       // A bad request stays bad: no retry.
       if (err instanceof DatasourceError && (err.status === 400 || err.status === 422)) break;
       if (attempt < opts.ruleRetryAttempts) {
-        deps.logger.warn(`${what}: attempt ${attempt} of ${opts.ruleRetryAttempts} failed: ${(err as Error).message}`);
+        deps.logger.warn(`${what}: attempt ${attempt} of ${opts.ruleRetryAttempts} failed: ${errorMessage(err)}`);
         await sleep(systemClock, RETRY_SLEEP_MS, deps.signal);
       }
     }
   }
-  throw new ReplayError(`${what}: ${(last as Error)?.message ?? String(last)}`);
+  throw new ReplayError(`${what}: ${errorMessage(last)}`);
 }
 
 /** RFC3339 as the -replay.time* flags take it (whole seconds without a fraction). */
@@ -294,7 +296,7 @@ async function replayRule(
       return false;
     }
     if (!opts.continueWithExecutionErr) throw err;
-    deps.logger.error(`${(err as Error).message}; skipping the rule (-replay.continueWithExecutionErr)`);
+    deps.logger.error(`${errorMessage(err)}; skipping the rule (-replay.continueWithExecutionErr)`);
     summary.skipped.push(label);
   }
   const lastError = rule.api(false).lastError;

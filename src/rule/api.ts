@@ -1,5 +1,8 @@
 // The read-only view of the engine that the HTTP API and web UI serve: vmalert's JSON shapes (README
 // "HTTP API, web UI and /metrics"). The rule engine produces these; src/http only reads them.
+import type { ApiNotifierGroup } from "../notifier/types.js";
+
+export type { ApiNotifierGroup, ApiNotifierTarget } from "../notifier/types.js";
 
 export interface ApiStateEntry {
   /** Wall-clock start of the evaluation, RFC3339Nano. */
@@ -96,17 +99,6 @@ export interface ApiGroup {
   cron?: string;
   /** tsalert extension with -cluster.membersCount > 1: the members that run the group. */
   owners?: number[];
-}
-
-export interface ApiNotifierTarget {
-  address: string;
-  labels: Record<string, string>;
-  lastError: string;
-}
-
-export interface ApiNotifierGroup {
-  kind: "static" | "consulSD" | "DNSSD" | "blackhole";
-  targets: ApiNotifierTarget[];
 }
 
 /** One member as the merged view of a cluster saw it (README "Scaling out"). */

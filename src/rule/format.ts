@@ -1,30 +1,6 @@
-// Value formatting as vmalert's JSON shows it: Go RFC3339Nano times and float32 'f' floats.
+// Value formatting as vmalert's JSON shows it: Go RFC3339Nano times (../gotime.ts) and float32 'f' floats.
 
-const ZERO_TIME = "0001-01-01T00:00:00Z";
-
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, "0");
-}
-
-/** Go time.Format(RFC3339Nano) in the local zone; 0 (never) prints Go's zero time. */
-export function rfc3339Nano(ms: number): string {
-  if (!ms) return ZERO_TIME;
-  const d = new Date(ms);
-  const off = -d.getTimezoneOffset();
-  let frac = "";
-  const msPart = ((ms % 1000) + 1000) % 1000;
-  if (msPart) frac = `.${pad(msPart, 3).replace(/0+$/, "")}`;
-  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  let zone = "Z";
-  if (off !== 0) {
-    const a = Math.abs(off);
-    zone = `${off < 0 ? "-" : "+"}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
-  }
-  // join makes one flat string; a template literal would leave a rope of five pieces, and every rule keeps
-  // two of these per history entry (20 by default): 1,000 rules held ~8 MiB of ropes.
-  return [date, "T", time, frac, zone].join("");
-}
+export { rfc3339Nano } from "../gotime.js";
 
 /** Go strconv.FormatFloat(v, 'f', -1, 32): shortest float32 digits, never an exponent. */
 export function float32String(v: number): string {

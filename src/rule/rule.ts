@@ -127,10 +127,7 @@ export function linked(parent: AbortSignal): { ctl: AbortController; unlink(): v
   return { ctl, unlink: () => parent.removeEventListener("abort", onAbort) };
 }
 
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
+export { errorMessage } from "../errors.js";
 
 export function logRuleError(logger: Logger, g: RuleGroup, rule: string, err: string): void {
   logger.error(`group "${g.name}" (file=${g.shownFile}): rule "${rule}": failed to execute: ${err}`);

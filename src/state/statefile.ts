@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Logger } from "pino";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import type { AlertSnapshot, StateFile, StateSnapshot } from "./types.js";
 
 const STATES = new Set(["pending", "firing", "inactive"]);
@@ -90,11 +90,9 @@ export function createStateFile(path: string, logger: Logger): StateFile {
       await fsyncDir(dir);
     } catch (err) {
       await unlink(tmp).catch(() => {});
-      throw new TsalertError(
-        "TSA_REMOTEREAD",
-        `state file "${path}": cannot save: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
+      throw new TsalertError("TSA_REMOTEREAD", `state file "${path}": cannot save: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
   }
 
@@ -112,7 +110,7 @@ export function createStateFile(path: string, logger: Logger): StateFile {
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        log.error(`state file "${path}" is corrupt, ignoring it: ${err instanceof Error ? err.message : String(err)}`);
+        log.error(`state file "${path}" is corrupt, ignoring it: ${errorMessage(err)}`);
         return null;
       }
       const problem = checkSnapshot(parsed);

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Metric } from "../datasource/types.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { createRenderBudget, renewRenderBudget, timeUp } from "./budget.js";
 import { BUILTINS } from "./builtins.js";
 import { PREDECLARED, TPL_HEADER, templateData } from "./data.js";
@@ -182,13 +182,10 @@ function wrapExec(err: unknown): unknown {
 
 /**
  * Parses only, as vmalert's -rule.validateTemplates: unknown functions, undefined variables, syntax.
- * Positions are 1-based and relative to the text.
+ * Positions are 1-based and relative to the text. Calls of -rule.templates defines are not checked here:
+ * as in Go, a missing template is an execution error.
  */
-export function validateTemplate(
-  text: string,
-  set?: TemplateSet,
-): { message: string; line?: number; col?: number } | null {
-  void set;
+export function validateTemplate(text: string): { message: string; line?: number; col?: number } | null {
   try {
     parse("", text);
     return null;
@@ -213,10 +210,7 @@ export async function loadTemplateFiles(patterns: string[]): Promise<TemplateSet
     try {
       paths = await glob(pattern);
     } catch (err) {
-      throw new TsalertError(
-        "TSA_TEMPLATE",
-        `failed to retrieve a template glob "${pattern}": ${(err as Error).message}`,
-      );
+      throw new TsalertError("TSA_TEMPLATE", `failed to retrieve a template glob "${pattern}": ${errorMessage(err)}`);
     }
     for (const path of paths) {
       const text = await readFile(path, "utf8");
@@ -260,7 +254,7 @@ export async function loadTemplateFiles(patterns: string[]): Promise<TemplateSet
   return set;
 }
 
-/** Compiles the `-external.alert.source` template (§7.2); render it per alert with renderAlertSource. */
+/** Compiles the `-external.alert.source` template (README "Templates", "Variables"); render it per alert with renderAlertSource. */
 export function compileAlertSource(text: string, set?: TemplateSet): CompiledTemplate {
   return compileTemplate(text, { name: "", set });
 }

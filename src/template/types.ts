@@ -57,7 +57,7 @@ export interface TemplateSet {
   readonly names: readonly string[];
 }
 
-/** Data of the `-external.alert.source` template (§7.2). */
+/** Data of the `-external.alert.source` template (README "Templates", "Variables"). */
 export interface AlertSourceData {
   labels: Record<string, string>;
   value: number;

@@ -1,7 +1,9 @@
 // vmalert's template functions (app/vmalert/templates), newest signatures: humanize* accept numbers
 // and numeric strings; query results are []templates.metric {Labels, Timestamp, Value}.
+
 import { isIP } from "node:net";
 import type { Metric } from "../datasource/types.js";
+import { errorMessage } from "../errors.js";
 import { compileGoRegexp, MAX_REGEXP_INPUT, OutputTooLongError } from "../goregexp.js";
 import { METRIC_TYPE } from "./builtins.js";
 import { FuncError } from "./errors.js";
@@ -238,7 +240,7 @@ function regexpCall<T>(f: () => T, prefix = ""): T {
   } catch (err) {
     if (err instanceof FuncError) throw err;
     if (err instanceof OutputTooLongError) throw new FuncError(OUTPUT_LIMIT_MESSAGE);
-    throw new FuncError(prefix + (err as Error).message);
+    throw new FuncError(prefix + errorMessage(err));
   }
 }
 

@@ -1,8 +1,10 @@
 // `tsalert unittest`: vmalert-tool's command line (`--files`, `-external.label`, `-external.url`,
 // `-disableAlertgroupLabel`, `-loggerLevel`) plus tsalert's `-vm.binary`, `-datasource.url`,
 // `-remoteWrite.url`, `--format` and promtool's `--run` and `--junit`.
+
 import { writeFile } from "node:fs/promises";
 import { expandPatterns } from "../config/load.js";
+import { errorMessage } from "../errors.js";
 import { compileGoRegexp, type GoRegexp } from "../goregexp.js";
 import { createLogger } from "../log.js";
 import { type Backend, startBackend } from "./backend.js";
@@ -118,7 +120,7 @@ export function parseUnittestArgs(argv: string[]): UnittestArgs {
         try {
           out.run = compileGoRegexp(value);
         } catch (err) {
-          throw new UsageError(`invalid value for flag --run: ${(err as Error).message}`);
+          throw new UsageError(`invalid value for flag --run: ${errorMessage(err)}`);
         }
         break;
       case "junit":
@@ -188,7 +190,7 @@ export async function unittest(argv: string[], io: UnittestIO): Promise<number> 
         const file = await readTestFile(f, args.format);
         res = await runTestFile(file, opts);
       } catch (err) {
-        const message = (err as Error).message;
+        const message = errorMessage(err);
         res = {
           path: f,
           format: args.format ?? "promtool",
@@ -210,7 +212,7 @@ export async function unittest(argv: string[], io: UnittestIO): Promise<number> 
     try {
       await writeFile(args.junit, junitXml(suites));
     } catch (err) {
-      io.err(`tsalert unittest: cannot write --junit file ${args.junit}: ${(err as Error).message}\n`);
+      io.err(`tsalert unittest: cannot write --junit file ${args.junit}: ${errorMessage(err)}\n`);
       failed = true;
     }
   }

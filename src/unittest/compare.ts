@@ -111,23 +111,3 @@ function listDiff(exp: string[], got: string[]): string {
   }
   return out.join("\n");
 }
-
-/** Duration as promtool prints it (1h2m3s, 0s). */
-export function fmtDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  let rest = ms;
-  let out = "";
-  for (const [unit, size] of [
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1000],
-    ["ms", 1],
-  ] as const) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out;
-}

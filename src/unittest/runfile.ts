@@ -1,17 +1,20 @@
 // Runs one test file: loads its rules with the live loader, then for each test builds its query target
 // (targets.ts, by dialect), steps the engine's groups through the timeline and checks the expectations.
+
 import type { Logger } from "pino";
 import { loadRules } from "../config/load.js";
 import { errorLines, hasErrors } from "../config/problems.js";
 import type { GroupConfig, Validators } from "../config/types.js";
 import type { Metric } from "../datasource/types.js";
+import { errorMessage } from "../errors.js";
 import type { GoRegexp } from "../goregexp.js";
+import { fmtDuration } from "../gotime.js";
 import { validateExpr } from "../metricsql/index.js";
 import { validatePromql } from "../promql/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate } from "../template/index.js";
 import type { Backend } from "./backend.js";
-import { alertDiff, alertsMatch, fmtDuration, sampleDiff, samplesMatch } from "./compare.js";
+import { alertDiff, alertsMatch, sampleDiff, samplesMatch } from "./compare.js";
 import { orderGroups, type RuleFailure, StepRunner } from "./steps.js";
 import { fixtureTarget, promqlTarget, type TestTarget, vmTarget } from "./targets.js";
 import type { ExpAlert, TestFile, TestFormat, TestGroup } from "./testfile.js";
@@ -163,7 +166,7 @@ async function runTest(file: TestFile, groups: GroupConfig[], test: TestGroup, o
       try {
         got = await target.query(t.expr, test.startTime + t.evalTime);
       } catch (err) {
-        failures.push(`${head}, err: ${(err as Error).message}`);
+        failures.push(`${head}, err: ${errorMessage(err)}`);
         continue;
       }
       if (!samplesMatch(t.expSamples, got, file.fuzzyCompare)) {
@@ -237,7 +240,7 @@ export async function runTestFile(file: TestFile, opts: RunOptions): Promise<Fil
     try {
       failures = await runTest(file, loaded.groups, test, opts);
     } catch (err) {
-      failures = [`    ${(err as Error).message}`];
+      failures = [`    ${errorMessage(err)}`];
     }
     tests.push({ name: test.name || `unnamed#${file.tests.indexOf(test)}`, line: test.line, failures });
     if (failures.length > 0) {

@@ -1,11 +1,13 @@
 // Reads a unit-test file (vmalert-tool's format, or promtool's `test rules` format) into plain types,
 // strictly: unknown fields and bad notation are errors naming file:line.
+
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type Document, isMap, isScalar, LineCounter, type Node } from "yaml";
 import { parseRuleDuration } from "../config/duration.js";
 import { reindentQuotedContinuations } from "../config/lenient.js";
 import { parseYamlDocument } from "../config/yaml.js";
+import { errorMessage } from "../errors.js";
 import {
   expandValues,
   type InputPoint,
@@ -185,7 +187,7 @@ class Reader {
     try {
       return parseSeries(this.str(v, path, what));
     } catch (err) {
-      this.fail(path, `${what}: ${(err as Error).message}`);
+      this.fail(path, `${what}: ${errorMessage(err)}`);
     }
   }
 
@@ -421,7 +423,7 @@ export async function readTestFile(path: string, format?: TestFormat): Promise<T
       text = await readFile(path, "utf8");
     }
   } catch (err) {
-    throw new TestFileError(`${path}: cannot read: ${(err as Error).message}`);
+    throw new TestFileError(`${path}: cannot read: ${errorMessage(err)}`);
   }
   return parseTestFile(path, text, format);
 }

@@ -8,7 +8,7 @@ import { tenantURL } from "../../src/datasource/tenant.js";
 import { createLogger } from "../../src/log.js";
 import { createNotifierSet } from "../../src/notifier/set.js";
 import { createRemoteWriter } from "../../src/remotewrite/index.js";
-import { findSecrets, secretForms } from "../drills/lib2/secrets.js";
+import { findSecrets, secretForms } from "../drills/lib/secrets.js";
 
 const S = {
   header: "flagHdr+Val/3Zx=",

@@ -2,7 +2,7 @@
 // the file name shown in the API `file` field, /metrics labels, the UI, problems or logs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/config/load.js";
-import { findSecrets, secretForms } from "../drills/lib2/secrets.js";
+import { findSecrets, secretForms } from "../drills/lib/secrets.js";
 import { type FaultServer, startFaultServer } from "../helpers/faults.js";
 
 const S = { token: "ruleTok+en/4Xz=", password: "rulePa+ss/8Lw=" };

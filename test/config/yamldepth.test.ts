@@ -1,6 +1,6 @@
 // Deeply nested YAML is refused by depth before the yaml library's recursive composer sees it. Without
 // the limit, 3,000 `[` aborted the whole process (V8 compiled a regexp at the end of the stack:
-// "RegExpCompiler Allocation failed"), which no try/catch can stop; found by drill 10.
+// "RegExpCompiler Allocation failed"), which no try/catch can stop.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,10 +4,10 @@
 // Expected: every well-formed request gets a 2xx, 3xx or 4xx answer, never a 5xx or a stack trace;
 // protocol-level garbage gets a 4xx or a closed connection; the process stays up and healthy.
 import { afterAll, describe, expect, it } from "vitest";
+import { prng } from "./lib/mutate.js";
+import { rawExchange } from "./lib/rawhttp.js";
 import { mib, recordFigures } from "./lib/report.js";
 import { debugDump, type Stack, startStack, waitFor } from "./lib/stack.js";
-import { prng } from "./lib2/mutate.js";
-import { rawExchange } from "./lib2/rawhttp.js";
 
 const REQUESTS = Number(process.env.DRILLS_FUZZ_HTTP ?? 5000);
 const SEED = Number(process.env.DRILLS_SEED ?? 9011);

@@ -12,8 +12,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CORPUS_DIR, corpusAvailable } from "../helpers/corpus.js";
 import { TSALERT_BIN } from "../helpers/tsalert.js";
+import { mutate } from "./lib/mutate.js";
 import { REPORT_DIR, recordFigures } from "./lib/report.js";
-import { mutate } from "./lib2/mutate.js";
 
 type CheckModule = typeof import("../../src/cli/check.js");
 type ValidatorsModule = typeof import("../../src/cli/validators.js");

@@ -7,8 +7,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { mib, recordFigures } from "./lib/report.js";
+import { killAndRestart, runningArgs } from "./lib/restart.js";
 import { type AmPost, debugDump, type Stack, sleep, startStack, waitFor } from "./lib/stack.js";
-import { killAndRestart, runningArgs } from "./lib2/restart.js";
 
 const FOR_MID_S = 8;
 const RULES = `

@@ -22,7 +22,7 @@ import { launchChromium } from "../helpers/browser.js";
 import { type RunningServer, startAlertmanager, startVictoriaMetrics, waitFor } from "../helpers/servers.js";
 import { startTsalert, type TsalertProcess } from "../helpers/tsalert.js";
 import { recordFigures } from "./lib/report.js";
-import { type FakeServer, findSecrets, secretForms, startEchoServer, startTokenServer } from "./lib2/secrets.js";
+import { type FakeServer, findSecrets, secretForms, startEchoServer, startTokenServer } from "./lib/secrets.js";
 
 const S = {
   dsPassword: "dsPassQ7xw2Lk9",

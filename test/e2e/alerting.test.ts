@@ -1,4 +1,4 @@
-// Issue 5 end to end: the built tsalert against a real VictoriaMetrics (fed in real time) and two real
+// Alerting end to end: the built tsalert against a real VictoriaMetrics (fed in real time) and two real
 // Alertmanagers. An alert goes pending, fires after `for`, reaches both Alertmanagers with rendered
 // annotations, external labels and a generatorURL from -external.url, resolves when the value drops, and
 // a stopped Alertmanager neither blocks the other nor goes uncounted.
@@ -94,7 +94,7 @@ async function waitForAmAlert(amURL: string, room: string): Promise<AmAlert> {
   return found as AmAlert;
 }
 
-describe("alerting pipeline (issue 5)", () => {
+describe("alerting pipeline", () => {
   it("goes pending, fires after `for`, reaches both Alertmanagers, then resolves in both", async () => {
     expect(await apiAlerts()).toEqual([]);
     feeder.set({ __name__: "e2e_load", room: "a" }, 1_500_000);

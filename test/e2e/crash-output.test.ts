@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findSecrets, secretForms } from "../drills/lib2/secrets.js";
+import { findSecrets, secretForms } from "../drills/lib/secrets.js";
 import { startTsalert } from "../helpers/tsalert.js";
 
 const S = { password: "crashPa+ss/5Kq=", token: "crashTok+en/2Wd=" };

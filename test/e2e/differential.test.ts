@@ -1,7 +1,8 @@
 // Differential: the same rules over the same live data through the real vmalert 1.79.5 and the built
 // tsalert, each sending to its own real Alertmanager. The alert sets the two Alertmanagers hold must
 // match (labels, annotations, state), first while the alerts fire and again after one of them resolves.
-// The rules stay within what 1.79.5 already did the same way (see the [1.79.5] notes of the reference).
+// The rules stay within what 1.79.5 already did as newer vmalert does (README "Templates", "Differences
+// from vmalert" lists where they part), so one expected answer fits both.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -1,4 +1,4 @@
-// Issue 7 end to end: reloads (SIGHUP, /-/reload, -configCheckInterval) and graceful shutdown of the
+// End to end: reloads (SIGHUP, /-/reload, -configCheckInterval) and graceful shutdown of the
 // built tsalert, against a real VictoriaMetrics fed in real time.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -116,7 +116,7 @@ async function groupsPage(p: TsalertProcess): Promise<string> {
   return res.text();
 }
 
-describe("lifecycle (issue 7)", () => {
+describe("lifecycle: reloads and graceful shutdown", () => {
   it("SIGHUP applies an edited rule file; a broken one on SIGHUP or /-/reload keeps the old config", async () => {
     const file = await dir.write("life.yml", GOOD);
     const p = await start(file);

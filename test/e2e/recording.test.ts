@@ -94,7 +94,7 @@ async function waitForSamples(match: string, min: number): Promise<ExportedSerie
   return got;
 }
 
-describe("recording rules (issue 5)", () => {
+describe("recording rules", () => {
   it("writes results with rule, group and external labels at evaluation timestamps", async () => {
     const sums = await waitForSamples("e2e:load:sum", 3);
     const byRoom = new Map(sums.map((s) => [s.metric.room, s]));

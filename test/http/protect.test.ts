@@ -4,7 +4,7 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../src/metrics.js";
-import { rawExchange } from "../drills/lib2/rawhttp.js";
+import { rawExchange } from "../drills/lib/rawhttp.js";
 import { get, type Started, start } from "./start.js";
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;

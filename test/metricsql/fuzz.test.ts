@@ -2,19 +2,9 @@
 // a position inside the text, and its work (tokens read) stays linear in the input size.
 import { describe, expect, it } from "vitest";
 import { MetricsqlSyntaxError, type ParseStats, parse } from "../../src/metricsql/index.js";
+import { prng as mulberry32 } from "../drills/lib/mutate.js";
 import { VALID } from "./cases.js";
 import { goodCorpusExprs } from "./corpus.js";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   "(",

@@ -8,7 +8,7 @@ import type { GroupQuerySettings } from "../../src/datasource/types.js";
 import { createHttpClient } from "../../src/net/index.js";
 import { AlertmanagerNotifier } from "../../src/notifier/alertmanager.js";
 import { createTransport } from "../../src/remotewrite/transport.js";
-import { type FakeServer, findSecrets, secretForms, startEchoServer } from "../drills/lib2/secrets.js";
+import { type FakeServer, findSecrets, secretForms, startEchoServer } from "../drills/lib/secrets.js";
 import { startFaultServer } from "../helpers/faults.js";
 
 // Characters that URL, form and JSON encodings change, so every encoding is really exercised.

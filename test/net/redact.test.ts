@@ -12,7 +12,7 @@ import {
   scrubPeerText,
   scrubSecrets,
 } from "../../src/net/redact.js";
-import { findSecrets, secretForms } from "../drills/lib2/secrets.js";
+import { findSecrets, secretForms } from "../drills/lib/secrets.js";
 
 describe("redactURL", () => {
   it("strips userinfo and credential-like parameters of parseable URLs", () => {

@@ -3,6 +3,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { registry } from "../../src/metrics.js";
+import { alertsBodies, MAX_BODY_BYTES } from "../../src/notifier/alertmanager.js";
 import { createNotifierSet } from "../../src/notifier/set.js";
 import type { NotifierAlert } from "../../src/notifier/types.js";
 import { type FaultServer, json, startFaultServer } from "../helpers/faults.js";
@@ -81,6 +82,39 @@ describe("-notifier.url targets", () => {
     expect(await metric("vmalert_alerts_sent_total", `${am1.url}/api/v2/alerts`)).toBeGreaterThanOrEqual(1);
     await set.close();
   });
+
+  test("a storm of alerts goes out in requests of at most MAX_BODY_BYTES, and every alert arrives", async () => {
+    const requests: number[] = [];
+    faults.handle((req, res) => {
+      requests.push(Buffer.byteLength(req.body));
+      res.writeHead(200).end();
+    });
+    // An Alertmanager of its own: the storm would slow down the other tests' queries of am1.
+    const am = await startAlertmanager();
+    try {
+      const set = await createNotifierSet({ logger, urls: [{ url: faults.url }, { url: am.url }] });
+      const [fake, real] = set.notifiers();
+      if (!fake || !real) throw new Error("expected two notifiers");
+      // About 230 bytes of JSON each: 25,000 alerts are about 6 MB, two requests or more.
+      const many = Array.from({ length: 25_000 }, (_, i) =>
+        alert("Storm", { labels: { alertname: "Storm", alertgroup: "g", instance: `host-${i}:9100` } }),
+      );
+      await Promise.all([fake.send(many), real.send(many)]);
+      expect(requests.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...requests)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+      expect(fake.lastError()).toBe("");
+      expect(real.lastError()).toBe("");
+      expect(await amAlerts(am, "Storm")).toHaveLength(25_000);
+      // One body for a handful of alerts, and an alert larger than the limit goes alone.
+      const bodies = [...alertsBodies(many.slice(0, 3), [], [], 10)];
+      expect(bodies.map((b) => b.count)).toEqual([1, 1, 1]);
+      expect(JSON.parse(bodies[1]?.body ?? "")[0].labels.instance).toBe("host-1:9100");
+      expect([...alertsBodies(many.slice(0, 3))].map((b) => b.count)).toEqual([3]);
+      await set.close();
+    } finally {
+      await am.stop();
+    }
+  }, 60_000);
 
   test("a resolved alert (endsAt in the past) is no longer listed as active", async () => {
     const set = await createNotifierSet({ logger, urls: [{ url: am1.url }] });

@@ -150,15 +150,16 @@ export const DIFF_CASES: Record<string, string> = {
 };
 
 /**
- * Where vmalert 1.79.5 and the newest vmalert (the reference we follow) differ: the 1.79.5 output is
- * asserted from the real binary, ours against the reference document.
+ * Where vmalert 1.79.5 and the newest vmalert (whose behaviour tsalert follows) differ: the 1.79.5 output
+ * is asserted from the real binary, ours against the newest vmalert's documented behaviour (README
+ * "Templates", "Differences from vmalert").
  */
 export const KNOWN_DIFFERENCES: Record<string, { text: string; vmalert1795: string; ours: string; why: string }> = {
   k_missing_field: {
     text: "[{{ $labels.nosuch }}]",
     vmalert1795: "[<no value>]",
     ours: "[]",
-    why: "reference §6.1: missing map keys print empty (1.79.5 lost missingkey=zero when cloning)",
+    why: "newer vmalert: missing map keys print empty (1.79.5 lost missingkey=zero when cloning)",
   },
   k_timestamp_ms: {
     text: "{{ humanizeTimestamp 1679055557.123 }}",

@@ -1,6 +1,6 @@
 // Differential test: the real vmalert 1.79.5 and our engine render the same annotation templates for the
 // same series; outputs must be identical. Functions 1.79.5 lacks are tested in engine.test.ts
-// against the reference document instead.
+// against vmalert's documented template functions instead.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -2,8 +2,10 @@
 // sends succeed (temp file, rename), read at start. Not fsynced: after a power loss an older offset
 // may come back, which resends what was already delivered (at-least-once: duplicates, never a loss).
 // One temp name: the directory lock keeps other writers out.
+
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { errorMessage } from "../../errors.js";
 
 const FILE = "reader.json";
 
@@ -14,7 +16,7 @@ export async function readOffset(dir: string): Promise<{ offset: number | null; 
     text = await readFile(join(dir, FILE), "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { offset: null };
-    return { offset: null, problem: (err as Error).message };
+    return { offset: null, problem: errorMessage(err) };
   }
   try {
     const v = (JSON.parse(text) as { offset?: unknown }).offset;

@@ -10,10 +10,12 @@
 // - A record whose header or payload checksum fails is skipped and reported; the rest is read on.
 // - At open, the last segment of the previous run is checked for a torn write (a record cut short by
 //   a kill), which is cut off: it was never acknowledged.
+
 import { randomBytes } from "node:crypto";
 import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
 import type { Logger } from "pino";
+import { errorMessage } from "../../errors.js";
 import { listSegments, type Segment, scanSegment, segmentPath, WindowReader } from "./files.js";
 import { lockDir } from "./lock.js";
 import { readOffset, saveOffset } from "./offset.js";
@@ -120,7 +122,7 @@ export class OutboxLog {
     this.#old = [...this.#segments];
     this.ready = this.#recover().catch((err: unknown) => {
       // Unreadable leftovers must not stop new writes: they are skipped, and the log says so.
-      o.log.error(`remote write outbox ${o.dir}: cannot read what an earlier run left: ${(err as Error).message}`);
+      o.log.error(`remote write outbox ${o.dir}: cannot read what an earlier run left: ${errorMessage(err)}`);
       this.#readPos = this.#end();
       this.#savedOffset = this.#readPos;
     });
@@ -417,7 +419,7 @@ export class OutboxLog {
         this.#savedOffset = offset;
         await this.#serial(() => this.#deleteConsumed());
       } catch (err) {
-        this.#o.log.error(`remote write outbox ${this.dir}: cannot save the read offset: ${(err as Error).message}`);
+        this.#o.log.error(`remote write outbox ${this.dir}: cannot save the read offset: ${errorMessage(err)}`);
       }
     })().finally(() => {
       this.#saving = undefined;

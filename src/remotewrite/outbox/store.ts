@@ -2,7 +2,9 @@
 // (at maxBatchSize, every flush interval, on flush), encoded and compressed into records, appended to
 // the outbox and fsynced; senders take records from the outbox in order. Memory holds only the batch
 // being filled, batches waiting for the disk (bounded by maxMemoryRows) and the records being sent.
+
 import type { Logger } from "pino";
+import { errorMessage } from "../../errors.js";
 import type { DestinationMetrics, DropReason } from "../metrics.js";
 import { encodeWriteRequest } from "../protobuf.js";
 import { snappyCompress } from "../snappy.js";
@@ -98,7 +100,7 @@ export function createOutboxStore(o: OutboxStoreOptions): OutboxStore {
             seq: j.seq,
           });
         } catch (err) {
-          o.drop(j.series.length, "encode_error", `cannot encode batch: ${err instanceof Error ? err.message : err}`);
+          o.drop(j.series.length, "encode_error", `cannot encode batch: ${errorMessage(err)}`);
         }
       }
       const last = batch[batch.length - 1];
@@ -107,7 +109,7 @@ export function createOutboxStore(o: OutboxStoreOptions): OutboxStore {
         await log.append(items, through);
       } catch (err) {
         const lost = items.reduce((n, it) => n + it.rows, 0);
-        o.drop(lost, "disk_error", `cannot write to the outbox ${o.dir}: ${(err as Error).message}`);
+        o.drop(lost, "disk_error", `cannot write to the outbox ${o.dir}: ${errorMessage(err)}`);
         await log.append([], through).catch(() => {});
       }
       jobRows -= rows;

@@ -17,7 +17,7 @@ import { json, type FaultServer as PeerServer, startFaultServer } from "../../he
 import { waitFor } from "../../helpers/servers.js";
 import { startTsalert, type TsalertProcess } from "../../helpers/tsalert.js";
 import { recordFigures } from "../lib/report.js";
-import { type FakeServer, findSecrets, secretForms, startEchoServer, startTokenServer } from "../lib2/secrets.js";
+import { type FakeServer, findSecrets, secretForms, startEchoServer, startTokenServer } from "../lib/secrets.js";
 
 /** Distinct, none a part of another, with the characters URL, form and JSON encodings change. */
 const S = {

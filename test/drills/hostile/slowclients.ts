@@ -6,9 +6,9 @@
 // closed (never a 5xx), and the groups keep their schedule (no missed iteration).
 import { afterAll, describe, expect, it } from "vitest";
 import { startHealthProbe, startSlowClients } from "../../helpers/slowclients.js";
+import { rawExchange } from "../lib/rawhttp.js";
 import { mib, recordFigures } from "../lib/report.js";
 import { debugDump, parseMetrics, type Stack, sleep, startStack } from "../lib/stack.js";
-import { rawExchange } from "../lib2/rawhttp.js";
 
 const SLOW_CLIENTS = 200;
 const FLOODERS = 4;

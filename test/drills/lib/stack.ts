@@ -69,6 +69,8 @@ export interface StackOptions {
   args?: string[];
   /** Feeder period, ms (default 1000). */
   feedEveryMs?: number;
+  /** Extra victoria-metrics flags (e.g. a higher -search.maxUniqueTimeseries). */
+  vmArgs?: string[];
 }
 
 export interface Stack {
@@ -179,7 +181,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     const dir = await mkdtemp(join(tmpdir(), "tsalert-drill-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const vm = await startVictoriaMetrics();
+    const vm = await startVictoriaMetrics(opts.vmArgs);
     cleanups.push(() => vm.stop());
     const datasource = await startFaultProxy(opts.datasourceTarget ?? vm.url);
     cleanups.push(() => datasource.stop());

@@ -1,28 +1,22 @@
 // Replay from the command line: vmalert's flag mode (`-replay.timeFrom` set), the `tsalert replay`
 // subcommand with the same flags, and `tsalert replay --compare OLD NEW --from --to`.
 import type { Logger } from "pino";
-import { type FlagSet, parseFlags } from "../cli/flagset.js";
-import {
-  datasourceOptions,
-  engineSettings,
-  loggerOptions,
-  remoteWriterOptions,
-  remoteWriteURLs,
-} from "../cli/options.js";
-import { loadOptionsFromFlags, loadRuleTemplates } from "../cli/ruleopts.js";
 import { loadRules } from "../config/load.js";
 import { errorLines, formatProblem, hasErrors } from "../config/problems.js";
 import type { EffectiveGroupConfig } from "../config/types.js";
 import { type ClosableQuerierFactory, createQuerierFactory } from "../datasource/querier.js";
-import { TsalertError } from "../errors.js";
+import { errorMessage, TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
+import { diffHistories, firingHistory, formatDifferences } from "../replay/compare.js";
+import { type ReplayOptions, ReplayOptionsError, replayOptions } from "../replay/options.js";
+import { createProgress } from "../replay/progress.js";
+import { fmtTime, ReplayError, replay } from "../replay/replay.js";
 import type { EngineSettings } from "../rule/types.js";
-import { compileTemplate, type TemplateSet } from "../template/index.js";
-import { diffHistories, firingHistory, formatDifferences } from "./compare.js";
-import { type ReplayOptions, ReplayOptionsError, replayOptions } from "./options.js";
-import { createProgress } from "./progress.js";
-import { fmtTime, ReplayError, replay } from "./replay.js";
+import { compileTemplate } from "../template/index.js";
+import { type FlagSet, parseFlags } from "./flagset.js";
+import { datasourceOptions, engineSettings, loggerOptions, remoteWriterOptions, remoteWriteURLs } from "./options.js";
+import { loadOptionsFromFlags, loadRuleTemplates } from "./ruleopts.js";
 
 export interface ReplayIO {
   out(text: string): void;
@@ -68,9 +62,8 @@ function optionsFromFlags(flags: FlagSet, now: number): ReplayOptions {
 async function loadGroups(
   patterns: string[],
   flags: FlagSet,
-  templates: TemplateSet | undefined,
 ): Promise<{ groups: EffectiveGroupConfig[]; error: string }> {
-  const res = await loadRules(patterns, loadOptionsFromFlags(flags, templates));
+  const res = await loadRules(patterns, loadOptionsFromFlags(flags));
   if (hasErrors(res.problems)) {
     return {
       groups: [],
@@ -91,10 +84,10 @@ function interruptible(): { signal: AbortSignal; release(): void } {
 
 function fail(io: ReplayIO, err: unknown): number {
   if (err instanceof ReplayOptionsError || (err instanceof TsalertError && err.code === "TSA_FLAG")) {
-    io.err(`tsalert: ${(err as Error).message}\n`);
+    io.err(`tsalert: ${errorMessage(err)}\n`);
     return 2;
   }
-  io.err(`replay failed: ${(err as Error).message}\n`);
+  io.err(`replay failed: ${errorMessage(err)}\n`);
   return 1;
 }
 
@@ -114,7 +107,7 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
     io.err(`${formatProblem(templates.problem)}\n`);
     return 1;
   }
-  const loaded = await loadGroups(flags.list("rule"), flags, templates.set);
+  const loaded = await loadGroups(flags.list("rule"), flags);
   if (loaded.error) {
     io.err(`${loaded.error}\n`);
     return 1;
@@ -246,7 +239,7 @@ async function runCompare(files: [string, string], flags: FlagSet, logger: Logge
     }
     const sets: EffectiveGroupConfig[][] = [];
     for (const f of files) {
-      const loaded = await loadGroups([f], flags, templates.set);
+      const loaded = await loadGroups([f], flags);
       if (loaded.error) {
         io.err(`${loaded.error}\n`);
         return 2;

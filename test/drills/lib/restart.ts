@@ -2,7 +2,7 @@
 // (alerts(), metrics(), ...) keep working against the new process.
 import { readFile } from "node:fs/promises";
 import { startTsalert, type TsalertProcess } from "../../helpers/tsalert.js";
-import type { Stack } from "../lib/stack.js";
+import type { Stack } from "./stack.js";
 
 /** The flags a running tsalert was started with, read back from /proc (node and the script dropped). */
 export async function runningArgs(proc: TsalertProcess): Promise<string[]> {
