@@ -54,6 +54,12 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
   return out;
 }
 
+function atLeast(flags: FlagSet, name: string, min: number): number {
+  const v = flags.int(name);
+  if (v < min) throw new TsalertError("TSA_FLAG", `invalid value "${v}" for flag -${name}: must be at least ${min}`);
+  return v;
+}
+
 /** -cluster.membersCount, -cluster.memberNum, -cluster.replicationFactor, -cluster.memberURLTemplate. */
 export function membershipFromFlags(flags: FlagSet): Membership {
   return parseMembership({
@@ -98,6 +104,9 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     stripFilePath: flags.bool("rule.stripFilePath"),
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
     templateTimeout: flags.duration("rule.templateTimeout"),
+    maxConcurrency: atLeast(flags, "rule.maxConcurrency", 1),
+    maxConcurrentEvals: atLeast(flags, "rule.maxConcurrentEvals", 0),
+    writeVisibilityDelay: flags.duration("rule.writeVisibilityDelay"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),
   };
