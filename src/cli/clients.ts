@@ -12,10 +12,17 @@ import { createNotifierSet, type ManagedNotifierSet } from "../notifier/index.js
 import { createRestorer } from "../remoteread/index.js";
 import type { AlertRestorer } from "../remoteread/types.js";
 import { createRemoteWriters, type RemoteWriter } from "../remotewrite/index.js";
+import { outboundWriter } from "../rule/index.js";
 import { createStateFile, type StateFile } from "../state/index.js";
 import { notifierURLsFromFlags } from "./clientflags.js";
 import type { FlagSet } from "./flagset.js";
-import { clusterPeerLimits, datasourceOptions, remoteReadOptions, remoteWriterOptions } from "./options.js";
+import {
+  clusterPeerLimits,
+  datasourceOptions,
+  engineSettings,
+  remoteReadOptions,
+  remoteWriterOptions,
+} from "./options.js";
 
 export interface RunClients {
   querierFactory: ClosableQuerierFactory;
@@ -46,7 +53,7 @@ function remoteWriter(flags: FlagSet, logger: Logger, tenant?: string): RemoteWr
   const list = remoteWriterOptions(flags, { tenant });
   if (list.length === 0) return undefined;
   try {
-    return createRemoteWriters(list, logger);
+    return outboundWriter(createRemoteWriters(list, logger), engineSettings(flags));
   } catch (err) {
     // Opening an outbox is the only way this fails: a directory in use or not writable.
     throw new TsalertError(

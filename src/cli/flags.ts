@@ -76,6 +76,13 @@ export const FLAGS: readonly FlagDef[] = [
   f("rule.validateExpressions", "bool", "true", "Check rule expressions on load"),
   f("rule.validateTemplates", "bool", "true", "Check annotation and label templates on load"),
   f("rule.evalDelay", "duration", "30s", "Subtracted from the evaluation time of groups without eval_offset"),
+  f(
+    "rule.semantics",
+    "string",
+    "vmalert",
+    "Where vmalert and Prometheus evaluate rules differently, follow vmalert (drop-in) or prometheus: rule labels replace series labels without exported_, evaluation at the scheduled time to the millisecond, eval delay 0 unless set, no alertgroup label, -external.label added only to notifications and remote-written series, re-sends timed by evaluations (README: vmalert vs Prometheus semantics)",
+    { tsalertOnly: true },
+  ),
   f("rule.resultsLimit", "int", "0", "Default group `limit` of series per rule (0 = no limit)"),
   f("rule.updateEntriesLimit", "int", "20", "Number of past evaluations kept per rule"),
   f("rule.resendDelay", "duration", "0", "Minimum time between re-sends of a firing alert"),

@@ -9,6 +9,7 @@ import type { LoggerOptions } from "../log.js";
 import type { PushMetricsOptions } from "../metricspush.js";
 import { parseHeaderList } from "../net/headers.js";
 import { outboxDir, type RemoteWriterOptions, writeURL } from "../remotewrite/index.js";
+import { parseSemantics, type RuleSemantics, SEMANTICS } from "../rule/semantics.js";
 import type { EngineSettings } from "../rule/types.js";
 import {
   checkRemoteWriteItems,
@@ -60,6 +61,22 @@ function atLeast(flags: FlagSet, name: string, min: number): number {
   return v;
 }
 
+/** -rule.semantics (a bad value is a flag error). */
+export function ruleSemantics(flags: FlagSet): RuleSemantics {
+  return parseSemantics(flags.string("rule.semantics"));
+}
+
+/** -rule.evalDelay when given, else the semantics' default (Prometheus: 0, its query_offset) or the flag's. */
+function evalDelay(flags: FlagSet, semantics: RuleSemantics): number {
+  const def = SEMANTICS[semantics].defaultEvalDelay;
+  return flags.isSet("rule.evalDelay") || def === null ? flags.duration("rule.evalDelay") : def;
+}
+
+/** -disableAlertgroupLabel, which Prometheus semantics imply (Prometheus has no `alertgroup` label). */
+export function alertgroupLabelDisabled(flags: FlagSet): boolean {
+  return flags.bool("disableAlertgroupLabel") || !SEMANTICS[ruleSemantics(flags)].alertgroupLabel;
+}
+
 /** -cluster.membersCount, -cluster.memberNum, -cluster.replicationFactor, -cluster.memberURLTemplate. */
 export function membershipFromFlags(flags: FlagSet): Membership {
   return parseMembership({
@@ -81,24 +98,27 @@ export function clusterPeerLimits(flags: FlagSet): { timeoutMs: number; maxBytes
   return { timeoutMs, maxBytes };
 }
 
-/** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit: the loader applies them to every group. */
+/** -evaluationInterval, -rule.evalDelay, -rule.resultsLimit, -rule.semantics: the loader applies them to every group. */
 export function groupDefaults(flags: FlagSet): GroupDefaults {
+  const semantics = ruleSemantics(flags);
   return {
     evaluationInterval: flags.duration("evaluationInterval"),
-    evalDelay: flags.duration("rule.evalDelay"),
+    evalDelay: evalDelay(flags, semantics),
     resultsLimit: flags.int("rule.resultsLimit"),
+    evalAlignment: SEMANTICS[semantics].alignByDefault,
   };
 }
 
 export function engineSettings(flags: FlagSet): EngineSettings {
   return {
+    semantics: ruleSemantics(flags),
     resendDelay: flags.duration("rule.resendDelay"),
     maxResolveDuration: flags.duration("rule.maxResolveDuration"),
     externalLabels: externalLabels(flags),
     externalURL: externalURL(flags),
     externalURLRaw: flags.string("external.url"),
     alertSourceTemplate: flags.string("external.alert.source") || undefined,
-    disableAlertgroupLabel: flags.bool("disableAlertgroupLabel"),
+    disableAlertgroupLabel: alertgroupLabelDisabled(flags),
     maxStartDelay: flags.duration("group.maxStartDelay"),
     updateEntriesLimit: flags.int("rule.updateEntriesLimit"),
     stripFilePath: flags.bool("rule.stripFilePath"),
@@ -128,6 +148,7 @@ export function datasourceOptions(flags: FlagSet): DatasourceOptions {
     queryTimeAlignment: flags.bool("datasource.queryTimeAlignment"),
     queryTimeout: flags.duration("datasource.queryTimeout"),
     maxResponseBytes: flags.int("datasource.maxResponseSize"),
+    millisecondTime: SEMANTICS[ruleSemantics(flags)].millisecondTimes,
   };
 }
 

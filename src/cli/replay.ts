@@ -12,6 +12,7 @@ import { diffHistories, firingHistory, formatDifferences } from "../replay/compa
 import { type ReplayOptions, ReplayOptionsError, replayOptions } from "../replay/options.js";
 import { createProgress } from "../replay/progress.js";
 import { fmtTime, ReplayError, replay } from "../replay/replay.js";
+import { outboundWriter } from "../rule/index.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate } from "../template/index.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
@@ -123,7 +124,7 @@ export async function runReplay(flags: FlagSet, logger: Logger, io: ReplayIO, si
     // A backfill writes through memory queues (no -remoteWrite.tmpDataPath) and reads what it wrote,
     // so its flushes wait for every destination, as vmalert's replay does.
     const list = remoteWriterOptions(flags, { outbox: false }).map((o) => ({ ...o, flushWaitsWhileDown: true }));
-    writer = createRemoteWriters(list, logger);
+    writer = outboundWriter(createRemoteWriters(list, logger), settingsFromFlags(flags));
   } catch (err) {
     return fail(io, err);
   }

@@ -1,6 +1,7 @@
 // The loader options the rule-related flags stand for.
 import type { ConfigProblem, DatasourceType, LoadOptions } from "../config/types.js";
 import { errorMessage, TsalertError } from "../errors.js";
+import { parseSemantics } from "../rule/semantics.js";
 import { loadTemplateFiles, type TemplateSet } from "../template/index.js";
 import type { FlagSet } from "./flagset.js";
 import { clusterPeerLimits, groupDefaults, membershipFromFlags } from "./options.js";
@@ -38,6 +39,7 @@ export function checkFlagValues(flags: FlagSet): void {
   loadOptionsFromFlags(flags);
   membershipFromFlags(flags);
   clusterPeerLimits(flags);
+  parseSemantics(flags.string("rule.semantics"));
 }
 
 /** Loads -rule.templates; a problem (file "-rule.templates") when a file does not parse or run. */

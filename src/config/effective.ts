@@ -12,7 +12,7 @@ export function withGroupDefaults(cfg: GroupConfig, d: GroupDefaults): Effective
       interval: cfg.interval !== undefined && cfg.interval > 0 ? cfg.interval : d.evaluationInterval,
       // Prometheus' query_offset stands in for eval_delay when that is not set.
       evalDelay: cfg.evalDelay ?? cfg.queryOffset ?? d.evalDelay,
-      evalAlignment: cfg.evalAlignment ?? true,
+      evalAlignment: cfg.evalAlignment ?? d.evalAlignment ?? true,
       concurrency: Math.max(1, cfg.concurrency || 1),
       limit: cfg.limit ?? d.resultsLimit,
     },

@@ -66,6 +66,8 @@ export interface GroupDefaults {
   evalDelay: number;
   /** -rule.resultsLimit (0): the limit of groups without `limit`. */
   resultsLimit: number;
+  /** `eval_alignment` of groups without one: true (vmalert), false with -rule.semantics=prometheus. */
+  evalAlignment?: boolean;
 }
 
 /** How a group runs, every default applied (`withGroupDefaults`): the engine reads these, not the written fields. */
@@ -74,7 +76,7 @@ export interface EffectiveGroupSettings {
   interval: number;
   /** ms: `eval_delay`, else `query_offset`, else -rule.evalDelay; not applied with eval_offset or cron. */
   evalDelay: number;
-  /** `eval_alignment`, else true. */
+  /** `eval_alignment`, else true (false with -rule.semantics=prometheus). */
   evalAlignment: boolean;
   /** Rules evaluated at once, at least 1. */
   concurrency: number;

@@ -24,6 +24,8 @@ export interface DatasourceOptions extends ClientOptions {
   queryTimeout?: number;
   /** tsalert -datasource.maxResponseSize, bytes (default 256 MiB). */
   maxResponseBytes?: number;
+  /** -rule.semantics=prometheus: send `time` to the millisecond, as Prometheus evaluates (vmalert: whole seconds). */
+  millisecondTime?: boolean;
 }
 
 export const DEFAULT_QUERY_STEP_MS = 5 * 60_000;

@@ -15,6 +15,8 @@ export interface GroupRequestPlan {
   /** Group `params`: each key replaces every same-name parameter. */
   groupParams: Record<string, string[]>;
   intervalMs: number;
+  /** `time` to the millisecond (Unix seconds with a fraction) instead of vmalert's whole-second RFC 3339. */
+  millisecondTime: boolean;
 }
 
 const GO_ZERO_OFFSET_MS = 62_135_596_800_000;
@@ -24,6 +26,11 @@ export function goTruncate(ms: number, d: number): number {
   if (d <= 0) return ms;
   const r = (ms + GO_ZERO_OFFSET_MS) % d;
   return ms - (r < 0 ? r + d : r);
+}
+
+/** Unix seconds with milliseconds, which the Prometheus query API and VictoriaMetrics both accept. */
+export function unixSecondsMs(ms: number): string {
+  return (ms / 1000).toFixed(3);
 }
 
 /** RFC3339 with whole seconds in UTC, as Go's `time.RFC3339` formats it. */
@@ -59,7 +66,14 @@ export function planGroup(opts: DatasourceOptions, s: GroupQuerySettings): Group
     if (opts.roundDigits && opts.roundDigits > 0) fixed.push(["round_digits", String(opts.roundDigits)]);
     if (opts.nocache) fixed.push(["nocache", "1"]);
   }
-  return { type: s.type, endpoint, fixed, groupParams: s.params, intervalMs: s.evaluationInterval };
+  return {
+    type: s.type,
+    endpoint,
+    fixed,
+    groupParams: s.params,
+    intervalMs: s.evaluationInterval,
+    millisecondTime: opts.millisecondTime === true,
+  };
 }
 
 /** The query time sent to the datasource (after the 1.79.5 lookback/alignment flags, if set). */
@@ -77,7 +91,7 @@ export function buildURL(plan: GroupRequestPlan, expr: string, timeMs: number): 
   const u = new URL(plan.endpoint);
   const q = u.searchParams;
   if (plan.type === "prometheus") {
-    q.set("time", rfc3339Seconds(timeMs));
+    q.set("time", plan.millisecondTime ? unixSecondsMs(timeMs) : rfc3339Seconds(timeMs));
   } else if (plan.type === "vlogs") {
     q.set("time", rfc3339Seconds(timeMs));
     if (!VLOGS_TIME_FILTER.test(expr) && plan.intervalMs > 0) {

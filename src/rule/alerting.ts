@@ -12,8 +12,9 @@ import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
 import { History } from "./history.js";
 import { alertKey, labelsHash, ruleID } from "./ids.js";
-import { addLabel, type LabelSet, seriesLabelSet } from "./labels.js";
+import { addLabel, type LabelRules, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
+import { withoutExternalLabels } from "./outbound.js";
 import {
   type ExecOutcome,
   entry,
@@ -23,9 +24,18 @@ import {
   type RuleGroup,
   type RuleInputs,
   runQuery,
+  seriesTime,
 } from "./rule.js";
+import { type SemanticsPolicy, semanticsPolicy } from "./semantics.js";
 import { oneSample, staleSeries, withLabels } from "./series.js";
-import { allLiteral, compileTexts, type RuleTexts, renderTexts } from "./templates.js";
+import {
+  allLiteral,
+  compileTexts,
+  prometheusTemplateError,
+  type RuleTexts,
+  renderTexts,
+  vmalertTemplateError,
+} from "./templates.js";
 import type { AlertState, CompileTemplate } from "./types.js";
 import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
@@ -98,6 +108,10 @@ export class AlertingRule implements Rule {
   private literalAnnotations: Record<string, string> = {};
   private activeCount = 0;
   private labelTable = new Map<string, Label>();
+  private policy: Readonly<SemanticsPolicy>;
+  private labelRules: LabelRules;
+  /** `$externalURL` of templates: the raw flag (vmalert) or the computed URL (Prometheus). */
+  private tplExternalURL: string;
   private adopted = false;
   private metricLabels: Record<string, string>;
   private pendingGauge;
@@ -122,6 +136,11 @@ export class AlertingRule implements Rule {
     this.annotationTexts = cfg.annotations;
     this.debug = cfg.debug;
     this.id = ruleID("alerting", this.name, cfg.expr, cfg.labels);
+    this.policy = semanticsPolicy(inputs.settings);
+    this.labelRules = this.policy;
+    this.tplExternalURL = this.policy.computedExternalURLInTemplates
+      ? inputs.settings.externalURL
+      : inputs.settings.externalURLRaw;
     this.history = new History(cfg.updateEntriesLimit ?? inputs.settings.updateEntriesLimit);
     this.labelTpls = compileTexts(merged, templates.compile, true);
     this.staticLabels = allLiteral(this.labelTpls);
@@ -142,17 +161,21 @@ export class AlertingRule implements Rule {
     const { clock, logger, settings } = this.inputs;
     const start = clock.now();
     m.executionTotal.inc();
+    const qts = this.inputs.queryTime(ts);
     let res: QueryResult;
     try {
-      res = await runQuery(this.inputs.querier, this.expr, ts, signal);
+      res = await runQuery(this.inputs.querier, this.expr, qts, signal);
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
-      this.fail(start, ts, undefined, msg);
+      this.fail(start, qts, undefined, msg);
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
       // The state stays frozen, and so must Alertmanager's view of it: without re-sends its endsAt
       // (4 intervals ahead) runs out and a datasource outage pages as "resolved".
-      return { series: [], alerts: await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration()) };
+      return {
+        series: [],
+        alerts: await this.alertsToSend(this.sendTime(ts), settings.resendDelay, this.resolveDuration()),
+      };
     }
     const queryDone = clock.now();
     this.samplesGauge.set(res.data.length);
@@ -162,7 +185,7 @@ export class AlertingRule implements Rule {
     if (budget.max > 0 && this.overBudget(res.data.length)) {
       // An alert storm is refused before any template work: distinct series are at least as many as
       // the result (duplicates would be an error anyway), so memory and CPU stay bounded.
-      return this.refuse(start, ts, res, queryDone, res.data.length);
+      return this.refuse(start, qts, res, queryDone, res.data.length);
     }
 
     let tplError: string | null = null;
@@ -210,7 +233,7 @@ export class AlertingRule implements Rule {
 
     if (dupAt < 0 && budget.max > 0) {
       const want = ids.size + this.keptFiring(ids, ts);
-      if (this.overBudget(want)) return this.refuse(start, ts, res, queryDone, want);
+      if (this.overBudget(want)) return this.refuse(start, qts, res, queryDone, want);
     }
 
     for (const [id, a] of this.alerts) {
@@ -218,7 +241,7 @@ export class AlertingRule implements Rule {
     }
 
     const stale: TimeSeries[] = [];
-    const tsMs = Math.floor(ts / 1000) * 1000;
+    const tsMs = seriesTime(this.inputs, ts);
     const updated = new Set<string>();
     const created = new Set<Alert>();
     for (let i = 0; i < prepared.length; i++) {
@@ -229,7 +252,7 @@ export class AlertingRule implements Rule {
       if (i === dupAt) {
         const msg = `labels ${goMap(p.processed)}: result contains metrics with the same labelset during evaluation. See https://docs.victoriametrics.com/victoriametrics/vmalert/#series-with-the-same-labelset for details`;
         this.finishCounts();
-        this.fail(start, ts, res, msg, queryDone - start);
+        this.fail(start, qts, res, msg, queryDone - start);
         logRuleError(logger, g, this.name, msg);
         return { series: [], alerts: [] };
       }
@@ -239,6 +262,8 @@ export class AlertingRule implements Rule {
         if (a.state === "inactive") {
           a.state = "pending";
           a.activeAt = ts;
+          // Prometheus replaces a resolved alert that comes back with a new one: nothing sent yet.
+          if (this.policy.freshAlertOnReturn) a.lastSent = a.end = a.resolvedAt = a.start = 0;
           this.debugLog(ts, a, "INACTIVE => PENDING");
         }
         a.value = p.value;
@@ -315,22 +340,36 @@ export class AlertingRule implements Rule {
       this.alerts = new Map();
       this.finishCounts();
       const msg = `exec exceeded limit of ${g.limit} with ${active} alerts`;
-      this.fail(start, ts, res, msg, queryDone - start);
+      this.fail(start, qts, res, msg, queryDone - start);
       logRuleError(logger, g, this.name, msg);
       return { series: [], alerts: [], restored: restorer !== undefined };
     }
 
     const state = this.finishCounts();
-    const e = entry(start, ts, queryDone - start, res, tplError, rfc3339Nano);
+    // Set by the render callbacks above, which the compiler does not follow.
+    const tplErr = tplError as string | null;
+    const unhealthy = tplErr !== null && this.policy.templateErrorsUnhealthy;
+    const e = entry(start, qts, queryDone - start, res, unhealthy ? tplErr : null, rfc3339Nano);
     e.state = state;
     this.history.add(e);
-    if (tplError) {
+    if (tplErr !== null && unhealthy) {
       this.errorsCounter.inc();
-      logRuleError(logger, g, this.name, tplError);
+      logRuleError(logger, g, this.name, tplErr);
+    } else if (tplErr !== null) {
+      logger.warn(`group "${g.name}" (file=${g.shownFile}): rule "${this.name}": ${tplErr}`);
     }
     const series = this.inputs.writes ? await this.toSeries(stale, tsMs, yielder) : [];
-    const alerts = await this.alertsToSend(clock.now(), settings.resendDelay, this.resolveDuration(), yielder);
+    const alerts = await this.alertsToSend(this.sendTime(ts), settings.resendDelay, this.resolveDuration(), yielder);
     return { series, alerts, restored: restorer !== undefined };
+  }
+
+  private templateErrorText(): (msg: string) => string {
+    return this.policy.templateErrorsUnhealthy ? vmalertTemplateError : prometheusTemplateError;
+  }
+
+  /** "Now" of re-send decisions and endsAt: the wall clock (vmalert) or the evaluation time (Prometheus). */
+  private sendTime(ts: number): number {
+    return this.policy.sendAtEvaluationTime ? ts : this.inputs.clock.now();
   }
 
   /** True when holding `want` active alerts would take the engine over -rule.maxActiveAlerts. */
@@ -370,22 +409,21 @@ export class AlertingRule implements Rule {
   ): Promise<Prepared> {
     const g = this.group;
     const { settings } = this.inputs;
-    const ls = seriesLabelSet(metric.labels);
-    const replace = settings.alertLabels === "prometheus";
+    const ls = seriesLabelSet(metric.labels, this.labelRules);
     if (this.staticLabels) {
-      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal, replace);
+      for (const [k, t] of this.labelTpls) addLabel(ls, k, (t as { literal: string }).literal);
     } else {
       const data: AlertTemplateData = {
         labels: ls.origin,
         value: metric.value,
         expr: this.expr,
         externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
-        externalURL: settings.externalURLRaw,
+        externalURL: this.tplExternalURL,
       };
-      const rendered = await renderTexts(this.labelTpls, data, ctx, onError);
-      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k], replace);
+      const rendered = await renderTexts(this.labelTpls, data, ctx, onError, this.templateErrorText());
+      for (const [k] of this.labelTpls) addLabel(ls, k, rendered[k]);
     }
-    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel, replace);
+    addSystemLabels(ls, this.name, g.name, settings.disableAlertgroupLabel || !this.policy.alertgroupLabel);
     const keys = this.sortedKeys(Object.keys(ls.processed));
     const hash = labelsHash(ls.processed, keys);
     const key = hash.key();
@@ -409,9 +447,9 @@ export class AlertingRule implements Rule {
         for: this.forMs,
         isPartial,
         externalLabels: settings.templateExternalLabels ?? settings.externalLabels,
-        externalURL: settings.externalURLRaw,
+        externalURL: this.tplExternalURL,
       };
-      annotations = await renderTexts(this.annTpls, data, ctx, onError);
+      annotations = await renderTexts(this.annTpls, data, ctx, onError, this.templateErrorText());
     }
     return { key, id, hash, processed: ls.processed, keys, annotations, value: metric.value };
   }
@@ -646,11 +684,11 @@ export class AlertingRule implements Rule {
    */
   private restoreAlerts(found: RestoredAlert[], ts: number, created: Set<Alert>): TimeSeries[] {
     const stale: TimeSeries[] = [];
-    const tsMs = Math.floor(ts / 1000) * 1000;
+    const tsMs = seriesTime(this.inputs, ts);
     for (const r of found) {
       const labels = { ...r.labels };
       delete labels.__name__;
-      const a = this.alerts.get(alertKey(labels));
+      const a = this.alerts.get(alertKey(labels)) ?? this.alerts.get(alertKey(this.withoutOutboundLabels(labels)));
       if (!a || a.restored || a.state !== "pending" || !created.has(a)) continue;
       a.activeAt = r.activeAt;
       a.restored = true;
@@ -663,6 +701,12 @@ export class AlertingRule implements Rule {
       }
     }
     return stale;
+  }
+
+  /** A restored series without the external labels Prometheus semantics add on remote write (outbound.ts). */
+  private withoutOutboundLabels(labels: Record<string, string>): Record<string, string> {
+    if (this.policy.externalLabelsOnRules) return labels;
+    return withoutExternalLabels(labels, this.inputs.settings.externalLabels) ?? labels;
   }
 
   snapshot(): AlertSnapshot[] {
@@ -835,15 +879,9 @@ function sameTexts(a: Record<string, string>, b: Record<string, string>): boolea
   return n === 0;
 }
 
-export function addSystemLabels(
-  ls: LabelSet,
-  alertname: string,
-  group: string,
-  noGroupLabel: boolean,
-  replace = false,
-): void {
-  addLabel(ls, "alertname", alertname, replace);
-  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group, replace);
+export function addSystemLabels(ls: LabelSet, alertname: string, group: string, noGroupLabel: boolean): void {
+  addLabel(ls, "alertname", alertname);
+  if (!noGroupLabel && group !== "") addLabel(ls, "alertgroup", group);
 }
 
 /** Go's %v of a map[string]string: map[k:v k2:v2], keys sorted. */

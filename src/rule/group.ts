@@ -24,10 +24,12 @@ import { sleep } from "./clock.js";
 import { rfc3339Nano } from "./format.js";
 import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
+import { alertsWithExternalLabels } from "./outbound.js";
 import { runPlan } from "./plan.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, type ExecOutcome, errorMessage, linked, type Rule, type RuleInputs } from "./rule.js";
-import { evalTimestamp, startDelay } from "./schedule.js";
+import { evalTimestamp, startDelay, type TimestampSettings } from "./schedule.js";
+import { semanticsPolicy } from "./semantics.js";
 import { Slots } from "./slots.js";
 import type { EngineSettings, GroupDeps } from "./types.js";
 
@@ -156,13 +158,16 @@ export class Group {
       settings,
       writes: this.writer !== undefined,
       budget: this.budget,
+      queryTime: (ts) => this.queryTime(ts),
     };
     m.groupResultsLimit.labels(this.metricLabels).set(cfg.effective.limit);
     this.slots = new Slots(groupConcurrency(cfg, settings));
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
     // Priority rule > group > external (https://docs.victoriametrics.com/vmalert/#groups); a tenant's
-    // vm_account_id and vm_project_id win over all of them.
-    const base = { ...settings.externalLabels, ...cfg.labels };
+    // vm_account_id and vm_project_id win over all of them. Prometheus semantics add external labels only
+    // on the way out (outbound.ts).
+    const external = semanticsPolicy(settings).externalLabelsOnRules ? settings.externalLabels : {};
+    const base = { ...external, ...cfg.labels };
     const tenantOnly = tenant !== undefined ? tenantLabels(tenant) : {};
     const old = new Map(this.rules.map((r) => [r.id, r]));
     const next: Rule[] = [];
@@ -357,15 +362,7 @@ export class Group {
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;
     m.iterationTotal.labels(this.metricLabels).inc();
-    const eff = this.cfg.effective;
-    const ts = this.cron
-      ? evalTS
-      : evalTimestamp(evalTS, {
-          interval: this.interval,
-          evalOffset: this.cfg.evalOffset,
-          evalDelay: eff.evalDelay,
-          evalAlignment: eff.evalAlignment,
-        });
+    const ts = this.evaluationTime(evalTS);
     const link = linked(this.stopCtl.signal);
     const ctl = link.ctl;
     this.evalCtl = ctl;
@@ -440,6 +437,32 @@ export class Group {
     if (wait > 0) await sleep(clock, wait, signal).catch(() => {});
   }
 
+  private timestampSettings(): TimestampSettings {
+    const eff = this.cfg.effective;
+    return {
+      interval: this.interval,
+      evalOffset: this.cfg.evalOffset,
+      evalDelay: eff.evalDelay,
+      evalAlignment: eff.evalAlignment,
+    };
+  }
+
+  /**
+   * The time an evaluation scheduled at evalTS uses for its alert state: vmalert's adjusted time (eval
+   * delay, alignment), or under Prometheus semantics the scheduled time itself (its rules query earlier:
+   * RuleInputs.queryTime).
+   */
+  private evaluationTime(evalTS: number): number {
+    if (this.cron || !semanticsPolicy(this.deps.settings).alignByDefault) return evalTS;
+    return evalTimestamp(evalTS, this.timestampSettings());
+  }
+
+  /** Prometheus semantics: a rule queries (and stamps its series) eval_delay/query_offset before the state time. */
+  private queryTime(ts: number): number {
+    if (this.cron || semanticsPolicy(this.deps.settings).alignByDefault) return ts;
+    return evalTimestamp(ts, this.timestampSettings());
+  }
+
   /** One rule's evaluation; a restore still due is passed along and dropped once the rule has done it. */
   private async execRule(r: Rule, ts: number, signal: AbortSignal): Promise<ExecOutcome> {
     const restorer = this.restoring.has(r) ? this.restorer : undefined;
@@ -471,8 +494,11 @@ export class Group {
   }
 
   /** Fire-and-track: every notifier gets the alerts concurrently; a slow one is capped, never awaited. */
-  private send(alerts: NotifierAlert[]): void {
+  private send(toSend: NotifierAlert[]): void {
     const { logger, settings } = this.deps;
+    const alerts = semanticsPolicy(settings).externalLabelsOnRules
+      ? toSend
+      : alertsWithExternalLabels(toSend, settings.externalLabels);
     const cap = settings.maxInflightSends ?? DEFAULT_MAX_INFLIGHT;
     const headers = Object.keys(this.notifierHeaders).length > 0 ? this.notifierHeaders : undefined;
     for (const n of this.deps.notifiers.notifiers()) {

@@ -1,6 +1,6 @@
-// Recording rules (README "Recording rules"): literal labels, exported_ on clashes, empty removes,
-// duplicates and limit are errors, stale markers for series that vanished since the last successful
-// evaluation.
+// Recording rules (README "Recording rules"): literal labels, exported_ on clashes (a plain override under
+// -rule.semantics=prometheus), empty removes, duplicates and limit are errors, stale markers for series
+// that vanished since the last successful evaluation.
 import type { RuleConfig } from "../config/types.js";
 import type { QueryResult } from "../datasource/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
@@ -18,7 +18,9 @@ import {
   type RuleGroup,
   type RuleInputs,
   runQuery,
+  seriesTime,
 } from "./rule.js";
+import { type SemanticsPolicy, semanticsPolicy } from "./semantics.js";
 import { labelsKey, oneSample, sortedLabels, staleSeries } from "./series.js";
 import { CHEAP_STRIDE, Yielder } from "./yielder.js";
 
@@ -38,6 +40,7 @@ export class RecordingRule implements Rule {
   private metricLabels: Record<string, string>;
   private errorsCounter;
   private samplesGauge;
+  private policy: Readonly<SemanticsPolicy>;
 
   constructor(
     cfg: RuleConfig,
@@ -52,6 +55,7 @@ export class RecordingRule implements Rule {
     this.id = ruleID("recording", this.name, cfg.expr, cfg.labels);
     this.history = new History(cfg.updateEntriesLimit ?? inputs.settings.updateEntriesLimit);
     this.labelPairs = Object.entries(merged);
+    this.policy = semanticsPolicy(inputs.settings);
     this.metricLabels = { recording: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
     this.errorsCounter = m.recordingErrors.labels(this.metricLabels);
     this.samplesGauge = m.recordingSamples.labels(this.metricLabels);
@@ -63,17 +67,18 @@ export class RecordingRule implements Rule {
     const { clock, logger } = this.inputs;
     const start = clock.now();
     m.executionTotal.inc();
+    const qts = this.inputs.queryTime(ts);
     let res: QueryResult;
     try {
-      res = await runQuery(this.inputs.querier, this.expr, ts, signal);
+      res = await runQuery(this.inputs.querier, this.expr, qts, signal);
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
-      this.fail(entry(start, ts, clock.now() - start, undefined, msg, rfc3339Nano));
+      this.fail(entry(start, qts, clock.now() - start, undefined, msg, rfc3339Nano));
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
       return { series: [], alerts: [] };
     }
-    const e = entry(start, ts, clock.now() - start, res, null, rfc3339Nano);
+    const e = entry(start, qts, clock.now() - start, res, null, rfc3339Nano);
     this.samplesGauge.set(res.data.length);
     if (g.limit > 0 && res.data.length > g.limit) {
       e.error = `exec exceeded limit of ${g.limit} with ${res.data.length} series`;
@@ -96,10 +101,12 @@ export class RecordingRule implements Rule {
         return { series: [], alerts: [] };
       }
       now.set(key, labels);
-      out.push(oneSample(labels, metric.value, Math.round(metric.timestamp * 1000)));
+      // Prometheus stamps a result with the time it was queried for; vmalert keeps the datasource's timestamp.
+      const at = this.policy.recordAtQueryTime ? qts : Math.round(metric.timestamp * 1000);
+      out.push(oneSample(labels, metric.value, at));
     }
     for (const [key, labels] of this.last) {
-      if (!now.has(key)) out.push(staleSeries(labels, ts));
+      if (!now.has(key)) out.push(staleSeries(labels, this.policy.millisecondTimes ? seriesTime(this.inputs, ts) : ts));
     }
     this.last = now;
     this.history.add(e);
@@ -116,7 +123,7 @@ export class RecordingRule implements Rule {
         continue;
       }
       const had = m[k];
-      if (had !== undefined && had !== v) m[`exported_${k}`] = had;
+      if (had !== undefined && had !== v && this.policy.exportedLabels) m[`exported_${k}`] = had;
       m[k] = v;
     }
     return sortedLabels(m);

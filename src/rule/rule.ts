@@ -7,6 +7,7 @@ import type { AlertRestorer } from "../remoteread/types.js";
 import type { TimeSeries } from "../remotewrite/types.js";
 import type { ApiRule, ApiStateEntry } from "./api.js";
 import type { Clock } from "./clock.js";
+import { semanticsPolicy } from "./semantics.js";
 import type { EngineSettings } from "./types.js";
 
 /** What a rule reads of its group: its identity (labels, metrics, API, logs), interval and limit. */
@@ -33,7 +34,7 @@ export type RuleSettings = Pick<
   | "maxResolveDuration"
   | "externalLabels"
   | "templateExternalLabels"
-  | "alertLabels"
+  | "semantics"
   | "externalURL"
   | "externalURLRaw"
   | "disableAlertgroupLabel"
@@ -55,6 +56,11 @@ export interface RuleInputs {
   writes: boolean;
   /** The -rule.maxActiveAlerts counter, shared by every rule of an engine. */
   budget: AlertBudget;
+  /**
+   * The time a rule queries for an evaluation at `ts` (the state time): `ts` itself, or under
+   * -rule.semantics=prometheus eval_delay/query_offset earlier (Prometheus' query_offset).
+   */
+  queryTime(ts: number): number;
 }
 
 /** The -rule.maxActiveAlerts counter, shared by every rule of an engine. */
@@ -89,6 +95,15 @@ export interface Rule {
   api(withUpdates: boolean): ApiRule;
   /** Removes the rule's metric series and its share of the alert budget. */
   close(): void;
+}
+
+/**
+ * The timestamp of the series (ALERTS, stale markers) an evaluation at `ts` writes: the query time in
+ * whole seconds, as vmalert, or to the millisecond, as Prometheus.
+ */
+export function seriesTime(inputs: RuleInputs, ts: number): number {
+  const t = inputs.queryTime(ts);
+  return semanticsPolicy(inputs.settings).millisecondTimes ? t : Math.floor(t / 1000) * 1000;
 }
 
 /**

@@ -33,15 +33,26 @@ export function allLiteral(texts: RuleTexts): boolean {
 
 const PREFIX = "error evaluating template: ";
 
+/** vmalert's value of a text whose template failed: `error evaluating template: ...`. */
+export function vmalertTemplateError(msg: string): string {
+  return msg.startsWith(PREFIX) ? msg : PREFIX + msg;
+}
+
+/** Prometheus' value of a text whose template failed: `<error expanding template: ...>`. */
+export function prometheusTemplateError(msg: string): string {
+  return `<error expanding template: ${msg.startsWith(PREFIX) ? msg.slice(PREFIX.length) : msg}>`;
+}
+
 /**
- * Renders every text. A failing text gets `error evaluating template: ...` as its value and the first
- * failure is reported through onError; the others still render.
+ * Renders every text. A failing text gets `errorText(message)` as its value (vmalert's by default) and
+ * the first failure is reported through onError; the others still render.
  */
 export async function renderTexts(
   texts: RuleTexts,
   data: AlertTemplateData,
   ctx: RenderContext,
   onError: (msg: string) => void,
+  errorText: (msg: string) => string = vmalertTemplateError,
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [k, t] of texts) {
@@ -52,9 +63,8 @@ export async function renderTexts(
     try {
       out[k] = await t.tpl.render(data, ctx);
     } catch (err) {
-      const msg = errorMessage(err);
       // The annotation goes to Alertmanager and the API with every alert: an error quoting a peer stays small.
-      const text = keptErrorText(msg.startsWith(PREFIX) ? msg : PREFIX + msg);
+      const text = keptErrorText(errorText(errorMessage(err)));
       out[k] = text;
       onError(`${k}: ${text}`);
     }

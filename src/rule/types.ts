@@ -7,6 +7,7 @@ import type { RemoteWriter } from "../remotewrite/types.js";
 import type { StateFile } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import type { Clock } from "./clock.js";
+import type { RuleSemantics } from "./semantics.js";
 
 export type CompileTemplate = (text: string, opts?: { limited?: boolean }) => CompiledTemplate;
 
@@ -20,19 +21,16 @@ export interface EngineSettings {
   resendDelay: number;
   /** -rule.maxResolveDuration (0 = no cap). */
   maxResolveDuration: number;
-  /** -external.label: added to every rule's labels (rule > group > external). */
+  /**
+   * -external.label: added to every rule's labels (rule > group > external), or with Prometheus semantics
+   * only to what leaves (notifications, remote write; semantics.ts externalLabelsOnRules).
+   */
   externalLabels: Record<string, string>;
   /**
-   * `$externalLabels` in templates when it is not `externalLabels` (unit-test dialects: promtool only
-   * templates a test's external labels, vmalert-tool only attaches them). Default: externalLabels.
+   * `$externalLabels` in templates when it is not `externalLabels`: the vmalert-tool unit-test dialect
+   * attaches a test's external labels but templates only the -external.label flags. Default: externalLabels.
    */
   templateExternalLabels?: Record<string, string>;
-  /**
-   * How alert labels combine a series with the rule's labels: "vmalert" (default) keeps a replaced series
-   * value as exported_<name> and lets annotations see rule labels the series lacks; "prometheus" (the
-   * promtool unit-test dialect) replaces it, and annotations see the series labels only.
-   */
-  alertLabels?: "vmalert" | "prometheus";
   /** The computed external URL (links, generatorURL), no trailing slash. */
   externalURL: string;
   /** The raw -external.url flag value (`$externalURL` in templates). */
@@ -66,6 +64,8 @@ export interface EngineSettings {
   clusterMode?: boolean;
   /** -defaultTenant.prometheus / -defaultTenant.graphite: tenant of groups without `tenant` (clusterMode only). */
   defaultTenants?: { prometheus?: string; graphite?: string };
+  /** -rule.semantics: whose rules tsalert follows where vmalert and Prometheus differ (src/rule/semantics.ts); vmalert when unset. */
+  semantics?: RuleSemantics;
 }
 
 /** What a group is built from: the engine hands down its own deps; replay and unit tests build theirs. */

@@ -11,6 +11,7 @@ import type { GoRegexp } from "../goregexp.js";
 import { fmtDuration } from "../gotime.js";
 import { validateExpr } from "../metricsql/index.js";
 import { validatePromql } from "../promql/index.js";
+import { semanticsPolicy } from "../rule/semantics.js";
 import type { EngineSettings } from "../rule/types.js";
 import { compileTemplate } from "../template/index.js";
 import type { Backend } from "./backend.js";
@@ -73,24 +74,22 @@ export async function loadTestRules(file: TestFile): Promise<{ groups: GroupConf
 }
 
 /**
- * The dialects differ on external labels: promtool passes a test's external labels to templates only
- * (Prometheus attaches them when alerts leave for Alertmanager, not in rule evaluation); vmalert-tool
- * attaches them to every rule's labels and templates only the -external.label flags.
+ * promtool evaluates with Prometheus semantics (src/rule/semantics.ts): rule labels replace series labels,
+ * no alertgroup label, and external labels stay out of rule labels (templates read them). vmalert-tool
+ * attaches a test's external labels to every rule's labels and templates only the -external.label flags.
  */
 function settingsFor(file: TestFile, test: TestGroup, opts: RunOptions): EngineSettings {
   const url = opts.externalURL ?? test.externalURL ?? "";
-  const merged = { ...test.externalLabels, ...opts.externalLabels };
   const promtool = file.format === "promtool";
   return {
+    semantics: promtool ? "prometheus" : "vmalert",
     resendDelay: 0,
     maxResolveDuration: 0,
-    externalLabels: promtool ? {} : merged,
-    templateExternalLabels: promtool ? merged : { ...opts.externalLabels },
+    externalLabels: { ...test.externalLabels, ...opts.externalLabels },
+    ...(promtool ? {} : { templateExternalLabels: { ...opts.externalLabels } }),
     externalURL: url.replace(/\/+$/, ""),
     externalURLRaw: url,
-    // promtool's alerts carry no alertgroup label, and rule labels replace series labels as in Prometheus.
-    disableAlertgroupLabel: promtool || opts.disableAlertgroupLabel,
-    alertLabels: promtool ? "prometheus" : "vmalert",
+    disableAlertgroupLabel: opts.disableAlertgroupLabel,
     maxStartDelay: 0,
     updateEntriesLimit: 20,
     maxActiveAlerts: 0,
@@ -152,7 +151,8 @@ async function runTest(file: TestFile, groups: GroupConfig[], test: TestGroup, o
       }
       for (const t of test.alertTests) {
         if (Math.floor(t.evalTime / ei) !== k) continue;
-        const msg = checkAlert(file, t, runner, settings.disableAlertgroupLabel, opts.disableAlertgroupLabel);
+        const noGroupLabel = settings.disableAlertgroupLabel || !semanticsPolicy(settings).alertgroupLabel;
+        const msg = checkAlert(file, t, runner, noGroupLabel, opts.disableAlertgroupLabel);
         if (msg) failures.push(msg);
       }
     }

@@ -83,6 +83,35 @@ describe("alerting state machine", () => {
     expect(r.alerts.size).toBe(0);
   });
 
+  it("resolved notifications carry the annotations of the last firing evaluation, also after the data they query changed", async () => {
+    // The compliance suite's ZeroFor_SmallFor case: an annotation reads other series through `query`,
+    // whose values change after the alert resolved; vmalert and Prometheus keep the last firing text.
+    const h = harness();
+    h.deps.q.set("x", [series({ job: "a" })]);
+    h.deps.q.set("ids", [series({ id: "101" }, 1)]);
+    const r = alerting(
+      h,
+      alertRule({ alert: "A", expr: "x", annotations: { v: '{{ query "ids" | first | value }}' } }),
+    );
+    const first = await r.exec(T0, never);
+    expect(first.alerts[0].annotations.v).toBe("1");
+    h.deps.q.set("x", []);
+    h.deps.clock.jump(MIN);
+    const resolved = await r.exec(T0 + MIN, never);
+    expect(resolved.alerts[0].endsAt.getTime()).toBe(T0 + MIN);
+    expect(resolved.alerts[0].annotations.v).toBe("1");
+    h.deps.q.set("ids", [series({ id: "101" }, 2)]);
+    let resent = 0;
+    for (let i = 2; i < 6; i++) {
+      h.deps.clock.jump(MIN);
+      for (const a of (await r.exec(T0 + i * MIN, never)).alerts) {
+        expect(a.annotations.v).toBe("1");
+        resent++;
+      }
+    }
+    expect(resent).toBe(4);
+  });
+
   it("a resolved alert whose series comes back becomes pending with a new activeAt", async () => {
     const h = harness();
     h.deps.q.set("x", [series({ job: "a" })]);

@@ -36,6 +36,7 @@ export function harness(
     settings: deps.settings,
     writes: true,
     budget,
+    queryTime: (ts) => ts,
   };
   return { deps, inputs, budget };
 }

@@ -100,7 +100,7 @@ describeIf("rule groups agree with promtool", () => {
           externalURL: "",
           externalURLRaw: "",
           disableAlertgroupLabel: true,
-          alertLabels: "prometheus",
+          semantics: "prometheus",
           maxStartDelay: 0,
           updateEntriesLimit: 20,
           maxActiveAlerts: 0,
