@@ -2,7 +2,7 @@
 // victoria-metrics (started and stopped here): samples/s and CPU of this process per 100k samples, in
 // W2's shape (56,000 series per iteration, pushed in 100 rule-sized chunks by 10 concurrent groups,
 // each chunk followed by a flush as the engine does). The goal: the outbox costs under 20% more CPU than the memory queue.
-// Standalone: node bench/outbox.bench.mjs [--iterations=N] [--groups=N]. Imports the built code from dist/.
+// Standalone: node bench/outbox.bench.mjs [--iterations=N] [--groups=N] [--flush=rule|group]. Imports the built code from dist/.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +36,7 @@ function iteration(t) {
   return out;
 }
 
-async function measure(url, iterations, t0, outboxDir, GROUPS) {
+async function measure(url, iterations, t0, outboxDir, GROUPS, flushPerGroup = false) {
   const logger = pino({ level: "error" });
   const writer = createRemoteWriter(
     {
@@ -58,8 +58,10 @@ async function measure(url, iterations, t0, outboxDir, GROUPS) {
       Array.from({ length: GROUPS }, async (_, g) => {
         for (let c = g; c < CHUNKS; c += GROUPS) {
           writer.push(it.slice(c * chunk, (c + 1) * chunk));
-          await writer.flush();
+          if (!flushPerGroup) await writer.flush();
         }
+        // With the rule dependency graph, output no rule reads is flushed once per group iteration.
+        if (flushPerGroup) await writer.flush();
       }),
     );
   }
@@ -74,22 +76,28 @@ export async function run() {
   const iterations = arg("iterations", 5);
   // --groups=1: one flush at a time, every flush its own fsync (the worst case for the outbox).
   const groups = arg("groups", 10);
+  // --flush=group: one flush per group iteration, as the engine does for output no rule reads (the rule
+  // dependency graph); --flush=rule (the default): a flush after every rule's chunk, as for output a
+  // later rule reads.
+  const flushArg = process.argv.find((a) => a.startsWith("--flush="))?.split("=")[1] ?? "rule";
+  if (flushArg !== "rule" && flushArg !== "group") throw new Error(`--flush=${flushArg}: want rule or group`);
+  const perGroup = flushArg === "group";
   const dir = await mkdtemp(join(tmpdir(), "tsalert-bench-outbox-"));
   const port = await freePort();
   const { child, url } = await startVictoriaMetrics({ port, dir: join(dir, "vm") });
   process.stderr.write(
-    `outbox bench: node bench/outbox.bench.mjs --iterations=${iterations} --groups=${groups}; victoria-metrics -httpListenAddr=127.0.0.1:${port} -storageDataPath=${join(dir, "vm", "data")} -retentionPeriod=100y -search.latencyOffset=0s -loggerLevel=ERROR\n`,
+    `outbox bench: node bench/outbox.bench.mjs --iterations=${iterations} --groups=${groups} --flush=${flushArg}; victoria-metrics -httpListenAddr=127.0.0.1:${port} -storageDataPath=${join(dir, "vm", "data")} -retentionPeriod=100y -search.latencyOffset=0s -loggerLevel=ERROR\n`,
   );
   try {
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 6 * 3_600_000;
     const rounds = { memory: [], outbox: [] };
     // Warm-up (JIT, VM's new series), then alternate so load on the shared machine hits both alike.
-    await measure(url, 1, t0 - 3_600_000, undefined, groups);
+    await measure(url, 1, t0 - 3_600_000, undefined, groups, perGroup);
     for (let r = 0; r < 3; r++) {
       const base = t0 + r * iterations * 10_000 * 2;
-      rounds.memory.push(await measure(url, iterations, base, undefined, groups));
+      rounds.memory.push(await measure(url, iterations, base, undefined, groups, perGroup));
       const box = join(dir, `outbox-${r}`);
-      rounds.outbox.push(await measure(url, iterations, base + iterations * 10_000, box, groups));
+      rounds.outbox.push(await measure(url, iterations, base + iterations * 10_000, box, groups, perGroup));
       process.stderr.write(
         `  round ${r + 1}: memory ${JSON.stringify(rounds.memory[r])}, outbox ${JSON.stringify(rounds.outbox[r])}\n`,
       );
@@ -99,7 +107,7 @@ export async function run() {
     const cpuBox = median(rounds.outbox, "cpuMsPer100k");
     return [
       {
-        name: `memory queue: samples/s (W2 shape: ${groups} groups, flush per 560 series)`,
+        name: `memory queue: samples/s (W2 shape: ${groups} groups, flush per ${perGroup ? "group iteration" : "560 series"})`,
         value: Math.round(median(rounds.memory, "samplesPerSec")),
         unit: "samples/s",
       },

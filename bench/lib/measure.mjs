@@ -5,16 +5,27 @@ import { engineCommand } from "../../scripts/lib/servers.mjs";
 import { cpuSeconds, peakRssBytes } from "./procstat.mjs";
 import { fetchSelfMetrics } from "./selfmetrics.mjs";
 
-/** The vmalert flags both engines get, and nothing else. */
-export function engineFlags({ ruleGlob, vmURL, sinkURL, interval, port }) {
+/**
+ * The flags both engines get, plus what makes them query the same instants: vmalert 1.79.5 has no
+ * -rule.evalDelay (it refuses the flag) and queries at the aligned evaluation time, so tsalert, whose
+ * -rule.evalDelay defaults to 30s as in newer vmalert, is given -rule.evalDelay=0s.
+ */
+export function engineFlags({ engine, ruleGlob, vmURL, datasourceURL = vmURL, sinkURL, interval, port, extra = [] }) {
   return [
     `-rule=${ruleGlob}`,
-    `-datasource.url=${vmURL}`,
+    `-datasource.url=${datasourceURL}`,
     `-remoteWrite.url=${vmURL}`,
     `-notifier.url=${sinkURL}`,
     `-evaluationInterval=${interval}`,
     `-httpListenAddr=127.0.0.1:${port}`,
+    ...(engine === "tsalert" ? ["-rule.evalDelay=0s"] : []),
+    ...extra,
   ];
+}
+
+/** The command line as a shell would take it, for the log: what exactly ran. */
+export function commandLine(cmd, args) {
+  return [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
 }
 
 /**
@@ -22,10 +33,31 @@ export function engineFlags({ ruleGlob, vmURL, sinkURL, interval, port }) {
  * Returns {cpuPerIteration (s), peakRss (bytes), alertsPerIteration, rowsPerIteration, errors, missed, dropped,
  * iterations}.
  */
-export async function measureEngine({ engine, workload, ruleGlob, vmURL, sink, warmup, iterations, log }) {
+export async function measureEngine({
+  engine,
+  workload,
+  ruleGlob,
+  vmURL,
+  datasourceURL,
+  sink,
+  warmup,
+  iterations,
+  extraFlags = [],
+  log,
+}) {
   const port = await freePort();
   const { cmd, args } = engineCommand(engine);
-  const flags = engineFlags({ ruleGlob, vmURL, sinkURL: sink.url, interval: workload.interval, port });
+  const flags = engineFlags({
+    engine,
+    ruleGlob,
+    vmURL,
+    datasourceURL,
+    sinkURL: sink.url,
+    interval: workload.interval,
+    port,
+    extra: extraFlags,
+  });
+  log(`${workload.id} ${engine}: ${commandLine(cmd, [...args, ...flags])}`);
   const child = startChild(engine, cmd, [...args, ...flags]);
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -52,6 +84,8 @@ export async function measureEngine({ engine, workload, ruleGlob, vmURL, sink, w
         const end = snapshot(child.pid, m, counts, sink);
         const fullIterations = (end.iterSum - start.iterSum) / workload.groups;
         return {
+          iterationSeconds: iterationSeconds(start.durations, end.durations),
+          firing: await firingAlerts(url),
           iterations: fullIterations,
           cpuPerIteration: (end.cpu - start.cpu) / fullIterations,
           peakRss: peakRssBytes(child.pid),
@@ -71,6 +105,7 @@ export async function measureEngine({ engine, workload, ruleGlob, vmURL, sink, w
 
 function snapshot(pid, m, counts, sink) {
   return {
+    durations: m.durations,
     cpu: cpuSeconds(pid),
     iterSum: counts.reduce((a, b) => a + b, 0),
     alerts: sink.stats.alerts,
@@ -83,4 +118,30 @@ function snapshot(pid, m, counts, sink) {
 
 function progress(start) {
   return start ? "warm-up done" : "still warming up";
+}
+
+/** Mean iteration wall time of each group over the measured span (vmalert_iteration_duration_seconds). */
+function iterationSeconds(before, after) {
+  const out = [];
+  for (const [group, a] of after) {
+    const b = before.get(group) ?? { sum: 0, count: 0 };
+    if (a.count > b.count) out.push((a.sum - b.sum) / (a.count - b.count));
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/** The firing alerts an engine holds, as sorted `alertname{labels}` keys: the same set means the same result. */
+async function firingAlerts(url) {
+  const res = await fetch(`${url}/api/v1/alerts`, { signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+  if (!res?.ok) return undefined;
+  const body = await res.json();
+  const keys = [];
+  for (const a of body?.data?.alerts ?? []) {
+    if (a.state !== "firing") continue;
+    const labels = Object.entries(a.labels ?? {})
+      .filter(([k]) => k !== "alertgroup")
+      .sort(([x], [y]) => (x < y ? -1 : 1));
+    keys.push(labels.map(([k, v]) => `${k}=${v}`).join(","));
+  }
+  return keys.sort();
 }

@@ -49,19 +49,92 @@ export const W2 = {
   rules: rulesW2,
 };
 
-export const workloads = { W1, W2 };
+/**
+ * Values of W3's series: a fixed level in [20, 80) per series. The two engines run minutes apart, and
+ * their firing alerts are compared at the end: data that moved between them would differ for that reason.
+ */
+function valueW3(i) {
+  return 20 + ((i * 37) % 60);
+}
+
+/**
+ * W3: many rules behind a slow datasource. 20 groups x 200 rules, 30 s interval; in each group 20
+ * recording rules (10%), 90 alerting rules over raw series and 90 over the group's own recording
+ * rules (the only chains). The datasource answers through a proxy that adds 20 ms to every query, so a
+ * group evaluated one rule at a time takes about 200 x 20 ms = 4 s.
+ */
+export const W3 = {
+  id: "W3",
+  title: "W3: 20 groups x 200 rules (10% recording, read in their group), datasource +20 ms per query, 30s",
+  interval: "30s",
+  intervalMs: 30_000,
+  groups: 20,
+  warmup: 2,
+  iterations: 2,
+  queryDelayMs: 20,
+  series: seriesW3(),
+  valueAt: valueW3,
+  rules: rulesW3,
+};
+
+export const workloads = { W1, W2, W3 };
+
+function seriesW3() {
+  const out = [];
+  for (let j = 0; j < 40; j++) {
+    for (let i = 0; i < 5; i++)
+      out.push({ __name__: "bench_w3_value", job: `j-${pad(j, 2)}`, instance: `host-${i}:9100` });
+  }
+  return out;
+}
+
+function rulesW3() {
+  const files = [];
+  for (let g = 0; g < 20; g++) {
+    const lines = ["groups:", `  - name: w3-group-${pad(g, 2)}`, "    rules:"];
+    for (let r = 0; r < 200; r++) {
+      const base = r - (r % 10);
+      const job = (k) => `j-${pad(k % 40, 2)}`;
+      if (r % 10 === 0) {
+        lines.push(
+          `      - record: w3:job_sum:${pad(g, 2)}_${pad(r, 3)}`,
+          `        expr: sum(bench_w3_value{job="${job(g * 20 + r / 10)}"}) by (job)`,
+        );
+      } else if (r % 10 < 5) {
+        lines.push(
+          `      - alert: W3Raw_${pad(g, 2)}_${pad(r, 3)}`,
+          `        expr: bench_w3_value{job="${job(g * 200 + r)}"} > 50`,
+          "        for: 30s",
+          "        annotations:",
+          '          summary: "{{ $labels.instance }} at {{ $value }}"',
+        );
+      } else {
+        lines.push(
+          `      - alert: W3Sum_${pad(g, 2)}_${pad(r, 3)}`,
+          `        expr: w3:job_sum:${pad(g, 2)}_${pad(base, 3)} > ${200 + (r % 10) * 10}`,
+          "        for: 30s",
+          "        annotations:",
+          '          summary: "{{ $labels.job }} sums to {{ $value }}"',
+        );
+      }
+    }
+    files.push({ name: `w3-group-${pad(g, 2)}.rules`, text: `${lines.join("\n")}\n` });
+  }
+  return files;
+}
 
 /**
  * W2 with `factor` times its series (and so about `factor` times its alerts), for the memory slope: the
- * interval grows with the factor so that both engines finish every iteration in time.
+ * interval grows with the factor so that both engines finish every iteration in time (vmalert 1.79.5
+ * needs 6-13 CPU seconds per W2 iteration, so 10 s per factor was too little for it at 2x and 4x).
  */
 export function w2Scaled(factor) {
   return {
     ...W2,
     id: `W2x${factor}`,
-    title: `W2 with ${factor * 1000} series per rule (about ${factor * 28},000 active alerts), ${10 * factor}s`,
-    interval: `${10 * factor}s`,
-    intervalMs: 10_000 * factor,
+    title: `W2 with ${factor * 1000} series per rule (about ${factor * 28},000 active alerts), ${30 * factor}s`,
+    interval: `${30 * factor}s`,
+    intervalMs: 30_000 * factor,
     warmup: 2,
     iterations: 3,
     series: seriesW2(1000 * factor),

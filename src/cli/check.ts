@@ -4,6 +4,7 @@ import { loadRules } from "../config/load.js";
 import { formatProblem, hasErrors } from "../config/problems.js";
 import type { ConfigProblem, LoadOptions, LoadResult } from "../config/types.js";
 import { TsalertError } from "../errors.js";
+import { buildRuleGraph, cycleProblems } from "../graph/index.js";
 import { CHECK_IDS, CHECKS, createMetricSource, DISABLE_COMMENT, lintRules, MISSING_METRIC } from "../lint/index.js";
 import { createHttpClient } from "../net/index.js";
 import { clientOptionsFromFlags } from "./clientflags.js";
@@ -52,6 +53,8 @@ export async function dryRun(
   }
   const res = await loadRules(patterns, opts);
   res.problems.unshift(...alertSourceProblems(alertSource, opts));
+  // Cycles are warnings, as at start: vmalert runs such files, each rule reading the other's older output.
+  if (!hasErrors(res.problems)) res.problems.push(...cycleProblems(res.groups, buildRuleGraph(res.groups).cycles));
   for (const p of res.problems) io.err(`${formatProblem(p)}\n`);
   if (hasErrors(res.problems)) {
     const errors = res.problems.filter((p) => p.severity === "error");

@@ -105,6 +105,23 @@ export const FLAGS: readonly FlagDef[] = [
     "Execution time one alert's label and annotation templates may take together; past it they become errors (0 = no limit)",
     { tsalertOnly: true },
   ),
+  f(
+    "rule.maxConcurrency",
+    "int",
+    "8",
+    "Rules of a group without `concurrency` evaluated at once; the dependency graph keeps readers after their producers",
+    { tsalertOnly: true },
+  ),
+  f("rule.maxConcurrentEvals", "int", "100", "Rule evaluations in flight across all groups (0 = no cap)", {
+    tsalertOnly: true,
+  }),
+  f(
+    "rule.writeVisibilityDelay",
+    "duration",
+    "0",
+    "How long after remote write confirmed a rule's output the rules that read it query (for a datasource that makes accepted samples searchable later; VictoriaMetrics: about 1s)",
+    { tsalertOnly: true },
+  ),
   f("evaluationInterval", "duration", "1m", "Interval of groups without `interval`"),
   f("group.maxStartDelay", "duration", "5m", "Upper bound of the random start delay of a group"),
   f("disableAlertgroupLabel", "bool", "false", "Do not add the `alertgroup` label to alerts"),

@@ -55,6 +55,12 @@ function defaultTenants(flags: FlagSet): { prometheus?: string; graphite?: strin
   return out;
 }
 
+function atLeast(flags: FlagSet, name: string, min: number): number {
+  const v = flags.int(name);
+  if (v < min) throw new TsalertError("TSA_FLAG", `invalid value "${v}" for flag -${name}: must be at least ${min}`);
+  return v;
+}
+
 /** -rule.semantics (a bad value is a flag error). */
 export function ruleSemantics(flags: FlagSet): RuleSemantics {
   return parseSemantics(flags.string("rule.semantics"));
@@ -118,6 +124,9 @@ export function engineSettings(flags: FlagSet): EngineSettings {
     stripFilePath: flags.bool("rule.stripFilePath"),
     maxActiveAlerts: flags.int("rule.maxActiveAlerts"),
     templateTimeout: flags.duration("rule.templateTimeout"),
+    maxConcurrency: atLeast(flags, "rule.maxConcurrency", 1),
+    maxConcurrentEvals: atLeast(flags, "rule.maxConcurrentEvals", 0),
+    writeVisibilityDelay: flags.duration("rule.writeVisibilityDelay"),
     clusterMode: flags.bool("clusterMode"),
     defaultTenants: defaultTenants(flags),
   };

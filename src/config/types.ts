@@ -42,7 +42,7 @@ export interface GroupConfig {
   queryOffset?: number;
   /** As written; undefined means -rule.resultsLimit. */
   limit?: number;
-  /** As written; 0 means 1. */
+  /** As written; 0 (not set) means the engine's -rule.maxConcurrency. */
   concurrency: number;
   type: DatasourceType;
   labels: Record<string, string>;

@@ -6,6 +6,7 @@ import type { ConfigProblem, LoadResult } from "../config/types.js";
 import { errorMessage } from "../errors.js";
 import { type Expr, parse } from "../metricsql/index.js";
 import { alwaysTrueRegex } from "./checks/alwaystrue.js";
+import { chainInterval, chainOrder, dependencyCycle } from "./checks/dependencies.js";
 import { droppedLabel } from "./checks/droppedlabel.js";
 import { duplicateAlert } from "./checks/duplicatealert.js";
 import { forShorterThanInterval } from "./checks/forinterval.js";
@@ -30,6 +31,9 @@ export const CHECKS: readonly LintCheck[] = [
   recordName,
   duplicateAlert,
   alwaysTrueRegex,
+  dependencyCycle,
+  chainOrder,
+  chainInterval,
 ];
 
 export const MISSING_METRIC = "missing-metric";

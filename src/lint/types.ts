@@ -1,6 +1,6 @@
 // The lint seam: checks read loaded rules (with their parsed expression and file positions) and return
 // findings; the runner turns findings into ConfigProblem warnings and applies disable comments.
-import type { GroupConfig, RuleConfig, SourcePos } from "../config/types.js";
+import type { EffectiveGroupConfig, RuleConfig, SourcePos } from "../config/types.js";
 import type { Expr } from "../metricsql/index.js";
 
 /** File positions of the parts of one rule, resolved from its YAML nodes. */
@@ -18,7 +18,7 @@ export interface RulePositions {
 }
 
 export interface LintRule {
-  group: GroupConfig;
+  group: EffectiveGroupConfig;
   rule: RuleConfig;
   /** The parsed expression; undefined for graphite/vlogs groups and expressions that do not parse. */
   ast?: Expr;

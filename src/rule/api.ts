@@ -36,6 +36,15 @@ export interface ApiAlert {
   stabilizing: boolean;
 }
 
+/** tsalert extension: another rule in a "depends on" / "used by" list. */
+export interface ApiRuleLink {
+  group_id: string;
+  rule_id: string;
+  group: string;
+  name: string;
+  type: "alerting" | "recording";
+}
+
 export interface ApiRule {
   /** alerting: firing|pending|inactive; recording: "" (extended states computed by the API layer). */
   state: string;
@@ -62,6 +71,10 @@ export interface ApiRule {
   file: string;
   debug: boolean;
   max_updates_entries: number;
+  /** tsalert extension, only when not empty: the rules whose output this rule's query can read. */
+  depends_on?: ApiRuleLink[];
+  /** tsalert extension, only when not empty: the rules whose queries can read this rule's output. */
+  used_by?: ApiRuleLink[];
   /** Only for the single-rule endpoint: newest first. */
   updates?: ApiStateEntry[];
 }

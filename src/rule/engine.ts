@@ -2,15 +2,22 @@
 // and serves the read-only view of src/http (EngineView).
 import type { EffectiveGroupConfig } from "../config/types.js";
 import { keptErrorText } from "../errors.js";
+import { buildRuleGraph, cycleProblems } from "../graph/index.js";
 import type { StateSnapshot } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
 import type { ApiAlert, ApiGroup, ApiNotifierGroup, ApiRule, EngineView } from "./api.js";
+import { WriteBarrier } from "./barrier.js";
 import type { TimerHandle } from "./clock.js";
 import { Group, groupConfigID } from "./group.js";
 import type { AlertBudget } from "./rule.js";
 import { errorMessage } from "./rule.js";
+import { Slots } from "./slots.js";
 import type { EngineDeps } from "./types.js";
+import { type EngineWiring, wiringOf } from "./wiring.js";
+
+/** -rule.maxConcurrentEvals' default when the settings do not say. */
+export const DEFAULT_MAX_CONCURRENT_EVALS = 100;
 
 /** Delay that gathers the iterations of many groups into one state-file write. */
 const STATE_SAVE_DELAY = 1000;
@@ -46,12 +53,17 @@ export class Engine implements EngineView {
   private saveAgain = false;
   private savePromise: Promise<void> = Promise.resolve();
   private started = false;
+  private readonly barrier: WriteBarrier;
+  private readonly evalSlots?: Slots;
 
   constructor(
     private deps: EngineDeps,
     private opts: EngineOptions = {},
   ) {
     this.budget = { max: deps.settings.maxActiveAlerts, active: 0 };
+    this.barrier = new WriteBarrier(deps.clock);
+    const cap = deps.settings.maxConcurrentEvals ?? DEFAULT_MAX_CONCURRENT_EVALS;
+    if (cap > 0) this.evalSlots = new Slots(cap);
     const src = deps.settings.alertSourceTemplate;
     if (src) this.alertSource = deps.compileTemplate(src);
   }
@@ -71,16 +83,41 @@ export class Engine implements EngineView {
         this.deps.logger.error(`cannot load alert state: ${errorMessage(err)}`);
       }
     }
-    for (const cfg of byID(configs).values()) {
-      const g = this.newGroup(cfg);
+    byID(configs);
+    const wiring = this.wire(configs);
+    configs.forEach((cfg, i) => {
+      const g = this.newGroup(cfg, wiring, i);
       this.groupsByID.set(g.id, g);
-    }
+    });
     for (const g of this.groupsByID.values()) g.start({ restorer: this.deps.restorer, snapshot });
   }
 
-  private newGroup(cfg: EffectiveGroupConfig): Group {
+  private newGroup(cfg: EffectiveGroupConfig, wiring: EngineWiring, index: number): Group {
     const onIteration = this.deps.stateFile ? () => this.scheduleSave() : undefined;
-    return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration);
+    return new Group(cfg, this.deps, this.budget, this.alertSource, onIteration, {
+      links: wiring.links[index],
+      barrier: this.barrier,
+      evalSlots: this.evalSlots,
+      phase: wiring.phases[index],
+    });
+  }
+
+  /**
+   * The dependency graph of a whole configuration, as each group's links (README "The rule dependency
+   * graph"); cycles are logged, never refused (vmalert runs such files).
+   */
+  private wire(configs: EffectiveGroupConfig[]): EngineWiring {
+    const s = this.deps.settings;
+    const graph = buildRuleGraph(configs, {
+      externalLabels: s.externalLabels,
+      disableAlertgroupLabel: s.disableAlertgroupLabel,
+    });
+    for (const p of cycleProblems(configs, graph.cycles)) this.deps.logger.warn(`${p.file}:${p.line}: ${p.message}`);
+    configs.forEach((cfg, i) => {
+      const why = graph.plans[i].sequential;
+      if (why) this.deps.logger.warn(`group "${cfg.name}" (file=${cfg.file}): runs its rules one by one: ${why}`);
+    });
+    return wiringOf(configs, graph);
   }
 
   /**
@@ -90,27 +127,31 @@ export class Engine implements EngineView {
    */
   async update(configs: EffectiveGroupConfig[], opts: UpdateOptions = {}): Promise<void> {
     const next = byID(configs);
+    const wiring = this.wire(configs);
     const stops: Promise<void>[] = [];
     for (const [id, g] of this.groupsByID) {
       if (next.has(id)) continue;
       this.groupsByID.delete(id);
       stops.push(opts.handOff?.(g.cfg) ? g.handOff(opts.handOffGraceMs ?? 0) : g.stop());
+      this.barrier.forget(id);
     }
     // Stopped first: a new group may reuse the metric series (group, file) of a vanished one.
     await Promise.all(stops);
     const updates: Promise<void>[] = [];
-    for (const [id, cfg] of next) {
+    [...next.entries()].forEach(([id, cfg], i) => {
       const g = this.groupsByID.get(id);
       if (!g) {
-        const fresh = this.newGroup(cfg);
+        const fresh = this.newGroup(cfg, wiring, i);
         this.groupsByID.set(fresh.id, fresh);
         // A group that ran on another member restores as at process start; the state file is not read
         // again (it holds this member's alerts as of its own start, not the other member's).
         fresh.start({ restorer: opts.restore?.(cfg) ? this.deps.restorer : undefined });
       } else if (g.cfg.checksum !== cfg.checksum) {
-        updates.push(g.update(cfg));
+        updates.push(g.update(cfg, wiring.links[i]));
+      } else {
+        updates.push(g.relink(wiring.links[i]));
       }
-    }
+    });
     await Promise.all(updates);
     this.reloadError = "";
   }
@@ -204,7 +245,7 @@ export class Engine implements EngineView {
   }
 
   rule(groupID: string, ruleID: string): ApiRule | undefined {
-    return this.groupsByID.get(groupID)?.rule(ruleID)?.api(true);
+    return this.groupsByID.get(groupID)?.ruleApi(ruleID, true);
   }
 
   alert(groupID: string, alertID: string): ApiAlert | undefined {

@@ -1,12 +1,14 @@
-// One rule group: its schedule (README "Scheduling" and the tsalert `cron` extension), rule execution with
-// write-then-flush ordering between rules, notifier fan-out that never delays evaluation, and in-place
-// updates on reload (README "Hot reload"). The group owns writing and notifying: its rules get their
+// One rule group: its schedule (README "Scheduling" and the tsalert `cron` extension), rule execution by
+// the plan of the dependency graph (README "The rule dependency graph"), notifier fan-out that never
+// delays evaluation, and in-place updates on reload (README "Hot reload"). The group owns writing and
+// notifying: its rules get their
 // inputs (RuleInputs) and return series and alerts.
 import { basename } from "node:path";
 import { type CronSchedule, cronInterval, parseCron } from "../config/cron.js";
 import type { EffectiveGroupConfig, RuleConfig } from "../config/types.js";
 import { tenantLabels } from "../datasource/tenant.js";
 import type { GroupQuerySettings } from "../datasource/types.js";
+import type { GroupPlan } from "../graph/types.js";
 import { maskHeaderList } from "../net/headers.js";
 import { isSecretName } from "../net/redact.js";
 import { countSkippedSend } from "../notifier/index.js";
@@ -16,16 +18,19 @@ import type { RemoteWriter } from "../remotewrite/types.js";
 import type { AlertSnapshot, StateSnapshot } from "../state/types.js";
 import type { CompiledTemplate } from "../template/types.js";
 import { AlertingRule } from "./alerting.js";
-import type { ApiGroup, ApiRule } from "./api.js";
+import type { ApiGroup, ApiRule, ApiRuleLink } from "./api.js";
+import type { WriteBarrier } from "./barrier.js";
 import { sleep } from "./clock.js";
 import { rfc3339Nano } from "./format.js";
 import { type GroupIdentity, groupHash } from "./ids.js";
 import * as m from "./metrics.js";
 import { alertsWithExternalLabels } from "./outbound.js";
+import { runPlan } from "./plan.js";
 import { RecordingRule } from "./recording.js";
 import { type AlertBudget, type ExecOutcome, errorMessage, linked, type Rule, type RuleInputs } from "./rule.js";
 import { evalTimestamp, startDelay, type TimestampSettings } from "./schedule.js";
 import { semanticsPolicy } from "./semantics.js";
+import { Slots } from "./slots.js";
 import type { EngineSettings, GroupDeps } from "./types.js";
 
 export interface GroupStartOptions {
@@ -38,7 +43,29 @@ export interface GroupStartOptions {
   snapshot?: StateSnapshot | null;
 }
 
+/** What the dependency graph tells a group: its plan, the groups it waits for, its rules' links. */
+export interface GroupLinks {
+  plan: GroupPlan;
+  /** IDs of the groups whose iteration for the same evaluation time must have written first. */
+  upstream: readonly string[];
+  /** Per rule (in config order): the rules it reads and the rules that read it. */
+  dependsOn: readonly ApiRuleLink[][];
+  usedBy: readonly ApiRuleLink[][];
+}
+
+/** How a group is tied to the engine's other groups; without it a group runs alone in file order. */
+export interface GroupWiring {
+  links?: GroupLinks;
+  barrier?: WriteBarrier;
+  /** -rule.maxConcurrentEvals: evaluations in flight across all groups. */
+  evalSlots?: Slots;
+  /** Start phase in [0, 1) instead of the one derived from the group ID (a reader takes its producer's). */
+  phase?: number;
+}
+
 const DEFAULT_MAX_INFLIGHT = 64;
+/** -rule.maxConcurrency's default when the settings do not say. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
 /** How long stop() lets notifier requests already in flight finish before cutting them. */
 const SEND_GRACE_MS = 5000;
 
@@ -70,6 +97,8 @@ export class Group {
   private inflight = new Set<Promise<void>>();
   private inflightPer = new Map<Notifier, number>();
   private metricLabels: Record<string, string>;
+  private links: GroupLinks;
+  private slots!: Slots;
 
   constructor(
     cfg: EffectiveGroupConfig,
@@ -78,6 +107,7 @@ export class Group {
     private readonly alertSource?: CompiledTemplate,
     /** Called after every iteration (state file saving). */
     private readonly onIteration?: () => void,
+    private readonly wiring: GroupWiring = {},
   ) {
     this.cfg = cfg;
     let interval = cfg.effective.interval;
@@ -88,9 +118,10 @@ export class Group {
     this.interval = interval;
     const h = groupHash(groupIdentity(cfg));
     this.id = h.decimal();
-    this.fraction = h.fraction();
+    this.fraction = wiring.phase ?? h.fraction();
     this.shownFile = deps.settings.stripFilePath ? `${this.id}/${basename(cfg.file)}` : cfg.file;
     this.metricLabels = { group: cfg.name, file: cfg.file };
+    this.links = wiring.links ?? fileOrderLinks(cfg.rules.length);
     this.apply(cfg);
     m.iterationInterval.labels(this.metricLabels).set(interval / 1000);
   }
@@ -130,6 +161,7 @@ export class Group {
       queryTime: (ts) => this.queryTime(ts),
     };
     m.groupResultsLimit.labels(this.metricLabels).set(cfg.effective.limit);
+    this.slots = new Slots(groupConcurrency(cfg, settings));
     this.notifierHeaders = parseHeaders(cfg.notifierHeaders);
     // Priority rule > group > external (https://docs.victoriametrics.com/vmalert/#groups); a tenant's
     // vm_account_id and vm_project_id win over all of them. Prometheus semantics add external labels only
@@ -181,10 +213,20 @@ export class Group {
     });
   }
 
-  /** Hot reload: cancels an in-flight evaluation, then swaps settings and rules. */
-  async update(cfg: EffectiveGroupConfig): Promise<void> {
+  /** Hot reload: cancels an in-flight evaluation, then swaps settings, rules and their links. */
+  async update(cfg: EffectiveGroupConfig, links?: GroupLinks): Promise<void> {
     this.evalCtl?.abort(new Error("group updated"));
-    await this.withLock(() => this.apply(cfg));
+    await this.withLock(() => {
+      this.links = links ?? fileOrderLinks(cfg.rules.length);
+      this.apply(cfg);
+    });
+  }
+
+  /** A reload changed other groups: this group's rules keep running with the new graph's links. */
+  async relink(links: GroupLinks): Promise<void> {
+    await this.withLock(() => {
+      if (links.plan.startAfter.length === this.rules.length) this.links = links;
+    });
   }
 
   /**
@@ -220,6 +262,7 @@ export class Group {
       m.iterationReset,
       m.iterationInterval,
       m.groupResultsLimit,
+      m.dependencyWaitTimeouts,
     ]) {
       metric.remove(this.metricLabels);
     }
@@ -280,6 +323,14 @@ export class Group {
     }
   }
 
+  /**
+   * One iteration for evaluation time `ts`, now and outside the schedule (tests and tools that step time
+   * themselves; a group that also runs its own loop serializes both).
+   */
+  evaluateAt(ts: number): Promise<void> {
+    return this.withLock(() => this.iterate(ts, false));
+  }
+
   private async runCron(restore: boolean): Promise<void> {
     const { clock } = this.deps;
     const stop = this.stopCtl.signal;
@@ -311,56 +362,79 @@ export class Group {
     const wallStart = clock.now();
     this.lastEvaluation = wallStart;
     m.iterationTotal.labels(this.metricLabels).inc();
-    const eff = this.cfg.effective;
     const ts = this.evaluationTime(evalTS);
     const link = linked(this.stopCtl.signal);
     const ctl = link.ctl;
     this.evalCtl = ctl;
     const signal = ctl.signal;
     const deadline = wallStart + this.interval;
-    const conc = eff.concurrency;
     const rules = this.rules;
-    let dirty = false;
+    const { plan, upstream } = this.links;
     let flushLate = false;
     if (restore && this.restorer) {
       for (const r of rules) if (r instanceof AlertingRule) this.restoring.add(r);
     }
     try {
-      for (let i = 0; i < rules.length && !signal.aborted; i += conc) {
-        if (dirty && writer) {
+      if (upstream.length > 0 && this.wiring.barrier) {
+        const late = await this.wiring.barrier.waitFor(upstream, ts, this.interval, signal);
+        await this.untilVisible(this.wiring.barrier.lastWrite(upstream), wallStart + this.interval, signal);
+        if (late.length > 0) {
+          m.dependencyWaitTimeouts.labels(this.metricLabels).inc();
+          logger.warn(
+            `group "${this.cfg.name}" (file=${this.shownFile}): groups it reads (IDs ${late.join(", ")}) did not write their iteration for ${rfc3339Nano(ts)} within the interval; evaluating without them`,
+          );
+        }
+      }
+      const slots = this.wiring.evalSlots ? [this.slots, this.wiring.evalSlots] : [this.slots];
+      const dirty = await runPlan({
+        rules,
+        plan,
+        signal,
+        slots,
+        exec: (r) => this.execRule(r, ts, signal),
+        onOutcome: (_r, o) => {
+          if (o.alerts.length > 0) this.send(o.alerts);
+        },
+        push: writer ? (series) => writer.push(series) : undefined,
+        flush: async () => {
           const left = deadline - clock.now();
           if (left > 0) {
             await this.flush(left, signal);
+            await this.untilVisible(clock.now(), deadline, signal);
           } else if (!flushLate) {
             flushLate = true;
             logger.warn(
               `group "${this.cfg.name}" (file=${this.shownFile}): remote write did not confirm within the interval; later rules of this iteration may not see earlier results`,
             );
           }
-          dirty = false;
-        }
-        const wave = rules.slice(i, i + conc);
-        const outcomes = await Promise.all(wave.map((r) => this.execRule(r, ts, signal)));
-        for (const o of outcomes) {
-          if (o.alerts.length > 0) this.send(o.alerts);
-          if (o.series.length > 0 && writer) {
-            writer.push(o.series);
-            dirty = true;
-          }
-        }
-      }
-      // The last rules' results too: an iteration ends with all of its output written (on disk with
-      // -remoteWrite.tmpDataPath), so a kill after it loses none of it.
+        },
+      });
+      // The rest of the results too: an iteration ends with all of its output written (on disk with
+      // -remoteWrite.tmpDataPath), so a kill after it loses none of it, and readers in other groups see it.
       if (dirty && writer && !signal.aborted) {
         const left = deadline - clock.now();
         if (left > 0) await this.flush(left, signal);
       }
     } finally {
+      // Also after a failed or cancelled iteration: readers in other groups need not wait for more.
+      this.wiring.barrier?.markWritten(this.id, ts, clock.now());
       link.unlink();
       if (this.evalCtl === ctl) this.evalCtl = undefined;
       m.iterationDuration.labels(this.metricLabels).observe((clock.now() - wallStart) / 1000);
       this.onIteration?.();
     }
+  }
+
+  /**
+   * -rule.writeVisibilityDelay: a reader queries that long after its producers' write was confirmed, for
+   * a datasource that makes accepted samples searchable only after a while. Bounded by the deadline.
+   */
+  private async untilVisible(writtenAt: number, deadline: number, signal: AbortSignal): Promise<void> {
+    const delay = this.deps.settings.writeVisibilityDelay ?? 0;
+    if (delay <= 0 || writtenAt <= 0) return;
+    const { clock } = this.deps;
+    const wait = Math.min(writtenAt + delay, deadline) - clock.now();
+    if (wait > 0) await sleep(clock, wait, signal).catch(() => {});
   }
 
   private timestampSettings(): TimestampSettings {
@@ -475,7 +549,7 @@ export class Group {
     const cfg = this.cfg;
     const g: ApiGroup = {
       name: cfg.name,
-      rules: this.rules.map((r): ApiRule => r.api(false)),
+      rules: this.rules.map((r, i): ApiRule => this.withLinks(r.api(false), i)),
       interval: this.interval / 1000,
       lastEvaluation: rfc3339Nano(this.lastEvaluation),
       type: cfg.type,
@@ -500,6 +574,41 @@ export class Group {
   rule(id: string): Rule | undefined {
     return this.rules.find((r) => r.id === id);
   }
+
+  /** The rule's API view with its "depends on" / "used by" links (single-rule endpoint: with updates). */
+  ruleApi(id: string, withUpdates: boolean): ApiRule | undefined {
+    const i = this.rules.findIndex((r) => r.id === id);
+    return i < 0 ? undefined : this.withLinks(this.rules[i].api(withUpdates), i);
+  }
+
+  private withLinks(a: ApiRule, i: number): ApiRule {
+    const dependsOn = this.links.dependsOn[i];
+    const usedBy = this.links.usedBy[i];
+    if (dependsOn && dependsOn.length > 0) a.depends_on = dependsOn;
+    if (usedBy && usedBy.length > 0) a.used_by = usedBy;
+    return a;
+  }
+}
+
+/** Rules of the group evaluated at once: group `concurrency` when the file sets it, else -rule.maxConcurrency. */
+export function groupConcurrency(cfg: EffectiveGroupConfig, s: EngineSettings): number {
+  if (cfg.concurrency > 0) return cfg.effective.concurrency;
+  return Math.max(1, s.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+}
+
+/** Links of a group the graph has not seen (tests that build one group): file order, flushes after every rule. */
+export function fileOrderLinks(size: number): GroupLinks {
+  return {
+    plan: {
+      startAfter: Array.from({ length: size }, (_, i) => (i > 0 ? [i - 1] : [])),
+      pushAfter: Array.from({ length: size }, () => []),
+      flushAfter: new Array<boolean>(size).fill(true),
+      upstream: [],
+    },
+    upstream: [],
+    dependsOn: [],
+    usedBy: [],
+  };
 }
 
 export function groupIdentity(cfg: EffectiveGroupConfig): GroupIdentity {

@@ -19,6 +19,11 @@ export const iterationDuration = summary("vmalert_iteration_duration_seconds", "
 export const iterationMissed = counter("vmalert_iteration_missed_total", "Missed group iterations", GROUP);
 export const iterationReset = counter("vmalert_iteration_reset_total", "Group evaluation timestamp resets", GROUP);
 export const iterationInterval = gauge("vmalert_iteration_interval_seconds", "Group evaluation interval", GROUP);
+export const dependencyWaitTimeouts = counter(
+  "tsalert_group_dependency_wait_timeouts_total",
+  "Iterations that stopped waiting for the groups they read after an interval and ran without their output",
+  GROUP,
+);
 export const groupResultsLimit = gauge("vmalert_group_rule_results_limit", "Group results limit", GROUP);
 
 const ALERTING = ["alertname", "group", "file", "id"];

@@ -52,6 +52,12 @@ export interface EngineSettings {
    * together; 0 or unset = no time budget.
    */
   templateTimeout?: number;
+  /** -rule.maxConcurrency (8): rules of a group without `concurrency` evaluated at once. */
+  maxConcurrency?: number;
+  /** -rule.maxConcurrentEvals (100): rule evaluations in flight across all groups; 0 = no cap. */
+  maxConcurrentEvals?: number;
+  /** -rule.writeVisibilityDelay (0): how long after a confirmed write its readers query. */
+  writeVisibilityDelay?: number;
   /** Max concurrent notifier requests in flight per group and notifier before sends are skipped (64). */
   maxInflightSends?: number;
   /** -clusterMode: groups get their tenant's URLs and `vm_account_id`/`vm_project_id` labels. */

@@ -247,4 +247,14 @@ describe("-rule.templateTimeout", () => {
     expect(engineSettings(parseFlags(["-rule.templateTimeout=250ms"], {}).flags).templateTimeout).toBe(250);
     expect(engineSettings(parseFlags(["-rule.templateTimeout=0"], {}).flags).templateTimeout).toBe(0);
   });
+
+  it("-rule.maxConcurrency and -rule.maxConcurrentEvals reach the engine; values below their minimum are refused", () => {
+    const d = engineSettings(parseFlags([], {}).flags);
+    expect([d.maxConcurrency, d.maxConcurrentEvals]).toEqual([8, 100]);
+    const s = engineSettings(parseFlags(["-rule.maxConcurrency=2", "-rule.maxConcurrentEvals=0"], {}).flags);
+    expect([s.maxConcurrency, s.maxConcurrentEvals]).toEqual([2, 0]);
+    expect(() => engineSettings(parseFlags(["-rule.maxConcurrency=0"], {}).flags)).toThrow(
+      'invalid value "0" for flag -rule.maxConcurrency: must be at least 1',
+    );
+  });
 });

@@ -55,6 +55,19 @@ describe("tsalert main", () => {
     expect(r).toEqual({ code: 0, out: "4 groups, 6 rules in 2 files\n", err: "" });
   });
 
+  it("-dryRun warns about a dependency cycle, naming every rule on it by file:line, and still exits 0", async () => {
+    const f = join(tmp, "cycle.rules");
+    writeFileSync(
+      f,
+      "groups:\n  - name: g1\n    rules:\n      - record: a\n        expr: b + 1\n  - name: g2\n    rules:\n      - record: b\n        expr: a + 1\n",
+    );
+    const r = await runMain(["-dryRun", `-rule=${f}`]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      `${f}:4:9: warning: dependency cycle: record "b" (group "g2", ${f}:8) reads record "a" (group "g1", ${f}:4); record "a" (group "g1", ${f}:4) reads record "b" (group "g2", ${f}:8); each evaluation reads the previous iteration's output of the one before it\n`,
+    );
+  });
+
   it("-dryRun accepts templates that are only expensive when run, as vmalert does", async () => {
     const r = await runMain(["-dryRun", `-rule=${fixtures}hostile-templates-good.rules`]);
     expect(r).toMatchObject({ code: 0, out: "1 group, 4 rules in 1 file\n" });

@@ -98,18 +98,22 @@ describe("engine lifecycle", () => {
     await e.stop();
   });
 
-  it("with concurrency, results of one wave are flushed before the next wave queries, the last wave's before the iteration ends", async () => {
+  it("a reader starts after its producers' results are flushed; results nobody reads are flushed once, before the iteration ends", async () => {
     const deps = makeDeps();
     const log: string[] = [];
     deps.q.log = log;
     deps.w.log = log;
-    for (const x of ["a", "b", "c"]) deps.q.set(x, [series({ i: "1" })]);
+    for (const x of ["a", "b", "ra"]) deps.q.set(x, [series({ i: "1" })]);
     const e = new Engine(deps);
     await e.start([
       group({
-        name: "waves",
+        name: "graph",
         concurrency: 2,
-        rules: ["a", "b", "c"].map((x) => recordRule({ record: `r${x}`, expr: x })),
+        rules: [
+          recordRule({ record: "ra", expr: "a" }),
+          recordRule({ record: "rb", expr: "b" }),
+          recordRule({ record: "rc", expr: "ra" }),
+        ],
       }),
     ]);
     await deps.clock.advance(MIN);
@@ -120,7 +124,42 @@ describe("engine lifecycle", () => {
       "push rb",
       "flush start",
       "flush done",
-      "query c",
+      "query ra",
+      "push rc",
+      "flush start",
+      "flush done",
+    ]);
+    await e.stop();
+  });
+
+  it("with concurrency: 1 the rules run one at a time in file order, flushing only before a reader", async () => {
+    const deps = makeDeps();
+    const log: string[] = [];
+    deps.q.log = log;
+    deps.w.log = log;
+    for (const x of ["a", "b", "ra"]) deps.q.set(x, [series({ i: "1" })]);
+    const e = new Engine(deps);
+    await e.start([
+      group({
+        name: "one",
+        concurrency: 1,
+        rules: [
+          recordRule({ record: "ra", expr: "a" }),
+          recordRule({ record: "rb", expr: "b" }),
+          recordRule({ record: "rc", expr: "ra" }),
+        ],
+      }),
+    ]);
+    await deps.clock.advance(MIN);
+    // ra's flush (rc reads it) overlaps b's query: one rule at a time, not one step at a time.
+    expect(log).toEqual([
+      "query a",
+      "push ra",
+      "query b",
+      "flush start",
+      "flush done",
+      "push rb",
+      "query ra",
       "push rc",
       "flush start",
       "flush done",

@@ -125,7 +125,7 @@ export function group(
     name: "g",
     file: "test.rules",
     interval: 60_000,
-    concurrency: 1,
+    concurrency: 0,
     type: "prometheus",
     labels: {},
     params: {},

@@ -120,13 +120,13 @@ describe("group loop", () => {
     await e.stop();
   });
 
-  it("a rule's results are pushed and flushed before the next rule queries", async () => {
+  it("a rule's results are pushed and flushed before a later rule that reads them queries", async () => {
     const deps = makeDeps();
     const log: string[] = [];
     deps.q.log = log;
     deps.w.log = log;
     deps.q.set("a", [series({ i: "1" })]);
-    deps.q.set("b", [series({ i: "1" })]);
+    deps.q.set("ra", [series({ i: "1" })]);
     deps.q.set("c", []);
     const e = new Engine(deps);
     await e.start([
@@ -134,7 +134,7 @@ describe("group loop", () => {
         name: "chain",
         rules: [
           recordRule({ record: "ra", expr: "a" }),
-          recordRule({ record: "rb", expr: "b" }),
+          recordRule({ record: "rb", expr: "ra" }),
           recordRule({ record: "rc", expr: "c" }),
         ],
       }),
@@ -142,14 +142,14 @@ describe("group loop", () => {
     await deps.clock.advance(MIN);
     expect(log).toEqual([
       "query a",
+      "query c",
       "push ra",
       "flush start",
       "flush done",
-      "query b",
+      "query ra",
       "push rb",
       "flush start",
       "flush done",
-      "query c",
     ]);
     await e.stop();
   });

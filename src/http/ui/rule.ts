@@ -1,5 +1,5 @@
 // /vmalert/rule?group_id=&rule_id=: one rule, its active alerts, state timeline and evaluation history.
-import type { EngineView } from "../../rule/api.js";
+import type { ApiRuleLink, EngineView } from "../../rule/api.js";
 import { extendedState } from "../filters.js";
 import { html, link, safeHref } from "../html.js";
 import { id } from "../params.js";
@@ -31,6 +31,8 @@ ${r.type === "alerting" ? html`<dt>Annotations</dt><dd>${keyValues(r.annotations
 <dt>Health</dt><dd>${r.health}${r.lastError ? html` <span class="error">${r.lastError}</span>` : ""}</dd>
 <dt>Last evaluation</dt><dd>${ago(r.lastEvaluation, ctx.now)}, took ${seconds(r.evaluationTime)}, ${r.lastSamples} samples</dd>
 <dt>Datasource</dt><dd>${r.datasourceType}</dd>
+<dt>Depends on</dt><dd>${ruleLinks(r.depends_on)}</dd>
+<dt>Used by</dt><dd>${ruleLinks(r.used_by)}</dd>
 </dl></section>
 ${
   r.type === "alerting"
@@ -61,4 +63,13 @@ ${updates.map(
 )}</tbody></table>`
 }</section>`,
   );
+}
+
+/** Rules of the dependency graph, each linking to its own page (README "The rule dependency graph"). */
+function ruleLinks(list: ApiRuleLink[] | undefined) {
+  if (!list || list.length === 0) return html`<span class="meta">none</span>`;
+  return html`<ul class="links">${list.map(
+    (l) =>
+      html`<li><a href="${link("rule", { group_id: l.group_id, rule_id: l.rule_id })}">${l.name}</a> <span class="meta">${l.type}, group ${l.group}</span></li>`,
+  )}</ul>`;
 }

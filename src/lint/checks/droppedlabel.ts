@@ -1,9 +1,9 @@
 // dropped-label: a template reads `$labels.X` but the expression cannot return a series with label X
 // (aggregated away, `without (X)`, or built by absent/vector/scalar). The text renders X as empty.
 
+import { templateRefs } from "../../template/refs.js";
 import { finding } from "../finding.js";
 import { drops, outLabels } from "../outlabels.js";
-import { templateRefs } from "../templaterefs.js";
 import type { Finding, LintCheck, LintContext } from "../types.js";
 
 /** Labels vmalert adds to every alert, whatever the query returns. */

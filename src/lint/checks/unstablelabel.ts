@@ -1,7 +1,8 @@
 // unstable-label: a label template that reads the sample value (or runs a query). Labels are the alert's
 // identity: when a label changes with the value, every evaluation makes a new alert and resolves the old.
+
+import { templateRefs } from "../../template/refs.js";
 import { finding } from "../finding.js";
-import { templateRefs } from "../templaterefs.js";
 import type { Finding, LintCheck, LintContext } from "../types.js";
 
 function check(ctx: LintContext): Finding[] {

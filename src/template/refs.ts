@@ -1,9 +1,9 @@
 // What a rule template reads: `$value`/`.Value`, `$labels.X`/`.Labels.X`/`index $labels "X"`, and
 // calls of `query`. Offsets are character offsets in the template text.
-import type { Arg, ListNode, Node, PipeNode } from "../template/ast.js";
-import { PREDECLARED } from "../template/data.js";
-import { isTemplate } from "../template/index.js";
-import { ParseError, parseTemplate } from "../template/parser.js";
+import type { Arg, ListNode, Node, PipeNode } from "./ast.js";
+import { PREDECLARED } from "./data.js";
+import { isTemplate } from "./index.js";
+import { ParseError, parseTemplate } from "./parser.js";
 
 export interface TemplateRefs {
   value: number[];
