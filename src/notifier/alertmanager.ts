@@ -73,7 +73,8 @@ export function* alertsBodies(
       labels: sortedLabels(ls),
       annotations: a.annotations,
     });
-    // String length, not bytes: the limit is approximate for non-ASCII text, which is what it is for.
+    // String length stands in for bytes: at most three times off for non-ASCII text, close enough for a
+    // bound on memory and request size.
     if (parts.length > 0 && size + part.length + 1 > maxBytes) {
       yield { body: `[${parts.join(",")}]`, count: parts.length };
       parts = [];
@@ -130,22 +131,23 @@ export class AlertmanagerNotifier implements Notifier {
    * the error metric and the log, and the promise still resolves. Cancellation by the caller rejects.
    */
   async send(alerts: NotifierAlert[], headers?: Record<string, string>, signal?: AbortSignal): Promise<void> {
-    let failed = 0;
-    let firstErr: string | undefined;
+    let delivered = 0;
     let first = true;
     for (const { body, count } of alertsBodies(alerts, this.globalRelabel, this.relabel)) {
       // Counted as vmalert counts them: every alert handed to the target, once something is sent.
       if (first) alertsSent.inc({ addr: this.address }, alerts.length);
       first = false;
       const err = await this.post(body, headers, signal);
-      if (err === undefined) continue;
-      failed += count;
-      firstErr ??= err;
-    }
-    if (firstErr !== undefined) {
+      if (err === undefined) {
+        delivered += count;
+        continue;
+      }
+      // A target that failed one request is not tried with the rest: a hung one would cost a send
+      // timeout per request. The alerts not delivered count as failed, as a failed single request did.
+      const failed = alerts.length - delivered;
       alertsSendErrors.inc({ addr: this.address }, failed);
-      this.lastErr = keptErrorText(firstErr);
-      this.logger?.error(`failed to send ${failed} alerts to ${this.address}: ${firstErr}`);
+      this.lastErr = keptErrorText(err);
+      this.logger?.error(`failed to send ${failed} alerts to ${this.address}: ${err}`);
       return;
     }
     this.lastErr = "";

@@ -105,6 +105,15 @@ describe("-notifier.url targets", () => {
       expect(fake.lastError()).toBe("");
       expect(real.lastError()).toBe("");
       expect(await amAlerts(am, "Storm")).toHaveLength(25_000);
+      // A target that fails a request is not tried with the rest of the storm.
+      const before = requests.length;
+      faults.handle((_req, res) => {
+        requests.push(0);
+        res.writeHead(500).end("down");
+      });
+      await fake.send(many);
+      expect(requests.length - before).toBe(1);
+      expect(fake.lastError()).toMatch(/invalid SC 500/);
       // One body for a handful of alerts, and an alert larger than the limit goes alone.
       const bodies = [...alertsBodies(many.slice(0, 3), [], [], 10)];
       expect(bodies.map((b) => b.count)).toEqual([1, 1, 1]);
