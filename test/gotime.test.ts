@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fmtDuration, rfc3339Nano } from "../src/gotime.js";
-import { alertsBody } from "../src/notifier/alertmanager.js";
+import { alertsBodies } from "../src/notifier/alertmanager.js";
 
 const AT = Date.UTC(2026, 7, 20, 8, 20, 0, 120);
 
@@ -28,15 +28,17 @@ describe("rfc3339Nano", () => {
   it("what Alertmanager gets is UTC whatever the host's zone", () => {
     process.env.TZ = "Asia/Kolkata";
     expect(rfc3339Nano(AT, "UTC")).toBe("2026-08-20T08:20:00.12Z");
-    const { body } = alertsBody([
-      {
-        labels: { alertname: "A" },
-        annotations: {},
-        startsAt: new Date(AT),
-        endsAt: new Date(AT + 60_000),
-        generatorURL: "",
-      },
-    ]);
+    const [{ body }] = [
+      ...alertsBodies([
+        {
+          labels: { alertname: "A" },
+          annotations: {},
+          startsAt: new Date(AT),
+          endsAt: new Date(AT + 60_000),
+          generatorURL: "",
+        },
+      ]),
+    ] as { body: string }[];
     const [sent] = JSON.parse(body) as { startsAt: string; endsAt: string }[];
     expect(sent.startsAt).toBe("2026-08-20T08:20:00.12Z");
     expect(sent.endsAt).toBe("2026-08-20T08:21:00.12Z");

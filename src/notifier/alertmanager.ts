@@ -86,16 +86,6 @@ export function* alertsBodies(
   if (parts.length > 0) yield { body: `[${parts.join(",")}]`, count: parts.length };
 }
 
-/** The JSON body for one target in one piece; alerts whose label set becomes empty are left out. */
-export function alertsBody(
-  alerts: readonly NotifierAlert[],
-  globalRelabel: readonly RelabelRule[] = [],
-  own: readonly RelabelRule[] = [],
-): { body: string; count: number } {
-  for (const b of alertsBodies(alerts, globalRelabel, own, Number.POSITIVE_INFINITY)) return b;
-  return { body: "[]", count: 0 };
-}
-
 export class AlertmanagerNotifier implements Notifier {
   readonly url: string;
   private readonly address: string;

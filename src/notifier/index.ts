@@ -1,7 +1,7 @@
 export {
   AlertmanagerNotifier,
   type AlertmanagerOptions,
-  alertsBody,
+  alertsBodies,
   DEFAULT_SEND_TIMEOUT_MS,
 } from "./alertmanager.js";
 export { BlackholeNotifier } from "./blackhole.js";
