@@ -123,6 +123,25 @@ describe("outbox: delivery", () => {
     expect(saved.offset).toBe(Number.parseInt(last.slice(0, 16), 16) + size);
   });
 
+  it("flushes that meet share records of up to maxBatchSize rows, in order (one request, not one per flush)", async () => {
+    const s = await setup();
+    const w = s.open({ maxBatchSize: 10 });
+    // Four rules' flushes in the same turn of the loop, as groups running side by side do.
+    const flushes = [3, 4, 5, 6].map((n, k) => {
+      w.push(batch(`r${k}`, n));
+      return w.flush();
+    });
+    await Promise.all(flushes);
+    expect(names(s.ep)).toEqual([
+      ...expected("r0", 3),
+      ...expected("r1", 4),
+      ...expected("r2", 5),
+      ...expected("r3", 6),
+    ]);
+    // 3+4 fit one record, +5 would not; 5 alone, +6 would not; 6.
+    expect(s.ep.requests.map((r) => r.series.length)).toEqual([7, 5, 6]);
+  });
+
   it("a flush while the destination is down returns once the rows are on disk; they arrive after a restart", async () => {
     const s = await setup();
     s.down.on = true;

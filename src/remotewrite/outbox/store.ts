@@ -36,6 +36,21 @@ interface Job {
   seq: number;
 }
 
+/**
+ * Consecutive jobs (flushes that met while the disk was busy) merged into records of up to maxBatchSize
+ * rows: one record, one request and one encoding pass instead of one per flush.
+ */
+function coalesce(jobs: Job[], maxBatchSize: number): Job[] {
+  const out: Job[] = [];
+  for (const j of jobs) {
+    const last = out[out.length - 1];
+    if (last && last.seq + last.series.length === j.seq && last.series.length + j.series.length <= maxBatchSize) {
+      last.series = last.series.concat(j.series);
+    } else out.push({ series: j.series, seq: j.seq });
+  }
+  return out;
+}
+
 export function createOutboxStore(o: OutboxStoreOptions): OutboxStore {
   const epoch = newEpoch();
   const listeners: (() => void)[] = [];
@@ -86,7 +101,7 @@ export function createOutboxStore(o: OutboxStoreOptions): OutboxStore {
 
   async function appendJobs(): Promise<void> {
     while (jobs.length > 0) {
-      const batch = jobs.splice(0);
+      const batch = coalesce(jobs.splice(0), o.maxBatchSize);
       const items: AppendItem[] = [];
       let rows = 0;
       for (const j of batch) {
