@@ -49,30 +49,75 @@ function sortedLabels(ls: Labels): Labels {
 export const MAX_BODY_BYTES = 4 << 20;
 
 /**
+ * What one target already serialized. Alerts keep their label and annotation objects from one evaluation
+ * to the next (a changed text gets a new object), so a re-send of tens of thousands of alerts is mostly
+ * lookups instead of sanitizing, relabeling, sorting and stringifying each alert again. Keyed by object
+ * identity: the objects are never changed after they are handed to a notifier.
+ */
+export class AlertJSONCache {
+  /** The label set as sent (sanitized, relabeled, sorted), null when relabeling dropped the alert. */
+  readonly labels = new WeakMap<Labels, string | null>();
+  readonly annotations = new WeakMap<Record<string, string>, string>();
+  /** startsAt/endsAt texts: most alerts of an evaluation share their times. */
+  private times = new Map<number, string>();
+
+  time(ms: number): string {
+    let t = this.times.get(ms);
+    if (t === undefined) {
+      if (this.times.size >= 4096) this.times.clear();
+      t = rfc3339Nano(ms, "UTC");
+      this.times.set(ms, t);
+    }
+    return t;
+  }
+}
+
+function labelsJSON(
+  labels: Labels,
+  globalRelabel: readonly RelabelRule[],
+  own: readonly RelabelRule[],
+  cache: AlertJSONCache,
+): string | null {
+  let json = cache.labels.get(labels);
+  if (json !== undefined) return json;
+  let ls: Labels | null = sanitizeLabels(labels);
+  ls = relabel(ls, globalRelabel);
+  if (ls) ls = relabel(ls, own);
+  json = !ls || Object.keys(ls).length === 0 ? null : JSON.stringify(sortedLabels(ls));
+  cache.labels.set(labels, json);
+  return json;
+}
+
+function annotationsJSON(annotations: Record<string, string>, cache: AlertJSONCache): string {
+  let json = cache.annotations.get(annotations);
+  if (json === undefined) {
+    json = JSON.stringify(annotations);
+    cache.annotations.set(annotations, json);
+  }
+  return json;
+}
+
+/**
  * The JSON bodies for one target, built one at a time as the caller asks for the next: each holds as
  * many alerts as fit in `maxBytes` (an alert larger than that goes alone). Alerts whose label set
- * becomes empty are left out; `count` is the number of alerts in the body.
+ * becomes empty are left out; `count` is the number of alerts in the body. `cache`: the target's
+ * (a fresh one serializes everything).
  */
 export function* alertsBodies(
   alerts: readonly NotifierAlert[],
   globalRelabel: readonly RelabelRule[] = [],
   own: readonly RelabelRule[] = [],
   maxBytes = MAX_BODY_BYTES,
+  cache = new AlertJSONCache(),
 ): Generator<{ body: string; count: number }> {
   let parts: string[] = [];
   let size = 2;
   for (const a of alerts) {
-    let ls: Labels | null = sanitizeLabels(a.labels);
-    ls = relabel(ls, globalRelabel);
-    if (ls) ls = relabel(ls, own);
-    if (!ls || Object.keys(ls).length === 0) continue;
-    const part = JSON.stringify({
-      startsAt: rfc3339Nano(a.startsAt.getTime(), "UTC"),
-      generatorURL: a.generatorURL,
-      endsAt: rfc3339Nano(a.endsAt.getTime(), "UTC"),
-      labels: sortedLabels(ls),
-      annotations: a.annotations,
-    });
+    const labels = labelsJSON(a.labels, globalRelabel, own, cache);
+    if (labels === null) continue;
+    // The fields in the order JSON.stringify of Alertmanager's postable alert gave them; the times are
+    // RFC 3339 texts, which need no escaping.
+    const part = `{"startsAt":"${cache.time(a.startsAt.getTime())}","generatorURL":${JSON.stringify(a.generatorURL ?? "")},"endsAt":"${cache.time(a.endsAt.getTime())}","labels":${labels},"annotations":${annotationsJSON(a.annotations, cache)}}`;
     // String length stands in for bytes: at most three times off for non-ASCII text, close enough for a
     // bound on memory and request size.
     if (parts.length > 0 && size + part.length + 1 > maxBytes) {
@@ -96,6 +141,7 @@ export class AlertmanagerNotifier implements Notifier {
   private readonly relabel: readonly RelabelRule[];
   private readonly logger?: Logger;
   private lastErr = "";
+  private readonly cache = new AlertJSONCache();
 
   constructor(opts: AlertmanagerOptions) {
     this.url = opts.url;
@@ -123,7 +169,7 @@ export class AlertmanagerNotifier implements Notifier {
   async send(alerts: NotifierAlert[], headers?: Record<string, string>, signal?: AbortSignal): Promise<void> {
     let delivered = 0;
     let first = true;
-    for (const { body, count } of alertsBodies(alerts, this.globalRelabel, this.relabel)) {
+    for (const { body, count } of alertsBodies(alerts, this.globalRelabel, this.relabel, MAX_BODY_BYTES, this.cache)) {
       // Counted as vmalert counts them: every alert handed to the target, once something is sent.
       if (first) alertsSent.inc({ addr: this.address }, alerts.length);
       first = false;

@@ -1,5 +1,7 @@
 // Builds the Go data a rule template sees: the `.Labels`/`.Value` struct and the `$labels`/`$value`
 // variables vmalert declares in front of every template text.
+
+import type { Vars } from "./exec.js";
 import type { AlertTemplateData } from "./types.js";
 import { GoDuration, GoStruct, GoTime, type GoValue, ZERO_TIME } from "./values.js";
 
@@ -32,12 +34,44 @@ function uint(id: string | undefined): GoValue {
   return /^\d+$/.test(id) ? BigInt(id) : id;
 }
 
-function msDuration(ms: number | undefined): GoDuration {
-  return new GoDuration(ms ? BigInt(Math.round(ms * 1e6)) : 0n);
+/** Values every alert of a rule shares (group ID, `for`, interval): made once, not per render. */
+const shared = new Map<string | number, GoValue>();
+function sharedValue(key: string | number, make: () => GoValue): GoValue {
+  let v = shared.get(key);
+  if (v === undefined) {
+    // Bounded: keys are rules' settings, but reloads may bring new ones without end.
+    if (shared.size >= 4096) shared.clear();
+    v = make();
+    shared.set(key, v);
+  }
+  return v;
 }
 
+function msDuration(ms: number | undefined): GoValue {
+  return sharedValue(ms ?? 0, () => new GoDuration(ms ? BigInt(Math.round(ms * 1e6)) : 0n));
+}
+
+const ZERO_DURATION = new GoDuration(0n);
+
+type Built = { dot: GoStruct; vars: Vars };
+
+// An alert's texts render with one data object; execution only reads the struct and copies the
+// variables, so the texts of one alert share one build instead of making it again per text.
+const builtFull = new WeakMap<AlertTemplateData, Built>();
+const builtLimited = new WeakMap<AlertTemplateData, Built>();
+
 /** Root struct and variables for one render. `limited` = label templates (zero values for the rest). */
-export function templateData(d: AlertTemplateData, limited: boolean): { dot: GoStruct; vars: [string, GoValue][] } {
+export function templateData(d: AlertTemplateData, limited: boolean): Built {
+  const memo = limited ? builtLimited : builtFull;
+  let b = memo.get(d);
+  if (!b) {
+    b = build(d, limited);
+    memo.set(d, b);
+  }
+  return b;
+}
+
+function build(d: AlertTemplateData, limited: boolean): Built {
   const labels = d.labels ?? EMPTY;
   const ext = d.externalLabels ?? EMPTY;
   const f: Record<string, GoValue> = limited
@@ -49,9 +83,9 @@ export function templateData(d: AlertTemplateData, limited: boolean): { dot: GoS
         AlertID: 0n,
         GroupID: 0n,
         ActiveAt: ZERO_TIME,
-        For: new GoDuration(0n),
+        For: ZERO_DURATION,
         IsPartial: false,
-        Interval: new GoDuration(0n),
+        Interval: ZERO_DURATION,
         ExternalLabels: ext,
         ExternalURL: d.externalURL,
       }
@@ -61,7 +95,7 @@ export function templateData(d: AlertTemplateData, limited: boolean): { dot: GoS
         Value: d.value,
         Expr: d.expr,
         AlertID: uint(d.alertID),
-        GroupID: uint(d.groupID),
+        GroupID: d.groupID ? sharedValue(`g${d.groupID}`, () => uint(d.groupID)) : 0n,
         ActiveAt: d.activeAt ? GoTime.fromMs(d.activeAt.getTime()) : ZERO_TIME,
         For: msDuration(d.for),
         IsPartial: d.isPartial ?? false,
@@ -70,21 +104,20 @@ export function templateData(d: AlertTemplateData, limited: boolean): { dot: GoS
         ExternalURL: d.externalURL,
       };
   const dot = new GoStruct("templates.tplData", f);
-  return {
-    dot,
-    vars: [
-      ["$value", f.Value],
-      ["$type", f.Type],
-      ["$labels", f.Labels],
-      ["$expr", f.Expr],
-      ["$externalLabels", f.ExternalLabels],
-      ["$externalURL", f.ExternalURL],
-      ["$alertID", f.AlertID],
-      ["$groupID", f.GroupID],
-      ["$activeAt", f.ActiveAt],
-      ["$for", f.For],
-      ["$isPartial", f.IsPartial],
-      ["$interval", f.Interval],
-    ],
-  };
+  // In PREDECLARED's order.
+  const values = [
+    f.Value,
+    f.Type,
+    f.Labels,
+    f.Expr,
+    f.ExternalLabels,
+    f.ExternalURL,
+    f.AlertID,
+    f.GroupID,
+    f.ActiveAt,
+    f.For,
+    f.IsPartial,
+    f.Interval,
+  ];
+  return { dot, vars: { names: PREDECLARED, values } };
 }

@@ -34,10 +34,14 @@ export interface ExecEnv {
 }
 
 /** Initial variables besides `$`. */
-export type Vars = [string, GoValue][];
+/** Variables declared before the text: names[i] holds values[i]. */
+export type Vars = { readonly names: readonly string[]; readonly values: readonly GoValue[] };
 
 const BREAK = 1;
 const CONTINUE = 2;
+
+/** What an error message quotes: a node (printed only if an error needs it), a text, or a function making it. */
+type Quote = Arg | CommandNode | string | (() => string);
 
 class State {
   out = "";
@@ -47,7 +51,9 @@ class State {
   steps = 0;
   readonly deadline: number;
   tree: Tree;
-  node: { pos: number; str: () => string } = { pos: 0, str: () => "" };
+  /** Where execution is, for error messages: set at every step, so it holds references and allocates nothing. */
+  private pos = 0;
+  private quote: Quote = "";
 
   constructor(
     readonly env: ExecEnv,
@@ -57,19 +63,21 @@ class State {
     this.deadline = env.deadline ?? Number.POSITIVE_INFINITY;
   }
 
-  at(pos: number, str: () => string): void {
-    this.node = { pos, str };
+  at(pos: number, quote: Quote): void {
+    this.pos = pos;
+    this.quote = quote;
   }
 
   errorf(msg: string): never {
     const { text, parseName, colOffset } = this.tree;
-    const pos = this.node.pos;
+    const pos = this.pos;
     const before = text.slice(0, pos);
     const nl = before.lastIndexOf("\n");
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     let col = Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1), "utf8");
     if (line === 1) col += colOffset;
-    let ctx = this.node.str();
+    const q = this.quote;
+    let ctx = typeof q === "string" ? q : typeof q === "function" ? q() : nodeString(q);
     if (ctx.length > 20) ctx = `${ctx.slice(0, 20)}...`;
     throw new ExecError(`template: ${parseName}:${line}:${col}: executing "${this.tree.name}" at <${ctx}>: ${msg}`);
   }
@@ -143,10 +151,10 @@ class State {
 }
 
 /** Runs a tree with dot and initial variables; returns the output. */
-export function execute(env: ExecEnv, tree: Tree, dot: GoValue, vars: Vars = []): string {
+export function execute(env: ExecEnv, tree: Tree, dot: GoValue, vars?: Vars): string {
   const s = new State(env, tree);
   s.push("$", dot);
-  for (const [k, v] of vars) s.push(k, v);
+  if (vars) for (let i = 0; i < vars.names.length; i++) s.push(vars.names[i], vars.values[i]);
   walkList(s, dot, tree.root);
   return s.out;
 }
@@ -284,12 +292,12 @@ function printValue(s: State, pipe: PipeNode, v: GoValue): void {
     s.write("<no value>");
     return;
   }
-  s.at(pipe.pos, () => nodeString(pipe));
+  s.at(pipe.pos, pipe);
   s.write(sprintValue(v));
 }
 
 function evalPipeline(s: State, dot: GoValue, pipe: PipeNode): GoValue {
-  s.at(pipe.pos, () => nodeString(pipe));
+  s.at(pipe.pos, pipe);
   let value: GoValue | typeof MISSING = MISSING;
   for (const cmd of pipe.cmds) value = evalCommand(s, dot, cmd, value);
   const v = value === MISSING ? undefined : value;
@@ -331,7 +339,7 @@ function evalCommand(s: State, dot: GoValue, cmd: CommandNode, final: Final): Go
     case "variable":
       return evalVariable(s, dot, first, cmd.args, final);
   }
-  s.at(first.pos, () => nodeString(first));
+  s.at(first.pos, first);
   notAFunction(s, cmd.args, final);
   switch (first.k) {
     case "bool":
@@ -350,7 +358,7 @@ function evalCommand(s: State, dot: GoValue, cmd: CommandNode, final: Final): Go
 }
 
 function idealConstant(s: State, n: NumberNode): GoValue {
-  s.at(n.pos, () => n.text);
+  s.at(n.pos, n.text);
   if (n.isFloat && !/^[+-]?0[xX]/.test(n.text) && !n.isRune && /[.eEpP]/.test(n.text)) return n.float;
   if (n.isInt) return n.int;
   if (n.isFloat) return n.float;
@@ -364,7 +372,7 @@ function evalVariable(
   args: Arg[] | null,
   final: Final,
 ): GoValue {
-  s.at(v.pos, () => nodeString(v));
+  s.at(v.pos, v);
   const value = s.varValue(v.ident[0]);
   if (v.ident.length === 1) {
     if (args) notAFunction(s, args, final);
@@ -374,7 +382,7 @@ function evalVariable(
 }
 
 function evalChain(s: State, dot: GoValue, c: Extract<Arg, { k: "chain" }>, args: Arg[] | null, final: Final): GoValue {
-  s.at(c.pos, () => nodeString(c));
+  s.at(c.pos, c);
   if (c.node.k === "nil") s.errorf(`indirection through explicit nil in ${nodeString(c)}`);
   const pipe = evalArgAny(s, dot, c.node);
   return evalFieldChain(s, dot, pipe, c, c.field, args, final);
@@ -404,11 +412,11 @@ function evalField(
   receiver: GoValue,
 ): GoValue {
   if (receiver === undefined || receiver === null) return undefined;
-  s.at(node.pos, () => nodeString(node));
+  s.at(node.pos, node);
   const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
   if (typeof receiver === "object") {
     const method = methodOf(receiver, name);
-    if (method) return evalCall(s, dot, method, name, node.pos, () => nodeString(node), args, final, receiver);
+    if (method) return evalCall(s, dot, method, name, node.pos, node, args, final, receiver);
     if (receiver instanceof GoStruct) {
       if (Object.hasOwn(receiver.fields, name)) {
         if (hasArgs) s.errorf(`${name} has arguments but cannot be invoked as function`);
@@ -435,11 +443,11 @@ function evalFunction(
   args: Arg[],
   final: Final,
 ): GoValue {
-  s.at(pos, () => name);
+  s.at(pos, name);
   const def = s.env.funcs[name];
   if (!def) s.errorf(`"${name}" is not a defined function`);
   if (name === "and" || name === "or") return evalAndOr(s, dot, name, args, final);
-  return evalCall(s, dot, def, name, cmd.pos, () => nodeString(cmd), args, final, undefined);
+  return evalCall(s, dot, def, name, cmd.pos, cmd, args, final, undefined);
 }
 
 function evalAndOr(s: State, dot: GoValue, name: string, args: Arg[], final: Final): GoValue {
@@ -461,7 +469,7 @@ function evalCall(
   def: FuncDef,
   name: string,
   pos: number,
-  str: () => string,
+  str: Quote,
   args: Arg[] | null,
   final: Final,
   receiver: GoValue,
@@ -511,7 +519,7 @@ function evalArgAny(s: State, dot: GoValue, n: Arg): GoValue {
 }
 
 function evalArg(s: State, dot: GoValue, p: Param, n: Arg): GoValue {
-  s.at(n.pos, () => nodeString(n));
+  s.at(n.pos, n);
   switch (n.k) {
     case "dot":
       return validateType(s, dot, p);

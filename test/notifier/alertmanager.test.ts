@@ -3,7 +3,8 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { registry } from "../../src/metrics.js";
-import { alertsBodies, MAX_BODY_BYTES } from "../../src/notifier/alertmanager.js";
+import { AlertJSONCache, alertsBodies, MAX_BODY_BYTES } from "../../src/notifier/alertmanager.js";
+import { parseRelabelConfigs } from "../../src/notifier/relabel.js";
 import { createNotifierSet } from "../../src/notifier/set.js";
 import type { NotifierAlert } from "../../src/notifier/types.js";
 import { type FaultServer, json, startFaultServer } from "../helpers/faults.js";
@@ -277,4 +278,44 @@ test("-notifier.url must be an http(s) URL; a query string is kept after the ale
   });
   expect(set.notifiers()[0]?.addr()).toBe("http://127.0.0.1:9/prefix/api/v2/alerts?tenant=1");
   await set.close();
+});
+
+describe("alertsBodies with a target's cache", () => {
+  test("sends what an uncached build sends; a new annotations object is serialized again, relabel drops stay dropped", () => {
+    const cache = new AlertJSONCache();
+    const labels = { zone: "z\u00e9", alertname: 'Quote"d', "bad-name": "x\n" };
+    let annotations: Record<string, string> = { summary: 'at "1"' };
+    const drop = parseRelabelConfigs([{ action: "drop", source_labels: ["alertname"], regex: "Dropped" }]);
+    const dropped = { alertname: "Dropped" };
+    const send = (ms: number) => {
+      const alerts: NotifierAlert[] = [
+        {
+          labels,
+          annotations,
+          startsAt: new Date(ms),
+          endsAt: new Date(ms + 1500),
+          generatorURL: 'http://x/?a=1&b="2"',
+        },
+        { labels: dropped, annotations: {}, startsAt: new Date(ms), endsAt: new Date(ms), generatorURL: "" },
+      ];
+      const [cached] = [...alertsBodies(alerts, drop, [], MAX_BODY_BYTES, cache)];
+      const [fresh] = [...alertsBodies(alerts, drop)];
+      expect(cached?.body).toBe(fresh?.body);
+      return JSON.parse(cached?.body ?? "[]");
+    };
+    const first = send(1_700_000_000_000);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toEqual({
+      startsAt: "2023-11-14T22:13:20Z",
+      generatorURL: 'http://x/?a=1&b="2"',
+      endsAt: "2023-11-14T22:13:21.5Z",
+      labels: { alertname: 'Quote"d', bad_name: "x\n", zone: "z\u00e9" },
+      annotations: { summary: 'at "1"' },
+    });
+    expect(Object.keys(first[0].labels)).toEqual(["alertname", "bad_name", "zone"]);
+    annotations = { summary: "at 2" };
+    const second = send(1_700_000_010_000);
+    expect(second[0].annotations).toEqual({ summary: "at 2" });
+    expect(second[0].startsAt).toBe("2023-11-14T22:13:30Z");
+  });
 });
