@@ -27,18 +27,39 @@ export interface AlertmanagerOptions extends ClientOptions {
 }
 
 const INVALID_LABEL_CHARS = /[^a-zA-Z0-9_:]/g;
+const INVALID_LABEL_CHAR = /[^a-zA-Z0-9_:]/;
 
 /** Label names Alertmanager would reject become valid ones, as vmalert does before relabeling. */
 function sanitizeLabels(labels: Labels): Labels {
+  let valid = true;
+  for (const k in labels) {
+    if (INVALID_LABEL_CHAR.test(k)) {
+      valid = false;
+      break;
+    }
+  }
+  // The usual case costs no copy: a re-send of tens of thousands of alerts each iteration adds up.
+  if (valid) return labels;
   const out: Labels = {};
   for (const [k, v] of Object.entries(labels)) out[k.replace(INVALID_LABEL_CHARS, "_")] = v;
   return out;
 }
 
-function sortedLabels(ls: Labels): Labels {
+/** The label set as sent (sanitized, relabeled, keys sorted), null when relabeling leaves nothing. */
+function labelsJSON(labels: Labels, globalRelabel: readonly RelabelRule[], own: readonly RelabelRule[]): string | null {
+  let ls: Labels | null = sanitizeLabels(labels);
+  ls = relabel(ls, globalRelabel);
+  if (ls) ls = relabel(ls, own);
+  if (!ls) return null;
+  const keys = Object.keys(ls);
+  if (keys.length === 0) return null;
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  // Alerts keep their labels in key order already; only other sets are copied in order.
+  if (sorted) return JSON.stringify(ls);
   const out: Labels = {};
-  for (const k of Object.keys(ls).sort()) out[k] = ls[k] as string;
-  return out;
+  for (const k of keys.sort()) out[k] = ls[k] as string;
+  return JSON.stringify(out);
 }
 
 /**
@@ -49,75 +70,44 @@ function sortedLabels(ls: Labels): Labels {
 export const MAX_BODY_BYTES = 4 << 20;
 
 /**
- * What one target already serialized. Alerts keep their label and annotation objects from one evaluation
- * to the next (a changed text gets a new object), so a re-send of tens of thousands of alerts is mostly
- * lookups instead of sanitizing, relabeling, sorting and stringifying each alert again. Keyed by object
- * identity: the objects are never changed after they are handed to a notifier.
+ * startsAt/endsAt texts of one target: most alerts of an evaluation share their times, and a re-send of
+ * tens of thousands of alerts would otherwise format each again. Only the texts are kept (bounded), never
+ * anything per alert.
  */
-export class AlertJSONCache {
-  /** The label set as sent (sanitized, relabeled, sorted), null when relabeling dropped the alert. */
-  readonly labels = new WeakMap<Labels, string | null>();
-  readonly annotations = new WeakMap<Record<string, string>, string>();
-  /** startsAt/endsAt texts: most alerts of an evaluation share their times. */
-  private times = new Map<number, string>();
+export class AlertTimes {
+  private texts = new Map<number, string>();
 
-  time(ms: number): string {
-    let t = this.times.get(ms);
+  text(ms: number): string {
+    let t = this.texts.get(ms);
     if (t === undefined) {
-      if (this.times.size >= 4096) this.times.clear();
+      if (this.texts.size >= 4096) this.texts.clear();
       t = rfc3339Nano(ms, "UTC");
-      this.times.set(ms, t);
+      this.texts.set(ms, t);
     }
     return t;
   }
 }
 
-function labelsJSON(
-  labels: Labels,
-  globalRelabel: readonly RelabelRule[],
-  own: readonly RelabelRule[],
-  cache: AlertJSONCache,
-): string | null {
-  let json = cache.labels.get(labels);
-  if (json !== undefined) return json;
-  let ls: Labels | null = sanitizeLabels(labels);
-  ls = relabel(ls, globalRelabel);
-  if (ls) ls = relabel(ls, own);
-  json = !ls || Object.keys(ls).length === 0 ? null : JSON.stringify(sortedLabels(ls));
-  cache.labels.set(labels, json);
-  return json;
-}
-
-function annotationsJSON(annotations: Record<string, string>, cache: AlertJSONCache): string {
-  let json = cache.annotations.get(annotations);
-  if (json === undefined) {
-    json = JSON.stringify(annotations);
-    cache.annotations.set(annotations, json);
-  }
-  return json;
-}
-
 /**
  * The JSON bodies for one target, built one at a time as the caller asks for the next: each holds as
  * many alerts as fit in `maxBytes` (an alert larger than that goes alone). Alerts whose label set
- * becomes empty are left out; `count` is the number of alerts in the body. `cache`: the target's
- * (a fresh one serializes everything).
+ * becomes empty are left out; `count` is the number of alerts in the body. `times`: the target's.
  */
 export function* alertsBodies(
   alerts: readonly NotifierAlert[],
   globalRelabel: readonly RelabelRule[] = [],
   own: readonly RelabelRule[] = [],
   maxBytes = MAX_BODY_BYTES,
-  cache = new AlertJSONCache(),
+  times = new AlertTimes(),
 ): Generator<{ body: string; count: number }> {
   let parts: string[] = [];
   let size = 2;
   for (const a of alerts) {
-    const labels = labelsJSON(a.labels, globalRelabel, own, cache);
+    const labels = labelsJSON(a.labels, globalRelabel, own);
     if (labels === null) continue;
     // The fields in the order JSON.stringify of Alertmanager's postable alert gave them; the times are
     // RFC 3339 texts, which need no escaping.
-    const part = `{"startsAt":"${cache.time(a.startsAt.getTime())}","generatorURL":${JSON.stringify(a.generatorURL ?? "")},"endsAt":"${cache.time(a.endsAt.getTime())}","labels":${labels},"annotations":${annotationsJSON(a.annotations, cache)}}`;
+    const part = `{"startsAt":"${times.text(a.startsAt.getTime())}","generatorURL":${JSON.stringify(a.generatorURL ?? "")},"endsAt":"${times.text(a.endsAt.getTime())}","labels":${labels},"annotations":${JSON.stringify(a.annotations)}}`;
     // String length stands in for bytes: at most three times off for non-ASCII text, close enough for a
     // bound on memory and request size.
     if (parts.length > 0 && size + part.length + 1 > maxBytes) {
@@ -141,7 +131,7 @@ export class AlertmanagerNotifier implements Notifier {
   private readonly relabel: readonly RelabelRule[];
   private readonly logger?: Logger;
   private lastErr = "";
-  private readonly cache = new AlertJSONCache();
+  private readonly times = new AlertTimes();
 
   constructor(opts: AlertmanagerOptions) {
     this.url = opts.url;
@@ -169,7 +159,7 @@ export class AlertmanagerNotifier implements Notifier {
   async send(alerts: NotifierAlert[], headers?: Record<string, string>, signal?: AbortSignal): Promise<void> {
     let delivered = 0;
     let first = true;
-    for (const { body, count } of alertsBodies(alerts, this.globalRelabel, this.relabel, MAX_BODY_BYTES, this.cache)) {
+    for (const { body, count } of alertsBodies(alerts, this.globalRelabel, this.relabel, MAX_BODY_BYTES, this.times)) {
       // Counted as vmalert counts them: every alert handed to the target, once something is sent.
       if (first) alertsSent.inc({ addr: this.address }, alerts.length);
       first = false;

@@ -1,9 +1,5 @@
 // The notifier seam: alerts in Alertmanager v2 shape go to every target.
 
-/**
- * An alert to send. `labels` and `annotations` are not changed after they are handed over (a target
- * caches their JSON by object identity); a changed text comes as a new object.
- */
 export interface NotifierAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -3,7 +3,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { registry } from "../../src/metrics.js";
-import { AlertJSONCache, alertsBodies, MAX_BODY_BYTES } from "../../src/notifier/alertmanager.js";
+import { AlertTimes, alertsBodies, MAX_BODY_BYTES } from "../../src/notifier/alertmanager.js";
 import { parseRelabelConfigs } from "../../src/notifier/relabel.js";
 import { createNotifierSet } from "../../src/notifier/set.js";
 import type { NotifierAlert } from "../../src/notifier/types.js";
@@ -280,13 +280,14 @@ test("-notifier.url must be an http(s) URL; a query string is kept after the ale
   await set.close();
 });
 
-describe("alertsBodies with a target's cache", () => {
-  test("sends what an uncached build sends; a new annotations object is serialized again, relabel drops stay dropped", () => {
-    const cache = new AlertJSONCache();
+describe("alertsBodies with a target's times", () => {
+  test("labels sanitized and sorted, texts escaped, times as Go prints them; the same with the times of an earlier send; relabel drops stay dropped", () => {
+    const times = new AlertTimes();
     const labels = { zone: "z\u00e9", alertname: 'Quote"d', "bad-name": "x\n" };
     let annotations: Record<string, string> = { summary: 'at "1"' };
     const drop = parseRelabelConfigs([{ action: "drop", source_labels: ["alertname"], regex: "Dropped" }]);
     const dropped = { alertname: "Dropped" };
+    const sortedValid = { alertname: "Ok", zone: "z" };
     const send = (ms: number) => {
       const alerts: NotifierAlert[] = [
         {
@@ -297,14 +298,16 @@ describe("alertsBodies with a target's cache", () => {
           generatorURL: 'http://x/?a=1&b="2"',
         },
         { labels: dropped, annotations: {}, startsAt: new Date(ms), endsAt: new Date(ms), generatorURL: "" },
+        { labels: sortedValid, annotations: {}, startsAt: new Date(ms), endsAt: new Date(ms), generatorURL: "" },
       ];
-      const [cached] = [...alertsBodies(alerts, drop, [], MAX_BODY_BYTES, cache)];
+      const [cached] = [...alertsBodies(alerts, drop, [], MAX_BODY_BYTES, times)];
       const [fresh] = [...alertsBodies(alerts, drop)];
       expect(cached?.body).toBe(fresh?.body);
       return JSON.parse(cached?.body ?? "[]");
     };
     const first = send(1_700_000_000_000);
-    expect(first).toHaveLength(1);
+    expect(first).toHaveLength(2);
+    expect(first[1].labels).toEqual(sortedValid);
     expect(first[0]).toEqual({
       startsAt: "2023-11-14T22:13:20Z",
       generatorURL: 'http://x/?a=1&b="2"',
