@@ -27,7 +27,15 @@ import * as m from "./metrics.js";
 import { alertsWithExternalLabels } from "./outbound.js";
 import { runPlan } from "./plan.js";
 import { RecordingRule } from "./recording.js";
-import { type AlertBudget, type ExecOutcome, errorMessage, linked, type Rule, type RuleInputs } from "./rule.js";
+import {
+  type AlertBudget,
+  type ExecOutcome,
+  errorMessage,
+  linked,
+  type Rule,
+  type RuleInputs,
+  sharedController,
+} from "./rule.js";
 import { evalTimestamp, startDelay, type TimestampSettings } from "./schedule.js";
 import { semanticsPolicy } from "./semantics.js";
 import { Slots } from "./slots.js";
@@ -87,8 +95,8 @@ export class Group {
   private restorer?: AlertRestorer;
   /** Rules that still have to restore: passed the restorer until their outcome says `restored`. */
   private restoring = new Set<Rule>();
-  private stopCtl = new AbortController();
-  private sendCtl = new AbortController();
+  private stopCtl = sharedController();
+  private sendCtl = sharedController();
   private evalCtl?: AbortController;
   /** Set by a graceful stop: the iteration in flight finishes, no new one starts. */
   private draining = false;

@@ -1,4 +1,5 @@
 // What alerting and recording rules share: the inputs a rule runs with, its outcome, and the query step.
+import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { DatasourceType } from "../config/types.js";
 import type { GroupQuerySettings, Querier, QueryResult } from "../datasource/types.js";
@@ -128,11 +129,23 @@ export async function runQuery(querier: Querier, expr: string, ts: number, signa
 }
 
 /**
+ * A controller whose signal every request of a group's iteration (or every send) listens to. Each
+ * listener is removed when its request ends and their number is bounded by -rule.maxConcurrency and
+ * -rule.maxConcurrentEvals, so Node's warning past 10 listeners ("possible EventTarget memory leak")
+ * would only be noise in the log.
+ */
+export function sharedController(): AbortController {
+  const ctl = new AbortController();
+  setMaxListeners(0, ctl.signal);
+  return ctl;
+}
+
+/**
  * A controller aborted with its parent. Unlike AbortSignal.any, unlink() detaches it at once, so
  * thousands of short-lived queries do not pile listeners on a long-lived signal.
  */
 export function linked(parent: AbortSignal): { ctl: AbortController; unlink(): void } {
-  const ctl = new AbortController();
+  const ctl = sharedController();
   if (parent.aborted) {
     ctl.abort(parent.reason);
     return { ctl, unlink: () => {} };

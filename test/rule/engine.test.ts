@@ -262,3 +262,28 @@ describe("-rule.stripFilePath", () => {
     await e.stop();
   });
 });
+
+describe("many rules at once", () => {
+  it("rules in flight past ten leave no 'possible EventTarget memory leak' warning (their listeners are removed as they finish)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      const deps = makeDeps();
+      const names = Array.from({ length: 16 }, (_, i) => `m${i}`);
+      for (const x of names) deps.q.set(x, [series({ i: "1" })]);
+      const e = new Engine(deps);
+      await e.start([
+        group({ name: "wide", concurrency: 16, rules: names.map((x) => recordRule({ record: `r_${x}`, expr: x })) }),
+      ]);
+      await deps.clock.advance(MIN);
+      await e.stop();
+      // Node emits the warning on a later tick.
+      await new Promise((r) => setImmediate(r));
+      expect(new Set(deps.w.series.map((s) => s.labels.find((l) => l.name === "__name__")?.value)).size).toBe(16);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((w) => w.includes("MaxListenersExceeded"))).toEqual([]);
+  });
+});
