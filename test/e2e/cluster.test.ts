@@ -192,7 +192,7 @@ describe("3 members, replication factor 2", () => {
 });
 
 describe("rolling change from 3 to 4 members", () => {
-  it("moves about a quarter of the groups; moved groups restore and keep startsAt", async () => {
+  it("moves exactly the groups the new member wins (a quarter on average); moved groups restore and keep startsAt", async () => {
     const s = await startStack(4);
     for (let k = 0; k < 3; k++) await s.start(k, { count: 3 });
     await allFiring(s);
@@ -224,9 +224,14 @@ describe("rolling change from 3 to 4 members", () => {
     for (const g of after.groups) {
       expect(g.owners).toEqual(rendezvousOwners(groupKey({ file: s.rulesFile, name: g.name }), 4, 1));
     }
-    const ideal = GROUPS / 4;
-    expect(moved.length).toBeLessThanOrEqual(1.5 * ideal);
-    expect(moved.length).toBeGreaterThanOrEqual(ideal / 1.5);
+    // Exactly the groups whose rendezvous winner changes from 3 to 4 members move. How many that is
+    // depends on the rule file's (temporary) path, a quarter on average: the bound over many keys is
+    // test/cluster's, a bound here would fail by chance in about one run of seven.
+    const shouldMove = ALL_GROUPS.filter((name) => {
+      const key = groupKey({ file: s.rulesFile, name });
+      return rendezvousOwners(key, 3, 1)[0] !== rendezvousOwners(key, 4, 1)[0];
+    });
+    expect(moved.map((g) => g.name).sort()).toEqual(shouldMove);
     expect((await s.evaluatedGroups(3)).sort()).toEqual(moved.map((g) => g.name).sort());
 
     // Moved alerts were restored on member 3 with their original activeAt; nothing resolved or re-notified.
