@@ -13,8 +13,11 @@ export interface QueryResult {
   isPartial?: boolean;
   /** VictoriaMetrics' stats.seriesFetched, null when the datasource does not report it. */
   seriesFetched: number | null;
-  /** The request as a curl command, credentials redacted unless -datasource.showURL. */
-  curl?: string;
+  /**
+   * The request as a curl command, credentials redacted unless -datasource.showURL. A function: every
+   * rule keeps it with each of its last evaluations, and it is read only when the API shows them.
+   */
+  curl?: () => string;
 }
 
 export interface QueryOptions {

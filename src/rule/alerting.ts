@@ -349,7 +349,7 @@ export class AlertingRule implements Rule {
     // Set by the render callbacks above, which the compiler does not follow.
     const tplErr = tplError as string | null;
     const unhealthy = tplErr !== null && this.policy.templateErrorsUnhealthy;
-    const e = entry(start, qts, queryDone - start, res, unhealthy ? tplErr : null, rfc3339Nano);
+    const e = entry(start, qts, queryDone - start, res, unhealthy ? tplErr : null);
     e.state = state;
     this.history.add(e);
     if (tplErr !== null && unhealthy) {
@@ -501,7 +501,7 @@ export class AlertingRule implements Rule {
 
   private fail(start: number, ts: number, res: QueryResult | undefined, msg: string, durMs?: number): void {
     const { clock } = this.inputs;
-    const e = entry(start, ts, durMs ?? clock.now() - start, res, msg, rfc3339Nano);
+    const e = entry(start, ts, durMs ?? clock.now() - start, res, msg);
     e.state = this.ruleState();
     this.history.add(e);
     this.errorsCounter.inc();
@@ -818,14 +818,14 @@ export class AlertingRule implements Rule {
       labels: this.labels,
       annotations: Object.keys(this.annotationTexts).length > 0 ? this.annotationTexts : undefined,
       lastError: last?.error ?? "",
-      evaluationTime: last ? last.duration / 1e9 : 0,
-      lastEvaluation: last ? last.time : rfc3339Nano(0),
+      evaluationTime: last ? last.durationMs / 1000 : 0,
+      lastEvaluation: rfc3339Nano(last ? last.start : 0),
       alerts,
       health: last?.error ? "err" : "ok",
       type: "alerting",
       datasourceType: g.type,
       lastSamples: last?.samples ?? 0,
-      lastSeriesFetched: last?.series_fetched ?? undefined,
+      lastSeriesFetched: last?.seriesFetched ?? undefined,
       id: this.id,
       group_id: g.id,
       group_name: g.name,

@@ -74,11 +74,11 @@ export class RecordingRule implements Rule {
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
-      this.fail(entry(start, qts, clock.now() - start, undefined, msg, rfc3339Nano));
+      this.fail(entry(start, qts, clock.now() - start, undefined, msg));
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
       return { series: [], alerts: [] };
     }
-    const e = entry(start, qts, clock.now() - start, res, null, rfc3339Nano);
+    const e = entry(start, qts, clock.now() - start, res, null);
     this.samplesGauge.set(res.data.length);
     if (g.limit > 0 && res.data.length > g.limit) {
       e.error = `exec exceeded limit of ${g.limit} with ${res.data.length} series`;
@@ -159,13 +159,13 @@ export class RecordingRule implements Rule {
       keep_firing_for: 0,
       labels: this.labels,
       lastError: last?.error ?? "",
-      evaluationTime: last ? last.duration / 1e9 : 0,
-      lastEvaluation: last ? last.time : rfc3339Nano(0),
+      evaluationTime: last ? last.durationMs / 1000 : 0,
+      lastEvaluation: rfc3339Nano(last ? last.start : 0),
       health: last?.error ? "err" : "ok",
       type: "recording",
       datasourceType: g.type,
       lastSamples: last?.samples ?? 0,
-      lastSeriesFetched: last?.series_fetched ?? undefined,
+      lastSeriesFetched: last?.seriesFetched ?? undefined,
       id: this.id,
       group_id: g.id,
       group_name: g.name,

@@ -6,8 +6,9 @@ import type { GroupQuerySettings, Querier, QueryResult } from "../datasource/typ
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer } from "../remoteread/types.js";
 import type { TimeSeries } from "../remotewrite/types.js";
-import type { ApiRule, ApiStateEntry } from "./api.js";
+import type { ApiRule } from "./api.js";
 import type { Clock } from "./clock.js";
+import type { HistoryEntry } from "./history.js";
 import { semanticsPolicy } from "./semantics.js";
 import type { EngineSettings } from "./types.js";
 
@@ -167,15 +168,14 @@ export function entry(
   durationMs: number,
   res: QueryResult | undefined,
   error: string | null,
-  formatTime: (ms: number) => string,
-): ApiStateEntry {
+): HistoryEntry {
   return {
-    time: formatTime(start),
-    at: formatTime(ts),
-    duration: Math.round(durationMs * 1e6),
+    start,
+    at: ts,
+    durationMs,
     error,
     samples: res ? res.data.length : 0,
-    series_fetched: res ? res.seriesFetched : null,
-    curl: res?.curl ?? "",
+    seriesFetched: res ? res.seriesFetched : null,
+    curl: res?.curl,
   };
 }

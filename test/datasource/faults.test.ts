@@ -181,12 +181,12 @@ describe("requests", () => {
     expect(r.headers["x-scope"]).toBe("group");
     expect(r.headers["x-keep"]).toBe("k");
     expect(r.headers.authorization).toBe("Bearer tok");
-    expect(res.curl).toContain("-H 'Authorization: <secret>'");
-    expect(res.curl).toContain("-H 'X-Api-Key: <secret>'");
+    expect(res.curl?.()).toContain("-H 'Authorization: <secret>'");
+    expect(res.curl?.()).toContain("-H 'X-Api-Key: <secret>'");
     // Configured header values may be credentials under any name.
-    expect(res.curl).toContain("-H 'X-Scope: <secret>'");
-    expect(res.curl).toContain("-H 'X-Keep: <secret>'");
-    expect(res.curl).not.toContain("tok");
+    expect(res.curl?.()).toContain("-H 'X-Scope: <secret>'");
+    expect(res.curl?.()).toContain("-H 'X-Keep: <secret>'");
+    expect(res.curl?.()).not.toContain("tok");
     await f.close();
   });
 

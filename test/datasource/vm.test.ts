@@ -104,7 +104,7 @@ describe("prometheus queries against victoria-metrics", () => {
     const f = createQuerierFactory({ url: vm.url, appendTypePrefix: true });
     const res = await f.forGroup(group()).query("ds_up", { time: now });
     expect(res.data).toHaveLength(2);
-    expect(res.curl).toContain(`${vm.url}/prometheus/api/v1/query?`);
+    expect(res.curl?.()).toContain(`${vm.url}/prometheus/api/v1/query?`);
     await f.close();
   });
 
@@ -128,7 +128,7 @@ describe("prometheus queries against victoria-metrics", () => {
     const f = createQuerierFactory({ url: withCreds });
     const res = await f.forGroup(group()).query("ds_up", { time: now });
     const time = encodeURIComponent(new Date(now).toISOString().replace(".000", ""));
-    expect(res.curl).toBe(
+    expect(res.curl?.()).toBe(
       `curl -X POST -H 'Content-Type: application/json' '${vm.url}/api/v1/query?query=ds_up&step=300s&time=${time}'`,
     );
     await f.close();

@@ -50,7 +50,7 @@ function querierFactory(vmURL: string): QuerierFactory {
         return {
           data: body.data.result.map((r) => ({ labels: r.metric, timestamp: r.value[0], value: Number(r.value[1]) })),
           seriesFetched: null,
-          curl: `curl '${url}'`,
+          curl: () => `curl '${url}'`,
         };
       },
     }),
