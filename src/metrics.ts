@@ -34,6 +34,26 @@ export function summary(name: string, help: string, labelNames: string[] = []): 
 }
 
 /**
+ * One label set of a counter or gauge, kept by its owner (a rule keeps five). prom-client's labels()
+ * child binds five methods per call, about 300 bytes per child: 6 MB for 4,000 rules. This holds the
+ * metric and the labels only; each call finds the series by its labels.
+ */
+export class MetricChild {
+  constructor(
+    private readonly metric: Counter<string> | Gauge<string>,
+    private readonly labels: Record<string, string>,
+  ) {}
+
+  inc(value = 1): void {
+    this.metric.inc(this.labels, value);
+  }
+
+  set(value: number): void {
+    (this.metric as Gauge<string>).set(this.labels, value);
+  }
+}
+
+/**
  * A histogram as vmalert's metrics library exposes it: no fixed `le` buckets, but 18 logarithmic
  * buckets per power of ten from 1e-9 to 1e18, each printed as `name_bucket{vmrange="lo...hi"}` and
  * only when non-empty, then `name_sum` and `name_count`. VictoriaMetrics' `histogram_quantile` reads

@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { metricsText, VmHistogram } from "../src/metrics.js";
+import { counter, gauge, MetricChild, metricsText, registry, VmHistogram } from "../src/metrics.js";
 
 describe("VmHistogram", () => {
   it("prints non-empty vmrange buckets, _sum and _count as vmalert's metrics library does", async () => {
@@ -29,5 +29,24 @@ describe("VmHistogram", () => {
     const withMeta = await metricsText(reg, true);
     expect(withMeta).toContain("# HELP y what y counts\n");
     expect(withMeta).toContain("# TYPE y histogram\n");
+  });
+});
+
+describe("MetricChild", () => {
+  it("counts and sets the series of its labels, as a prom-client child does, and starts a counter at 0", async () => {
+    const c = counter("tsalert_test_child_total", "test", ["rule"]);
+    const g = gauge("tsalert_test_child", "test", ["rule"]);
+    const a = new MetricChild(c, { rule: "a" });
+    const b = new MetricChild(c, { rule: "b" });
+    a.inc(0);
+    b.inc();
+    b.inc(2);
+    new MetricChild(g, { rule: "a" }).set(7);
+    const values = async (name: string) =>
+      Object.fromEntries(
+        (await registry.getSingleMetric(name)?.get())?.values.map((v) => [v.labels.rule, v.value]) ?? [],
+      );
+    expect(await values("tsalert_test_child_total")).toEqual({ a: 0, b: 3 });
+    expect(await values("tsalert_test_child")).toEqual({ a: 7 });
   });
 });

@@ -2,6 +2,7 @@
 // notification selection, and state restore (README "State restore": remote read and -state.path).
 import type { RuleConfig } from "../config/types.js";
 import type { Metric, QueryResult } from "../datasource/types.js";
+import { MetricChild } from "../metrics.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
@@ -148,11 +149,11 @@ export class AlertingRule implements Rule {
     this.staticAnnotations = allLiteral(this.annTpls);
     for (const [k, t] of this.annTpls) if ("literal" in t) this.literalAnnotations[k] = t.literal;
     this.metricLabels = { alertname: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
-    this.pendingGauge = m.alertsPending.labels(this.metricLabels);
-    this.firingGauge = m.alertsFiring.labels(this.metricLabels);
-    this.errorsCounter = m.alertingErrors.labels(this.metricLabels);
-    this.samplesGauge = m.alertingSamples.labels(this.metricLabels);
-    this.fetchedGauge = m.alertingSeriesFetched.labels(this.metricLabels);
+    this.pendingGauge = new MetricChild(m.alertsPending, this.metricLabels);
+    this.firingGauge = new MetricChild(m.alertsFiring, this.metricLabels);
+    this.errorsCounter = new MetricChild(m.alertingErrors, this.metricLabels);
+    this.samplesGauge = new MetricChild(m.alertingSamples, this.metricLabels);
+    this.fetchedGauge = new MetricChild(m.alertingSeriesFetched, this.metricLabels);
     this.errorsCounter.inc(0);
   }
 
