@@ -71,8 +71,33 @@ function parse(name: string, text: string, predeclared: readonly string[] = PRED
  */
 export function compileTemplate(text: string, opts: CompileOptions = {}): CompiledTemplate {
   if (!isTemplate(text)) return verbatim(text);
-  const name = opts.name ?? "";
   const set = impl(opts.set);
+  let shared = compiledBySet.get(set);
+  if (!shared) {
+    shared = new Map();
+    compiledBySet.set(set, shared);
+  }
+  const key = `${opts.limited ? "L" : "A"}\u0000${opts.name ?? ""}\u0000${text}`;
+  let t = shared.get(key);
+  if (!t) {
+    // Bounded: texts of rules long gone (reloads) must not pile up; a clear costs only re-parsing.
+    if (shared.size >= MAX_SHARED_TEMPLATES) shared.clear();
+    t = compileNew(text, opts, set);
+    shared.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * A compiled template is immutable, so rules whose texts are the same (a team's usual summary and
+ * description) share one: thousands of rules otherwise hold thousands of identical parse trees. Per
+ * template set (-rule.templates), which a reload replaces.
+ */
+const compiledBySet = new WeakMap<SetImpl, Map<string, CompiledTemplate>>();
+const MAX_SHARED_TEMPLATES = 4096;
+
+function compileNew(text: string, opts: CompileOptions, set: SetImpl): CompiledTemplate {
+  const name = opts.name ?? "";
   let parsed: ReturnType<typeof parseTemplate>;
   try {
     parsed = parse(name, text);

@@ -349,6 +349,22 @@ describe("-rule.templates", () => {
     expect(await t.render(DATA, CTX)).toBe("host1/node");
   });
 
+  it("rules with the same text share one compiled template, per template set and kind", async () => {
+    const text = "{{ $labels.instance }} is at {{ $value }}";
+    const a = compileTemplate(text);
+    expect(compileTemplate(text)).toBe(a);
+    expect(compileTemplate(text, { limited: true })).not.toBe(a);
+    await writeFile(join(dir, "c.tpl"), '{{ define "c.x" }}x{{ end }}');
+    const set = await loadTemplateFiles([join(dir, "c.tpl")]);
+    const inSet = compileTemplate(text, { set });
+    expect(inSet).not.toBe(a);
+    expect(compileTemplate(text, { set })).toBe(inSet);
+    // Sharing changes nothing a render sees: two alerts, one compiled text.
+    const other = { ...DATA, labels: { ...DATA.labels, instance: "host2:9100" }, value: 2 };
+    expect(await a.render(DATA, CTX)).not.toBe(await a.render(other, CTX));
+    expect(await a.render(other, CTX)).toBe(await compileTemplate(text).render(other, CTX));
+  });
+
   it("names the file in parse and execution errors", async () => {
     const sub = await mkdtemp(join(dir, "bad-"));
     await writeFile(join(sub, "bad.tpl"), '{{ define "x" }}\n{{ nosuch }}{{ end }}');
