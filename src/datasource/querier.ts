@@ -109,13 +109,10 @@ class GroupQuerier implements Querier {
         cause: err,
       });
     }
-    // Rebuilt when shown, from what it was built from: the text itself is not kept per evaluation.
-    const at = q.time;
-    result.curl = () => this.curlOf(expr, at);
     return result;
   }
 
-  private curlOf(expr: string, at: number): string {
+  curl(expr: string, at: number): string {
     return toCurl(
       "POST",
       this.client.redact(buildURL(this.plan, expr, queryTime(this.opts, this.plan, at))),

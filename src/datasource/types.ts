@@ -13,11 +13,6 @@ export interface QueryResult {
   isPartial?: boolean;
   /** VictoriaMetrics' stats.seriesFetched, null when the datasource does not report it. */
   seriesFetched: number | null;
-  /**
-   * The request as a curl command, credentials redacted unless -datasource.showURL. A function: every
-   * rule keeps it with each of its last evaluations, and it is read only when the API shows them.
-   */
-  curl?: () => string;
 }
 
 export interface QueryOptions {
@@ -50,6 +45,11 @@ export interface RangeQueryResult {
 
 export interface Querier {
   query(expr: string, opts: QueryOptions): Promise<QueryResult>;
+  /**
+   * The instant query of `expr` at `timeMs` as a curl command, credentials redacted unless
+   * -datasource.showURL (rule history). Made when shown: rules keep only the query time.
+   */
+  curl?(expr: string, timeMs: number): string;
   /**
    * `/api/v1/query_range` (replay). Optional so other queriers (fakes, tests) need not implement it;
    * the HTTP querier of createQuerierFactory does, for prometheus-type groups.

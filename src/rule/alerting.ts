@@ -11,12 +11,13 @@ import { createRenderBudget, renewRenderBudget } from "../template/index.js";
 import type { AlertTemplateData, CompiledTemplate, RenderContext } from "../template/types.js";
 import type { ApiAlert, ApiRule } from "./api.js";
 import { float32String, rfc3339Nano } from "./format.js";
-import { History } from "./history.js";
+import { type CurlSource, History } from "./history.js";
 import { alertKey, labelsHash, ruleID } from "./ids.js";
 import { addLabel, type LabelRules, type LabelSet, seriesLabelSet } from "./labels.js";
 import * as m from "./metrics.js";
 import { withoutExternalLabels } from "./outbound.js";
 import {
+  curlSource,
   type ExecOutcome,
   entry,
   errorMessage,
@@ -89,6 +90,7 @@ export class AlertingRule implements Rule {
   readonly id: string;
   readonly name: string;
   readonly expr: string;
+  private readonly curls: CurlSource;
   readonly forMs: number;
   readonly keepFiringFor: number;
   /** Merged labels: rule > group > external. */
@@ -131,6 +133,7 @@ export class AlertingRule implements Rule {
     this.alertSource = templates.alertSource;
     this.name = cfg.alert ?? "";
     this.expr = cfg.expr;
+    this.curls = curlSource(inputs.querier, cfg.expr);
     this.forMs = cfg.for;
     this.keepFiringFor = cfg.keepFiringFor;
     this.labels = merged;
@@ -350,7 +353,7 @@ export class AlertingRule implements Rule {
     // Set by the render callbacks above, which the compiler does not follow.
     const tplErr = tplError as string | null;
     const unhealthy = tplErr !== null && this.policy.templateErrorsUnhealthy;
-    const e = entry(start, qts, queryDone - start, res, unhealthy ? tplErr : null);
+    const e = entry(start, qts, queryDone - start, res, unhealthy ? tplErr : null, this.curls);
     e.state = state;
     this.history.add(e);
     if (tplErr !== null && unhealthy) {
@@ -502,7 +505,7 @@ export class AlertingRule implements Rule {
 
   private fail(start: number, ts: number, res: QueryResult | undefined, msg: string, durMs?: number): void {
     const { clock } = this.inputs;
-    const e = entry(start, ts, durMs ?? clock.now() - start, res, msg);
+    const e = entry(start, ts, durMs ?? clock.now() - start, res, msg, this.curls);
     e.state = this.ruleState();
     this.history.add(e);
     this.errorsCounter.inc();

@@ -7,10 +7,11 @@ import { MetricChild } from "../metrics.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
 import type { ApiRule } from "./api.js";
 import { rfc3339Nano } from "./format.js";
-import { History } from "./history.js";
+import { type CurlSource, History } from "./history.js";
 import { ruleID } from "./ids.js";
 import * as m from "./metrics.js";
 import {
+  curlSource,
   type ExecOutcome,
   entry,
   errorMessage,
@@ -30,6 +31,7 @@ export class RecordingRule implements Rule {
   readonly id: string;
   readonly name: string;
   readonly expr: string;
+  private readonly curls: CurlSource;
   readonly labels: Record<string, string>;
   readonly debug: boolean;
   readonly group: RuleGroup;
@@ -51,6 +53,7 @@ export class RecordingRule implements Rule {
     this.group = inputs.group;
     this.name = cfg.record ?? "";
     this.expr = cfg.expr;
+    this.curls = curlSource(inputs.querier, cfg.expr);
     this.labels = merged;
     this.debug = cfg.debug;
     this.id = ruleID("recording", this.name, cfg.expr, cfg.labels);
@@ -75,11 +78,11 @@ export class RecordingRule implements Rule {
     } catch (err) {
       if (signal.aborted) return { series: [], alerts: [], cancelled: true };
       const msg = errorMessage(err);
-      this.fail(entry(start, qts, clock.now() - start, undefined, msg));
+      this.fail(entry(start, qts, clock.now() - start, undefined, msg, this.curls));
       logRuleError(logger, g, this.name, `failed to execute query "${this.expr}": ${msg}`);
       return { series: [], alerts: [] };
     }
-    const e = entry(start, qts, clock.now() - start, res, null);
+    const e = entry(start, qts, clock.now() - start, res, null, this.curls);
     this.samplesGauge.set(res.data.length);
     if (g.limit > 0 && res.data.length > g.limit) {
       e.error = `exec exceeded limit of ${g.limit} with ${res.data.length} series`;

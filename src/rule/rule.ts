@@ -8,7 +8,7 @@ import type { AlertRestorer } from "../remoteread/types.js";
 import type { TimeSeries } from "../remotewrite/types.js";
 import type { ApiRule } from "./api.js";
 import type { Clock } from "./clock.js";
-import type { HistoryEntry } from "./history.js";
+import type { CurlSource, HistoryEntry } from "./history.js";
 import { semanticsPolicy } from "./semantics.js";
 import type { EngineSettings } from "./types.js";
 
@@ -168,6 +168,7 @@ export function entry(
   durationMs: number,
   res: QueryResult | undefined,
   error: string | null,
+  curl: CurlSource,
 ): HistoryEntry {
   return {
     start,
@@ -176,6 +177,11 @@ export function entry(
     error,
     samples: res ? res.data.length : 0,
     seriesFetched: res ? res.seriesFetched : null,
-    curl: res?.curl,
+    curl: res ? curl : undefined,
   };
+}
+
+/** A rule's curl commands: from its querier and expression, not from the rule (an adopted history must not keep an old rule alive). */
+export function curlSource(querier: Querier, expr: string): CurlSource {
+  return { curl: (at) => querier.curl?.(expr, at) ?? "" };
 }

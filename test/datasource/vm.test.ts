@@ -102,9 +102,10 @@ describe("prometheus queries against victoria-metrics", () => {
 
   test("appendTypePrefix uses VictoriaMetrics' /prometheus path", async () => {
     const f = createQuerierFactory({ url: vm.url, appendTypePrefix: true });
-    const res = await f.forGroup(group()).query("ds_up", { time: now });
+    const q = f.forGroup(group());
+    const res = await q.query("ds_up", { time: now });
     expect(res.data).toHaveLength(2);
-    expect(res.curl?.()).toContain(`${vm.url}/prometheus/api/v1/query?`);
+    expect(q.curl?.("ds_up", now)).toContain(`${vm.url}/prometheus/api/v1/query?`);
     await f.close();
   });
 
@@ -126,9 +127,10 @@ describe("prometheus queries against victoria-metrics", () => {
   test("curl string: POST, redacted URL with the query string", async () => {
     const withCreds = vm.url.replace("http://", "http://user:pw@");
     const f = createQuerierFactory({ url: withCreds });
-    const res = await f.forGroup(group()).query("ds_up", { time: now });
+    const q = f.forGroup(group());
+    await q.query("ds_up", { time: now });
     const time = encodeURIComponent(new Date(now).toISOString().replace(".000", ""));
-    expect(res.curl?.()).toBe(
+    expect(q.curl?.("ds_up", now)).toBe(
       `curl -X POST -H 'Content-Type: application/json' '${vm.url}/api/v1/query?query=ds_up&step=300s&time=${time}'`,
     );
     await f.close();

@@ -50,9 +50,9 @@ function querierFactory(vmURL: string): QuerierFactory {
         return {
           data: body.data.result.map((r) => ({ labels: r.metric, timestamp: r.value[0], value: Number(r.value[1]) })),
           seriesFetched: null,
-          curl: () => `curl '${url}'`,
         };
       },
+      curl: (expr, time) => `curl '${vmURL}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time / 1000}'`,
     }),
   };
 }

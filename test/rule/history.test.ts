@@ -20,9 +20,11 @@ describe("History", () => {
         error: i === 1 ? "x".repeat(100_000) : null,
         samples: i,
         seriesFetched: i === 2 ? null : 7,
-        curl: () => {
-          made++;
-          return `curl -X POST 'http://vm/api/v1/query?query=up&time=${i}'`;
+        curl: {
+          curl: (at) => {
+            made++;
+            return `curl -X POST 'http://vm/api/v1/query?query=up&time=${at}'`;
+          },
         },
         state: "firing",
       });
@@ -39,7 +41,7 @@ describe("History", () => {
       error: null,
       samples: 2,
       series_fetched: null,
-      curl: "curl -X POST 'http://vm/api/v1/query?query=up&time=2'",
+      curl: "curl -X POST 'http://vm/api/v1/query?query=up&time=1699999972000'",
       state: "firing",
     });
     // A long error is cut when it is kept, not when it is shown.
