@@ -44,7 +44,8 @@ const CONTINUE = 2;
 type Quote = Arg | CommandNode | string | (() => string);
 
 class State {
-  out = "";
+  /** The output so far, joined once at the end: a rendered text is kept with its alert, and `+=` would keep it as a rope of every piece written. */
+  private parts: string[] = [];
   vars: string[] = [];
   vals: GoValue[] = [];
   depth = 0;
@@ -115,12 +116,17 @@ class State {
   private units = 0;
   private bytes = -1;
 
+  text(): string {
+    if (this.parts.length > 1) this.parts = [this.parts.join("")];
+    return this.parts[0] ?? "";
+  }
+
   write(s: string): void {
-    this.out += s;
+    this.parts.push(s);
     if (this.bytes >= 0) this.bytes += Buffer.byteLength(s, "utf8");
     else {
       this.units += s.length;
-      if (this.units * 3 > MAX_OUTPUT) this.bytes = Buffer.byteLength(this.out, "utf8");
+      if (this.units * 3 > MAX_OUTPUT) this.bytes = Buffer.byteLength(this.text(), "utf8");
     }
     if (this.bytes > MAX_OUTPUT) this.errorf(OUTPUT_LIMIT_MESSAGE);
   }
@@ -156,7 +162,7 @@ export function execute(env: ExecEnv, tree: Tree, dot: GoValue, vars?: Vars): st
   s.push("$", dot);
   if (vars) for (let i = 0; i < vars.names.length; i++) s.push(vars.names[i], vars.values[i]);
   walkList(s, dot, tree.root);
-  return s.out;
+  return s.text();
 }
 
 // Depth is not restored when something throws: an error ends the whole execution (nothing in here
