@@ -1,7 +1,7 @@
 // A rule's last N evaluations (the `updates` of the rule API), as a ring buffer. An entry is five numbers
 // in a Float64Array plus three references (error text, state, where its curl command comes from); the
-// API's texts are made only when someone asks. 20 entries for each of thousands of rules as objects with
-// time texts and a curl string each held ~400 bytes per entry; this holds ~60.
+// API's texts are made only when someone asks: as objects with two time texts and a curl string, 20 entries
+// for each of thousands of rules would cost ~400 bytes per entry instead of ~60.
 import { keptErrorText } from "../errors.js";
 import type { ApiStateEntry } from "./api.js";
 import { rfc3339Nano } from "./format.js";
