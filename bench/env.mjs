@@ -1,5 +1,5 @@
 // Keeps one engine-bench workload's surroundings up (VictoriaMetrics with its series, the notifier sink,
-// the rule files) and prints the engine flags, so an engine can be profiled by hand on the same workload:
+// the rule files, W3's delaying datasource proxy) and prints tsalert's flags as the engine bench gives them, so an engine can be profiled by hand on the same workload:
 //   node bench/env.mjs --workload=W2
 //   node --cpu-prof bin/tsalert.js <printed flags>
 // Ctrl-C stops everything and removes the temporary directory.
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { freePort } from "../scripts/lib/procs.mjs";
 import { startVictoriaMetrics } from "../scripts/lib/servers.mjs";
 import { importHistory, startUpdater } from "./lib/data.mjs";
+import { startDelayProxy } from "./lib/delayproxy.mjs";
 import { engineFlags } from "./lib/measure.mjs";
 import { startSink } from "./lib/sink.mjs";
 import { workloads } from "./lib/workloads.mjs";
@@ -24,9 +25,12 @@ const vm = await startVictoriaMetrics({ port: await freePort(), dir: join(dir, "
 await importHistory(vm.url, workload);
 const stopUpdater = startUpdater(vm.url, workload);
 const sink = await startSink();
+const proxy = workload.queryDelayMs ? await startDelayProxy(vm.url, workload.queryDelayMs) : undefined;
 const flags = engineFlags({
+  engine: "tsalert",
   ruleGlob: join(dir, "*.rules"),
   vmURL: vm.url,
+  datasourceURL: proxy?.url ?? vm.url,
   sinkURL: sink.url,
   interval: workload.interval,
   port: await freePort(),
@@ -44,6 +48,7 @@ const stop = async () => {
   clearInterval(stats);
   await stopUpdater();
   await sink.close();
+  await proxy?.close();
   await vm.child.stop();
   await rm(dir, { recursive: true, force: true });
   process.exit(0);

@@ -105,8 +105,8 @@ export function* alertsBodies(
   for (const a of alerts) {
     const labels = labelsJSON(a.labels, globalRelabel, own);
     if (labels === null) continue;
-    // The fields in the order JSON.stringify of Alertmanager's postable alert gave them; the times are
-    // RFC 3339 texts, which need no escaping.
+    // JSON.stringify({ startsAt, generatorURL, endsAt, labels, annotations }) written out, so the label
+    // set is stringified as it is; the times are RFC 3339 texts, which need no escaping.
     const part = `{"startsAt":"${times.text(a.startsAt.getTime())}","generatorURL":${JSON.stringify(a.generatorURL ?? "")},"endsAt":"${times.text(a.endsAt.getTime())}","labels":${labels},"annotations":${JSON.stringify(a.annotations)}}`;
     // String length stands in for bytes: at most three times off for non-ASCII text, close enough for a
     // bound on memory and request size.
