@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { counter, gauge, MetricChild, metricsText, registry, VmHistogram } from "../src/metrics.js";
+import { CounterChild, counter, GaugeChild, gauge, metricsText, registry, VmHistogram } from "../src/metrics.js";
 
 describe("VmHistogram", () => {
   it("prints non-empty vmrange buckets, _sum and _count as vmalert's metrics library does", async () => {
@@ -32,16 +32,16 @@ describe("VmHistogram", () => {
   });
 });
 
-describe("MetricChild", () => {
+describe("CounterChild and GaugeChild", () => {
   it("counts and sets the series of its labels, as a prom-client child does, and starts a counter at 0", async () => {
     const c = counter("tsalert_test_child_total", "test", ["rule"]);
     const g = gauge("tsalert_test_child", "test", ["rule"]);
-    const a = new MetricChild(c, { rule: "a" });
-    const b = new MetricChild(c, { rule: "b" });
+    const a = new CounterChild(c, { rule: "a" });
+    const b = new CounterChild(c, { rule: "b" });
     a.inc(0);
     b.inc();
     b.inc(2);
-    new MetricChild(g, { rule: "a" }).set(7);
+    new GaugeChild(g, { rule: "a" }).set(7);
     const values = async (name: string) =>
       Object.fromEntries(
         (await registry.getSingleMetric(name)?.get())?.values.map((v) => [v.labels.rule, v.value]) ?? [],

@@ -95,7 +95,7 @@ class GroupQuerier implements Querier {
 
   async query(expr: string, q: QueryOptions): Promise<QueryResult> {
     const url = buildURL(this.plan, expr, queryTime(this.opts, this.plan, q.time));
-    const { text, curl } = await this.fetch(url, q.signal);
+    const text = await this.fetch(url, q.signal);
     let result: QueryResult;
     try {
       result =
@@ -105,43 +105,42 @@ class GroupQuerier implements Querier {
             ? parseVlogs(text)
             : parsePrometheus(text);
     } catch (err) {
-      throw new DatasourceError(`error parsing response from ${this.client.redact(url)}: ${answerError(err)}`, curl, {
-        cause: err,
-      });
+      throw new DatasourceError(
+        `error parsing response from ${this.client.redact(url)}: ${answerError(err)}`,
+        this.curlOf(url),
+        { cause: err },
+      );
     }
     return result;
   }
 
   curl(expr: string, at: number): string {
-    return toCurl(
-      "POST",
-      this.client.redact(buildURL(this.plan, expr, queryTime(this.opts, this.plan, at))),
-      this.curlHeaders,
-    );
+    return this.curlOf(buildURL(this.plan, expr, queryTime(this.opts, this.plan, at)));
+  }
+
+  /** Made only when shown (history, errors): not for every request. */
+  private curlOf(url: string): string {
+    return toCurl("POST", this.client.redact(url), this.curlHeaders);
   }
 
   async queryRange(expr: string, r: RangeQueryOptions): Promise<RangeQueryResult> {
     const url = buildRangeURL(this.plan, expr, r);
     // A range query covers many points: -datasource.queryTimeout applies, not the group interval cap.
-    const { text, curl } = await this.fetch(url, r.signal, effectiveTimeout(this.opts, 0));
+    const text = await this.fetch(url, r.signal, effectiveTimeout(this.opts, 0));
     try {
       const result = parseMatrix(text);
-      result.curl = curl;
+      result.curl = this.curlOf(url);
       return result;
     } catch (err) {
-      throw new DatasourceError(`error parsing response from ${this.client.redact(url)}: ${answerError(err)}`, curl, {
-        cause: err,
-      });
+      throw new DatasourceError(
+        `error parsing response from ${this.client.redact(url)}: ${answerError(err)}`,
+        this.curlOf(url),
+        { cause: err },
+      );
     }
   }
 
-  private async fetch(
-    url: string,
-    signal?: AbortSignal,
-    timeoutMs = this.timeoutMs,
-  ): Promise<{ text: string; curl: string }> {
-    const shownURL = this.client.redact(url);
-    const curl = toCurl("POST", shownURL, this.curlHeaders);
+  private async fetch(url: string, signal?: AbortSignal, timeoutMs = this.timeoutMs): Promise<string> {
     let res: Awaited<ReturnType<HttpClient["request"]>>;
     try {
       res = await this.client.request({
@@ -157,21 +156,21 @@ class GroupQuerier implements Querier {
       if (signal?.aborted) throw signal.reason ?? err;
       if (err instanceof HttpRequestError && err.kind === "timeout") {
         throw new DatasourceError(
-          `query to ${shownURL} timed out after ${fmtDuration(timeoutMs)} (-datasource.queryTimeout)`,
-          curl,
+          `query to ${this.client.redact(url)} timed out after ${fmtDuration(timeoutMs)} (-datasource.queryTimeout)`,
+          this.curlOf(url),
           { cause: err },
         );
       }
-      throw new DatasourceError(errorMessage(err), curl, { cause: err });
+      throw new DatasourceError(errorMessage(err), this.curlOf(url), { cause: err });
     }
     if (res.status !== 200) {
       throw new DatasourceError(
-        `unexpected response code ${res.status} for ${shownURL}. Response body ${peerSnippet(res.body, MAX_ERROR_BODY)}`,
-        curl,
+        `unexpected response code ${res.status} for ${this.client.redact(url)}. Response body ${peerSnippet(res.body, MAX_ERROR_BODY)}`,
+        this.curlOf(url),
         { status: res.status },
       );
     }
-    return { text: res.body.toString("utf8"), curl };
+    return res.body.toString("utf8");
   }
 }
 

@@ -2,7 +2,7 @@
 // notification selection, and state restore (README "State restore": remote read and -state.path).
 import type { RuleConfig } from "../config/types.js";
 import type { Metric, QueryResult } from "../datasource/types.js";
-import { MetricChild } from "../metrics.js";
+import { CounterChild, GaugeChild } from "../metrics.js";
 import type { NotifierAlert } from "../notifier/types.js";
 import type { AlertRestorer, RestoredAlert } from "../remoteread/types.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
@@ -152,11 +152,11 @@ export class AlertingRule implements Rule {
     this.staticAnnotations = allLiteral(this.annTpls);
     for (const [k, t] of this.annTpls) if ("literal" in t) this.literalAnnotations[k] = t.literal;
     this.metricLabels = { alertname: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
-    this.pendingGauge = new MetricChild(m.alertsPending, this.metricLabels);
-    this.firingGauge = new MetricChild(m.alertsFiring, this.metricLabels);
-    this.errorsCounter = new MetricChild(m.alertingErrors, this.metricLabels);
-    this.samplesGauge = new MetricChild(m.alertingSamples, this.metricLabels);
-    this.fetchedGauge = new MetricChild(m.alertingSeriesFetched, this.metricLabels);
+    this.pendingGauge = new GaugeChild(m.alertsPending, this.metricLabels);
+    this.firingGauge = new GaugeChild(m.alertsFiring, this.metricLabels);
+    this.errorsCounter = new CounterChild(m.alertingErrors, this.metricLabels);
+    this.samplesGauge = new GaugeChild(m.alertingSamples, this.metricLabels);
+    this.fetchedGauge = new GaugeChild(m.alertingSeriesFetched, this.metricLabels);
     this.errorsCounter.inc(0);
   }
 

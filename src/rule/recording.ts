@@ -3,7 +3,7 @@
 // that vanished since the last successful evaluation.
 import type { RuleConfig } from "../config/types.js";
 import type { QueryResult } from "../datasource/types.js";
-import { MetricChild } from "../metrics.js";
+import { CounterChild, GaugeChild } from "../metrics.js";
 import type { Label, TimeSeries } from "../remotewrite/types.js";
 import type { ApiRule } from "./api.js";
 import { rfc3339Nano } from "./format.js";
@@ -61,8 +61,8 @@ export class RecordingRule implements Rule {
     this.labelPairs = Object.entries(merged);
     this.policy = semanticsPolicy(inputs.settings);
     this.metricLabels = { recording: this.name, group: inputs.group.name, file: inputs.group.file, id: this.id };
-    this.errorsCounter = new MetricChild(m.recordingErrors, this.metricLabels);
-    this.samplesGauge = new MetricChild(m.recordingSamples, this.metricLabels);
+    this.errorsCounter = new CounterChild(m.recordingErrors, this.metricLabels);
+    this.samplesGauge = new GaugeChild(m.recordingSamples, this.metricLabels);
     this.errorsCounter.inc(0);
   }
 

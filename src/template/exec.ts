@@ -33,8 +33,7 @@ export interface ExecEnv {
   budget?: RenderBudget;
 }
 
-/** Initial variables besides `$`. */
-/** Variables declared before the text: names[i] holds values[i]. */
+/** Variables declared before the text besides `$`: names[i] holds values[i]. */
 export type Vars = { readonly names: readonly string[]; readonly values: readonly GoValue[] };
 
 const BREAK = 1;

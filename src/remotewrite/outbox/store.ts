@@ -44,9 +44,10 @@ function coalesce(jobs: Job[], maxBatchSize: number): Job[] {
   const out: Job[] = [];
   for (const j of jobs) {
     const last = out[out.length - 1];
+    // A job's array is the store's own (cut from its pending batch), so it can take the next job's rows.
     if (last && last.seq + last.series.length === j.seq && last.series.length + j.series.length <= maxBatchSize) {
-      last.series = last.series.concat(j.series);
-    } else out.push({ series: j.series, seq: j.seq });
+      for (const s of j.series) last.series.push(s);
+    } else out.push(j);
   }
   return out;
 }
