@@ -1,7 +1,9 @@
 // One Alertmanager target: POST <url> (…/api/v2/alerts) with the alerts as JSON (Alertmanager's v2 API).
+
 import type { Logger } from "pino";
 import { errorMessage, keptErrorText } from "../errors.js";
 import { rfc3339Nano } from "../gotime.js";
+import { memo } from "../memo.js";
 import { createHttpClient, type HttpClient } from "../net/client.js";
 import { peerSnippet, redactURL } from "../net/redact.js";
 import type { ClientOptions } from "../net/types.js";
@@ -78,13 +80,7 @@ export class AlertTimes {
   private texts = new Map<number, string>();
 
   text(ms: number): string {
-    let t = this.texts.get(ms);
-    if (t === undefined) {
-      if (this.texts.size >= 4096) this.texts.clear();
-      t = rfc3339Nano(ms, "UTC");
-      this.texts.set(ms, t);
-    }
-    return t;
+    return memo(this.texts, ms, 4096, () => rfc3339Nano(ms, "UTC"));
   }
 }
 

@@ -1,5 +1,6 @@
 // The evaluator behind the rule engine's seams: a Querier that answers instant queries from a
 // SeriesStore, a RemoteWriter that appends to it, and the loader's expression validator for PromQL.
+
 import type {
   GroupQuerySettings,
   Metric,
@@ -8,6 +9,7 @@ import type {
   QueryOptions,
   QueryResult,
 } from "../datasource/types.js";
+import { memo } from "../memo.js";
 import type { Expr } from "../metricsql/ast.js";
 import { MetricsqlSyntaxError, type ParseStats, parse } from "../metricsql/index.js";
 import type { RemoteWriter } from "../remotewrite/types.js";
@@ -74,13 +76,7 @@ export class PromqlEngine {
   }
 
   compile(expr: string): CompiledQuery {
-    let c = this.cache.get(expr);
-    if (!c) {
-      c = compilePromql(expr);
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(expr, c);
-    }
-    return c;
+    return memo(this.cache, expr, MAX_CACHED, () => compilePromql(expr));
   }
 
   /** The result at `time` (ms) as labelled samples; throws PromqlError for a range or string result. */

@@ -1,6 +1,7 @@
 // Builds the Go data a rule template sees: the `.Labels`/`.Value` struct and the `$labels`/`$value`
 // variables vmalert declares in front of every template text.
 
+import { memo } from "../memo.js";
 import type { Vars } from "./exec.js";
 import type { AlertTemplateData } from "./types.js";
 import { GoDuration, GoStruct, GoTime, type GoValue, ZERO_TIME } from "./values.js";
@@ -37,14 +38,7 @@ function uint(id: string | undefined): GoValue {
 /** Values every alert of a rule shares (group ID, `for`, interval): made once, not per render. */
 const shared = new Map<string | number, GoValue>();
 function sharedValue(key: string | number, make: () => GoValue): GoValue {
-  let v = shared.get(key);
-  if (v === undefined) {
-    // Bounded: keys are rules' settings, but reloads may bring new ones without end.
-    if (shared.size >= 4096) shared.clear();
-    v = make();
-    shared.set(key, v);
-  }
-  return v;
+  return memo(shared, key, 4096, make);
 }
 
 function msDuration(ms: number | undefined): GoValue {

@@ -1,8 +1,10 @@
 // Public API of the template engine: compile once per rule text, render per alert.
+
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Metric } from "../datasource/types.js";
 import { errorMessage, TsalertError } from "../errors.js";
+import { memo } from "../memo.js";
 import { createRenderBudget, renewRenderBudget, timeUp } from "./budget.js";
 import { BUILTINS } from "./builtins.js";
 import { PREDECLARED, TPL_HEADER, templateData } from "./data.js";
@@ -78,14 +80,7 @@ export function compileTemplate(text: string, opts: CompileOptions = {}): Compil
     compiledBySet.set(set, shared);
   }
   const key = `${opts.limited ? "L" : "A"}\u0000${opts.name ?? ""}\u0000${text}`;
-  let t = shared.get(key);
-  if (!t) {
-    // Bounded: texts of rules long gone (reloads) must not pile up; a clear costs only re-parsing.
-    if (shared.size >= MAX_SHARED_TEMPLATES) shared.clear();
-    t = compileNew(text, opts, set);
-    shared.set(key, t);
-  }
-  return t;
+  return memo(shared, key, MAX_SHARED_TEMPLATES, () => compileNew(text, opts, set));
 }
 
 /**

@@ -2,6 +2,7 @@
 // day (1970-01-01). Tests therefore live in storage `shift` ms later, and every query is translated so its
 // results read as if they had started at the epoch: functions that return absolute times subtract the
 // shift, calendar functions read the shifted-back time, and `@` adds it.
+import { memo } from "../memo.js";
 import type { Expr, FunctionCall } from "../metricsql/ast.js";
 import { parse, print } from "../metricsql/index.js";
 
@@ -84,12 +85,5 @@ const MAX_CACHED = 10_000;
 /** `expr` rewritten for storage that holds the test `shiftMs` later than its own clock. */
 export function shiftExpr(expr: string, shiftMs: number): string {
   if (shiftMs === 0) return expr;
-  const key = `${shiftMs}\u0000${expr}`;
-  let out = cache.get(key);
-  if (out === undefined) {
-    out = print(shiftTree(parse(expr), shiftMs / 1000));
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(key, out);
-  }
-  return out;
+  return memo(cache, `${shiftMs}\u0000${expr}`, MAX_CACHED, () => print(shiftTree(parse(expr), shiftMs / 1000)));
 }
