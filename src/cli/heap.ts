@@ -1,13 +1,26 @@
-// V8 sizes its heap for throughput: after each full GC it lets the old generation grow up to four times
-// what is live, so a process that allocates steadily and keeps little (a rule engine parsing query answers
-// every few seconds) sits at two to three times its live heap. A fixed growing factor of 1.5 keeps it
-// closer for little CPU (`--optimize-for-size` saves a little more memory for twice the CPU). It is set
-// from inside the process because users start tsalert with vmalert's command line only
-// (`tsalert -rule=...`, `node bin/tsalert.js -rule=...`); V8 reads the flag whenever it sizes the heap, so
-// setting it before the first rule loads is early enough. README, Memory, has the measurements.
+// V8's heap sizing, chosen for a process that allocates steadily and keeps little (a rule engine parsing
+// query answers every few seconds). Users start tsalert with vmalert's command line only (`tsalert
+// -rule=...`, `node bin/tsalert.js -rule=...`), so both settings are made from inside the process, and a
+// node command line or NODE_OPTIONS that names the same V8 setting wins. README, Memory, has the
+// measurements.
+//
+// - The old generation: after each full GC V8 lets it grow up to four times what is live, so the process
+//   sits at two to three times its live heap. A fixed growing factor of 1.5 keeps it closer for little
+//   CPU (`--optimize-for-size` saves a little more for twice the CPU). V8 reads the flag whenever it
+//   sizes the heap, so setting it before the first rule loads is early enough.
+// - The young generation: V8 grows each semi-space to 16 MiB when objects survive scavenges, 32 MiB
+//   touched for objects that mostly die young. Its size is fixed when an isolate is made, so it applies
+//   to the engine's worker thread (./launch.ts).
 import v8 from "node:v8";
 
 export const HEAP_FLAG = "--heap-growing-percent=50";
+
+/** The engine thread's young generation, MiB: V8 makes it three semi-spaces' worth (4 MiB each). */
+export const YOUNG_GENERATION_MIB = 12;
+
+function mentions(pattern: RegExp, execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  return execArgv.some((a) => pattern.test(a)) || pattern.test(nodeOptions ?? "");
+}
 
 /**
  * Sets HEAP_FLAG unless the node command line or NODE_OPTIONS already says something about it (a user who
@@ -17,8 +30,19 @@ export function tuneHeap(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions = process.env.NODE_OPTIONS,
 ): boolean {
-  const mentioned = (s: string) => /heap[-_]growing[-_]percent/.test(s);
-  if (execArgv.some(mentioned) || mentioned(nodeOptions ?? "")) return false;
+  if (mentions(/heap[-_]growing[-_]percent/, execArgv, nodeOptions)) return false;
   v8.setFlagsFromString(HEAP_FLAG);
   return true;
+}
+
+/**
+ * The young generation limit for the engine's thread, or undefined when the node command line or
+ * NODE_OPTIONS sizes it (`--max-semi-space-size`, `--min-semi-space-size`, `--semi-space-growth-factor`):
+ * V8's flags would win over the limit anyway, and the user's choice is the one to keep.
+ */
+export function youngGenerationMiB(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS,
+): number | undefined {
+  return mentions(/semi[-_]space/, execArgv, nodeOptions) ? undefined : YOUNG_GENERATION_MIB;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tuneHeap } from "../../src/cli/heap.js";
+import { tuneHeap, YOUNG_GENERATION_MIB, youngGenerationMiB } from "../../src/cli/heap.js";
 
 describe("tuneHeap", () => {
   it("sets V8's heap growing factor unless the node command line or NODE_OPTIONS decides", () => {
@@ -7,5 +7,15 @@ describe("tuneHeap", () => {
     expect(tuneHeap(["--max-old-space-size=512"], "--enable-source-maps")).toBe(true);
     expect(tuneHeap(["--heap-growing-percent=0"], undefined)).toBe(false);
     expect(tuneHeap([], "--heap_growing_percent=20")).toBe(false);
+  });
+});
+
+describe("youngGenerationMiB", () => {
+  it("limits the engine thread's young generation unless the node command line or NODE_OPTIONS sizes it", () => {
+    expect(youngGenerationMiB([], undefined)).toBe(YOUNG_GENERATION_MIB);
+    expect(youngGenerationMiB(["--heap-growing-percent=0"], "--max-old-space-size=512")).toBe(YOUNG_GENERATION_MIB);
+    expect(youngGenerationMiB(["--max-semi-space-size=16"], undefined)).toBeUndefined();
+    expect(youngGenerationMiB([], "--min_semi_space_size=2")).toBeUndefined();
+    expect(youngGenerationMiB([], "--semi-space-growth-factor=4")).toBeUndefined();
   });
 });

@@ -1,0 +1,51 @@
+// Where the engine runs. V8 fixes an isolate's young generation when the isolate is made, so the process
+// tsalert starts in keeps V8's default (semi-spaces growing to 16 MiB each) whatever it does later. A
+// worker thread's isolate is made by tsalert, with the limit in `youngGenerationMiB`: serving rules runs
+// there, and this thread only forwards signals and the exit code. One-shot commands (lint, unittest,
+// replay, -dryRun, -help, -version) run here, where their output goes straight to the terminal. This file
+// imports nothing heavy: whatever it loaded would stay in this thread's heap. README, Memory, has the
+// measurements.
+import { Worker } from "node:worker_threads";
+import { tuneHeap, youngGenerationMiB } from "./heap.js";
+
+/** The signals `run` handles; this thread has Node's default for none of them while the worker runs. */
+const FORWARDED: readonly NodeJS.Signals[] = ["SIGHUP", "SIGTERM", "SIGINT"];
+
+/** Message from this thread to the engine's: a signal the process received. */
+export interface SignalMessage {
+  signal: NodeJS.Signals;
+}
+
+/**
+ * Whether argv asks for the long-running engine rather than a one-shot command. A guess from the flag
+ * names only (a full parse would load the modules this file keeps out); a wrong guess changes only the
+ * thread the same `main` runs in.
+ */
+export function servesRules(argv: readonly string[]): boolean {
+  const first = argv[0];
+  if (first === "lint" || first === "unittest" || first === "replay") return false;
+  return !argv.some((a) => /^--?(help|version|dryRun|replay\.timeFrom)(=|$)/.test(a));
+}
+
+/** Starts tsalert with argv (the command line after the script): in a worker thread when serving rules. */
+export async function launch(argv: string[]): Promise<void> {
+  tuneHeap();
+  if (!servesRules(argv)) {
+    const { start } = await import("./start.js");
+    start(argv);
+    return;
+  }
+  const young = youngGenerationMiB();
+  const worker = new Worker(new URL("./start.js", import.meta.url), {
+    workerData: { argv },
+    ...(young === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: young } }),
+  });
+  for (const signal of FORWARDED) {
+    process.on(signal, () => worker.postMessage({ signal } satisfies SignalMessage));
+  }
+  // The worker's own handlers print crashes; what reaches here is a failure to start the thread.
+  worker.on("error", (err) => {
+    process.stderr.write(`fatal: engine thread: ${err instanceof Error ? err.message : String(err)}\n`);
+  });
+  worker.on("exit", (code) => process.exit(code));
+}
