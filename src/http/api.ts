@@ -9,7 +9,7 @@ import {
   type RulesFilter,
 } from "./filters.js";
 import { BadRequest, id } from "./params.js";
-import { json, jsonError, type Reply } from "./reply.js";
+import { json, jsonError, jsonList, type Reply } from "./reply.js";
 
 export function rulesResponse(view: EngineView, q: URLSearchParams): Reply {
   const f = parseRulesFilter(q);
@@ -23,7 +23,7 @@ export function rulesResponse(view: EngineView, q: URLSearchParams): Reply {
     // Prometheus' name for the cursor, so its clients page through us too.
     if (page.nextToken) data.groupNextToken = page.nextToken;
   }
-  return json(200, { status: "success", data: withCluster(view, data) });
+  return jsonList(200, { status: "success", data: withCluster(view, data) }, page.groups);
 }
 
 /** tsalert extension: a merged answer of a cluster says which members it covers (`data.cluster`). */
@@ -34,7 +34,7 @@ function withCluster(view: EngineView, data: Record<string, unknown>): Record<st
 
 export function alertsResponse(view: EngineView, q: URLSearchParams): Reply {
   const alerts = filterAlerts(view.groups(), parseAlertsFilter(q));
-  return json(200, { status: "success", data: withCluster(view, { alerts }) });
+  return jsonList(200, { status: "success", data: withCluster(view, { alerts }) }, alerts);
 }
 
 export function notifiersResponse(view: EngineView): Reply {

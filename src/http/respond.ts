@@ -4,8 +4,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { hostname as osHostname } from "node:os";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { createGzip, gzip } from "node:zlib";
 import { closeAfterAnswer } from "./listeners.js";
 import type { Reply } from "./reply.js";
 
@@ -42,19 +43,28 @@ export function createResponder(opts: ResponderOptions, state: ResponderState): 
   // VictoriaMetrics' servers name the answering host, so a reply behind a load balancer can be traced.
   const hostname = opts.headers?.disableServerHostname ? undefined : osHostname();
   return async (req, res, reply) => {
-    let body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
     const headers: Record<string, string> = { ...cors, "X-Content-Type-Options": "nosniff", ...reply.headers };
     if (opts.headers?.csp) headers["Content-Security-Policy"] = opts.headers.csp;
     if (opts.headers?.hsts) headers["Strict-Transport-Security"] = opts.headers.hsts;
     if (opts.headers?.frameOptions) headers["X-Frame-Options"] = opts.headers.frameOptions;
     if (hostname !== undefined) headers["X-Server-Hostname"] = hostname;
-    const accepts = String(req.headers["accept-encoding"] ?? "");
-    if (!opts.disableResponseCompression && body.length >= COMPRESS_MIN_BYTES && /\bgzip\b/.test(accepts)) {
-      body = await gzipAsync(body);
+    const gzipOK = !opts.disableResponseCompression && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    const compressed = () => {
       headers["Content-Encoding"] = "gzip";
       headers.Vary = "Accept-Encoding";
+    };
+    let body: Buffer | Iterable<string>;
+    if (typeof reply.body === "string" || Buffer.isBuffer(reply.body)) {
+      body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
+      if (gzipOK && body.length >= COMPRESS_MIN_BYTES) {
+        body = await gzipAsync(body);
+        compressed();
+      }
+      headers["Content-Length"] = String(body.length);
+    } else {
+      body = reply.body;
+      if (gzipOK) compressed();
     }
-    headers["Content-Length"] = String(body.length);
     const socket = req.socket;
     // A request body nobody read (refused, unauthenticated, not a form) is never waited for: the answer
     // goes out now and the connection closes after it.
@@ -65,6 +75,36 @@ export function createResponder(opts: ResponderOptions, state: ResponderState): 
     state.answering.add(socket);
     res.once("finish", () => state.answering.delete(socket));
     res.writeHead(reply.status, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
+    if (req.method === "HEAD") res.end();
+    else if (Buffer.isBuffer(body)) res.end(body);
+    else await writePieces(res, body, headers["Content-Encoding"] === "gzip");
   };
+}
+
+/**
+ * Writes a body of pieces (chunked), through gzip when asked, waiting for the client to take each piece
+ * and giving the event loop a turn between pieces: a slow reader holds one piece, not the whole answer,
+ * and a large answer does not hold up evaluations. Stops when the client goes away.
+ */
+async function writePieces(res: ServerResponse, pieces: Iterable<string>, gzipped: boolean): Promise<void> {
+  const zip = gzipped ? createGzip() : undefined;
+  zip?.pipe(res);
+  const out: NodeJS.WritableStream = zip ?? res;
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off("drain", done);
+        res.off("close", done);
+        resolve();
+      };
+      out.on("drain", done);
+      res.on("close", done);
+    });
+  for (const piece of pieces) {
+    if (res.destroyed) break;
+    if (out.write(piece)) await nextTurn();
+    else await drained();
+  }
+  if (res.destroyed) zip?.destroy();
+  else out.end();
 }
