@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { tuneHeap, YOUNG_GENERATION_MIB, youngGenerationMiB } from "../../src/cli/heap.js";
+import { HEAP_FLAG, tuneHeap, WASM_FLAG, YOUNG_GENERATION_MIB, youngGenerationMiB } from "../../src/cli/heap.js";
 
 describe("tuneHeap", () => {
-  it("sets V8's heap growing factor unless the node command line or NODE_OPTIONS decides", () => {
-    expect(tuneHeap([], undefined)).toBe(true);
-    expect(tuneHeap(["--max-old-space-size=512"], "--enable-source-maps")).toBe(true);
-    expect(tuneHeap(["--heap-growing-percent=0"], undefined)).toBe(false);
-    expect(tuneHeap([], "--heap_growing_percent=20")).toBe(false);
+  it("sets V8's heap growing factor and Liftoff-only wasm, each unless the node command line or NODE_OPTIONS decides", () => {
+    expect(tuneHeap([], undefined)).toEqual([HEAP_FLAG, WASM_FLAG]);
+    expect(tuneHeap(["--max-old-space-size=512"], "--enable-source-maps")).toEqual([HEAP_FLAG, WASM_FLAG]);
+    expect(tuneHeap(["--heap-growing-percent=0"], undefined)).toEqual([WASM_FLAG]);
+    expect(tuneHeap([], "--heap_growing_percent=20 --no-liftoff")).toEqual([]);
+    expect(tuneHeap(["--wasm-tier-up"], undefined)).toEqual([HEAP_FLAG]);
   });
 });
 
