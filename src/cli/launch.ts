@@ -7,14 +7,10 @@
 // measurements.
 import { Worker } from "node:worker_threads";
 import { tuneHeap, youngGenerationMiB } from "./heap.js";
+import type { SignalMessage } from "./start.js";
 
 /** The signals `run` handles; this thread has Node's default for none of them while the worker runs. */
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGHUP", "SIGTERM", "SIGINT"];
-
-/** Message from this thread to the engine's: a signal the process received. */
-export interface SignalMessage {
-  signal: NodeJS.Signals;
-}
 
 /**
  * Whether argv asks for the long-running engine rather than a one-shot command. A guess from the flag

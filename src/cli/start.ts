@@ -2,8 +2,12 @@
 // process's signals when they arrive as messages, then `main`.
 import { constants } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import type { SignalMessage } from "./launch.js";
 import { crashText, main } from "./main.js";
+
+/** Message from the main thread to the engine's (./launch.ts): a signal the process received. */
+export interface SignalMessage {
+  signal: NodeJS.Signals;
+}
 
 /** Runs main(argv) and sets the exit code; a crash (a bug) prints the error, scrubbed, and exits. */
 export function start(argv: string[]): void {
