@@ -10,7 +10,7 @@
 //   CPU (`--optimize-for-size` saves a little more for twice the CPU). V8 reads the flag whenever it
 //   sizes the heap, so setting it before the first rule loads is early enough.
 // - The young generation: V8 grows each semi-space to 16 MiB when objects survive scavenges, 32 MiB
-//   touched for objects that mostly die young; 8 MiB semi-spaces save 15 MiB at W2 for about a fifth
+//   touched for objects that mostly die young; 8 MiB semi-spaces save 14 MiB at W2 for about a fifth
 //   more CPU. Its size is fixed when an isolate is made, so it applies to the engine's worker thread
 //   (./launch.ts).
 import v8 from "node:v8";
