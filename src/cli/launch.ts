@@ -6,6 +6,8 @@
 // imports nothing heavy: whatever it loaded would stay in this thread's heap. README, Memory, has the
 // measurements.
 import { Worker } from "node:worker_threads";
+import { exitOnCrash } from "./crash.js";
+import { parseFlags } from "./flagset.js";
 import { tuneHeap, youngGenerationMiB } from "./heap.js";
 import type { SignalMessage } from "./start.js";
 
@@ -31,6 +33,12 @@ export async function launch(argv: string[]): Promise<void> {
     start(argv);
     return;
   }
+  // A crash of this thread is printed like the engine's, so the scrubber here must know the command
+  // line's credentials too (parseFlags registers them); a bad command line is the engine's to report.
+  try {
+    parseFlags(argv);
+  } catch {}
+  exitOnCrash();
   const young = youngGenerationMiB();
   const worker = new Worker(new URL("./start.js", import.meta.url), {
     workerData: { argv },

@@ -4,7 +4,6 @@ import type { Logger } from "pino";
 import { formatProblem } from "../config/problems.js";
 import { TsalertError } from "../errors.js";
 import { createLogger } from "../log.js";
-import { scrubSecrets } from "../net/redact.js";
 import { unittest } from "../unittest/cli.js";
 import { dryRun, lint } from "./check.js";
 import { type FlagSet, parseFlags } from "./flagset.js";
@@ -19,20 +18,6 @@ export function version(): string {
   // src/cli and dist/cli both sit two levels below package.json.
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
-}
-
-/**
- * What a crash prints (the bin's uncaughtException / unhandledRejection handlers): the error, its stack
- * and causes, scrubbed of every credential registered so far.
- */
-export function crashText(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && e !== undefined; depth++) {
-    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return scrubSecrets(parts.join("\ncaused by: "));
 }
 
 function flagError(io: CliIO, err: TsalertError): number {

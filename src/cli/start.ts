@@ -2,7 +2,8 @@
 // process's signals when they arrive as messages, then `main`.
 import { constants } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { crashText, main } from "./main.js";
+import { crash, exitOnCrash } from "./crash.js";
+import { main } from "./main.js";
 
 /** Message from the main thread to the engine's (./launch.ts): a signal the process received. */
 export interface SignalMessage {
@@ -11,12 +12,7 @@ export interface SignalMessage {
 
 /** Runs main(argv) and sets the exit code; a crash (a bug) prints the error, scrubbed, and exits. */
 export function start(argv: string[]): void {
-  const crash = (code: number) => (err: unknown) => {
-    process.stderr.write(`fatal: ${crashText(err)}\n`);
-    process.exit(code);
-  };
-  process.on("uncaughtException", crash(1));
-  process.on("unhandledRejection", crash(1));
+  exitOnCrash();
   main(argv).then((code) => {
     if (typeof code === "number") process.exitCode = code;
   }, crash(255));
