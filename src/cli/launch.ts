@@ -6,7 +6,7 @@
 // imports nothing heavy: whatever it loaded would stay in this thread's heap. README, Memory, has the
 // measurements.
 import { Worker } from "node:worker_threads";
-import { exitOnCrash } from "./crash.js";
+import { crashText, exitOnCrash } from "./crash.js";
 import { parseFlags } from "./flagset.js";
 import { tuneHeap, youngGenerationMiB } from "./heap.js";
 import type { SignalMessage } from "./start.js";
@@ -47,9 +47,10 @@ export async function launch(argv: string[]): Promise<void> {
   for (const signal of FORWARDED) {
     process.on(signal, () => worker.postMessage({ signal } satisfies SignalMessage));
   }
-  // The worker's own handlers print crashes; what reaches here is a failure to start the thread.
+  // The worker's own handlers print its crashes; what reaches here (a thread that cannot start, or runs
+  // out of heap) is printed the same scrubbed way.
   worker.on("error", (err) => {
-    process.stderr.write(`fatal: engine thread: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`fatal: engine thread: ${crashText(err)}\n`);
   });
   worker.on("exit", (code) => process.exit(code));
 }
